@@ -1,0 +1,50 @@
+// Package contract is the ipledger smart contract: office registry and
+// governance, first filings (priority documents), access grants, retrieval
+// audit and priority claims. Domain rules live in package priority; this
+// package maps them onto Fabric state, private data, key-level endorsement
+// policies and events. CONTRACT.md documents every transaction.
+package contract
+
+import (
+	"slices"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-contract-api-go/v2/metadata"
+)
+
+// Contract is the single (default) contract of the ipledger chaincode.
+// Only transaction methods are exported on it; helpers are plain functions so
+// that contractapi does not expose them as transactions.
+type Contract struct {
+	contractapi.Contract
+}
+
+// New returns the contract with its metadata.
+func New() *Contract {
+	c := &Contract{}
+	c.Name = "ipledger"
+	c.Info = metadata.InfoMetadata{
+		Title:       "ipledger priority-data exchange",
+		Description: "Priority documents, access, retrievals and priority claims between IP offices",
+		Version:     "1.0.0",
+	}
+	return c
+}
+
+// evaluateTransactions are the queries; they write nothing and are tagged
+// evaluate-only in the contract metadata so clients never submit them.
+var evaluateTransactions = []string{
+	"GetCallerOffice", "GetOffice", "ListOffices",
+	"GetMembershipProposal", "ListMembershipProposals",
+	"GetFirstFiling", "FindFirstFiling", "ListFirstFilings",
+	"GetFilingConfidential", "CheckConfidentialIntegrity",
+	"GetAccessRecord",
+	"GetRetrieval", "ListRetrievals",
+	"GetPriorityClaim", "ListClaimsOnFirstFiling", "GetLaterApplicationClaims", "ComputePriorityDeadline",
+	"GetRecordHistory",
+}
+
+// GetEvaluateTransactions implements contractapi.EvaluationContractInterface.
+func (c *Contract) GetEvaluateTransactions() []string {
+	return slices.Clone(evaluateTransactions)
+}

@@ -1,0 +1,157 @@
+package contract
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ipledger/ipledger/chaincode/errs"
+	"github.com/ipledger/ipledger/chaincode/priority"
+)
+
+// Composite-key object types (public state unless noted).
+const (
+	kindOffice       = "ipl.office"         // [officeCode] registry entry, no SBE (governance)
+	kindSettings     = "ipl.officeSettings" // [officeCode] SBE = office
+	kindMSPOffice    = "ipl.mspOffice"      // [mspId] → office code, no SBE
+	kindProposal     = "ipl.proposal"       // [proposalId]
+	kindOpenProposal = "ipl.openProposal"   // [officeCode] → open proposal id
+	kindFiling       = "ipl.filing"         // [office, ipRight, number] SBE = office
+	kindAccess       = "ipl.access"         // [office, ipRight, number] SBE = office
+	kindRetrieval    = "ipl.retrieval"      // [office, ipRight, number, txId] SBE = requester
+	kindClaim        = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf
+	kindClaimByPrio  = "ipl.claimByPrio"    // [prOffice, prRight, prNumber, osf, ipRight, number, seq]
+	// Private, in the owner's implicit collection.
+	kindConfidential = "ipl.confidential" // [office, ipRight, number]
+	kindAccessCode   = "ipl.accessCode"   // [office, ipRight, number]
+)
+
+// filingDateIndexPrefix starts the plain (non-composite) keys of the
+// filing-date index. Fabric only range-queries simple keys, and a date range
+// needs a range query: …~<office>~<date>~<ipRight>~<number>.
+const filingDateIndexPrefix = "ipl.idx.filingDate~"
+
+// rangeEnd closes a prefix range: no key character sorts after it.
+var rangeEnd = string(utf8.MaxRune)
+
+func (t *txn) key(kind string, attrs ...string) (string, error) {
+	k, err := t.stub.CreateCompositeKey(kind, attrs)
+	if err != nil {
+		return "", errs.Internalf("building key: %v", err)
+	}
+	return k, nil
+}
+
+func implicitCollection(mspID string) string { return "_implicit_org_" + mspID }
+
+// filingRef identifies a first filing.
+type filingRef struct {
+	Office string
+	Right  priority.IPRight
+	Number string // normalised
+}
+
+func (r filingRef) ID() string      { return r.Office + ":" + string(r.Right) + ":" + r.Number }
+func (r filingRef) attrs() []string { return []string{r.Office, string(r.Right), r.Number} }
+func (r filingRef) dateIndexKey(date string) string {
+	return filingDateIndexPrefix + r.Office + "~" + date + "~" + string(r.Right) + "~" + r.Number
+}
+
+// parseFilingID parses "<office>:<ipRight>:<number>".
+func parseFilingID(id string) (filingRef, error) {
+	parts := strings.Split(id, ":")
+	if len(parts) != 3 {
+		return filingRef{}, errs.New(errs.InvalidArgument, "first filing id %q is not <office>:<ipRight>:<number>", clipArg(id))
+	}
+	return parseFilingParts(id, parts[0], parts[1], parts[2])
+}
+
+func parseFilingParts(id, office, right, number string) (filingRef, error) {
+	if len(office) != 2 || !isAlnumUpper(office) || !isAlnumUpper(number) || len(number) > priority.MaxNormalisedNumberLen || number == "" {
+		return filingRef{}, errs.New(errs.InvalidArgument, "first filing id %q is malformed", clipArg(id))
+	}
+	r, err := priority.ParseIPRight(right)
+	if err != nil {
+		return filingRef{}, err
+	}
+	return filingRef{Office: office, Right: r, Number: number}, nil
+}
+
+// retrievalRef identifies one retrieval: "<filingId>:<txId>".
+type retrievalRef struct {
+	Filing filingRef
+	TxID   string
+}
+
+func (r retrievalRef) ID() string      { return r.Filing.ID() + ":" + r.TxID }
+func (r retrievalRef) attrs() []string { return append(r.Filing.attrs(), r.TxID) }
+
+func parseRetrievalID(id string) (retrievalRef, error) {
+	parts := strings.Split(id, ":")
+	if len(parts) != 4 || parts[3] == "" || len(parts[3]) > 128 || !isTxID(parts[3]) {
+		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id %q is not <office>:<ipRight>:<number>:<txId>", clipArg(id))
+	}
+	f, err := parseFilingParts(id, parts[0], parts[1], parts[2])
+	if err != nil {
+		return retrievalRef{}, err
+	}
+	return retrievalRef{Filing: f, TxID: parts[3]}, nil
+}
+
+// claimRef identifies a priority claim: "<osf>:<ipRight>:<number>:<seq>".
+type claimRef struct {
+	Later filingRef // office = OSF, right and number of the later application
+	Seq   int
+}
+
+func (r claimRef) ID() string { return r.Later.ID() + ":" + strconv.Itoa(r.Seq) }
+
+// attrs zero-pads the sequence number so keys sort numerically.
+func (r claimRef) attrs() []string { return append(r.Later.attrs(), seqKey(r.Seq)) }
+
+func seqKey(seq int) string {
+	s := strconv.Itoa(seq)
+	return strings.Repeat("0", 3-len(s)) + s
+}
+
+func parseClaimID(id string) (claimRef, error) {
+	parts := strings.Split(id, ":")
+	if len(parts) != 4 {
+		return claimRef{}, errs.New(errs.InvalidArgument, "priority claim id %q is not <office>:<ipRight>:<number>:<sequence>", clipArg(id))
+	}
+	f, err := parseFilingParts(id, parts[0], parts[1], parts[2])
+	if err != nil {
+		return claimRef{}, err
+	}
+	seq, err := strconv.Atoi(parts[3])
+	if err != nil || seq < 1 || seq > maxSequence || strconv.Itoa(seq) != parts[3] {
+		return claimRef{}, errs.New(errs.InvalidArgument, "priority claim id %q has an invalid sequence number", clipArg(id))
+	}
+	return claimRef{Later: f, Seq: seq}, nil
+}
+
+func isAlnumUpper(s string) bool {
+	for _, c := range []byte(s) {
+		if !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isTxID(s string) bool {
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && !(c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func clipArg(s string) string {
+	const max = 80
+	if len(s) > max {
+		return s[:max] + "…"
+	}
+	return s
+}

@@ -1,0 +1,117 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/ipledger/ipledger/chaincode/errs"
+	"github.com/ipledger/ipledger/chaincode/priority"
+)
+
+// txn bundles what every transaction needs from the stub. Time comes only
+// from the transaction timestamp so that all endorsers compute the same
+// result.
+type txn struct {
+	ctx   contractapi.TransactionContextInterface
+	stub  shim.ChaincodeStubInterface
+	now   string // RFC 3339 UTC, seconds precision
+	today priority.Date
+	txID  string
+}
+
+func begin(ctx contractapi.TransactionContextInterface) (*txn, error) {
+	stub := ctx.GetStub()
+	ts, err := stub.GetTxTimestamp()
+	if err != nil {
+		return nil, errs.Internalf("reading the transaction timestamp: %v", err)
+	}
+	at := ts.AsTime().UTC().Truncate(time.Second)
+	return &txn{
+		ctx:   ctx,
+		stub:  stub,
+		now:   at.Format(time.RFC3339),
+		today: priority.DateOf(at),
+		txID:  stub.GetTxID(),
+	}, nil
+}
+
+// getJSON loads key into v; found is false when the key does not exist.
+func (t *txn) getJSON(key string, v any) (found bool, err error) {
+	raw, err := t.stub.GetState(key)
+	if err != nil {
+		return false, errs.Internalf("reading state: %v", err)
+	}
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return false, errs.Internalf("decoding stored record: %v", err)
+	}
+	return true, nil
+}
+
+// putJSON stores v. Only structs are stored (never maps), so encoding/json
+// emits fields in declaration order and the bytes are identical on every peer.
+func (t *txn) putJSON(key string, v any) error {
+	raw, err := marshal(v)
+	if err != nil {
+		return err
+	}
+	if err := t.stub.PutState(key, raw); err != nil {
+		return errs.Internalf("writing state: %v", err)
+	}
+	return nil
+}
+
+func (t *txn) delState(key string) error {
+	if err := t.stub.DelState(key); err != nil {
+		return errs.Internalf("deleting state: %v", err)
+	}
+	return nil
+}
+
+// setOwnerPolicy gives key a key-level endorsement policy requiring a peer of
+// mspID: later changes validate against it instead of the chaincode MAJORITY
+// policy, so only the owner's peer can endorse them.
+func (t *txn) setOwnerPolicy(key, mspID string) error {
+	ep, err := statebased.NewStateEP(nil)
+	if err != nil {
+		return errs.Internalf("creating endorsement policy: %v", err)
+	}
+	if err := ep.AddOrgs(statebased.RoleTypePeer, mspID); err != nil {
+		return errs.Internalf("adding org to endorsement policy: %v", err)
+	}
+	policy, err := ep.Policy()
+	if err != nil {
+		return errs.Internalf("serialising endorsement policy: %v", err)
+	}
+	if err := t.stub.SetStateValidationParameter(key, policy); err != nil {
+		return errs.Internalf("setting endorsement policy: %v", err)
+	}
+	return nil
+}
+
+// marshal encodes without HTML escaping so stored text stays as given.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, errs.Internalf("encoding record: %v", err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// result renders a transaction result.
+func result(v any) (string, error) {
+	raw, err := marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(raw), nil
+}

@@ -1,0 +1,175 @@
+"""The resolved consortium: every host name, port and path, derived from a :class:`ConsortiumSpec`.
+
+The spec is what the operator wrote; the plan is what the generators and the operator commands use, so that
+no generator recomputes a name or a port on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipledger.consortium.definition import ConsortiumSpec, OfficeSpec
+from ipledger.consortium.ports import office_ports
+
+FABRIC_VERSION = "3.1.1"
+FABRIC_CA_VERSION = "1.5.21"
+# Inside the compose network every node listens on the port it is published on, so in-network and host
+# addresses differ only by host name (the TLS certificates name both).
+CHAINCODE_PORT = 9999
+
+
+@dataclass(frozen=True)
+class PeerPlan:
+    office: str
+    index: int
+    host: str  # TLS host name and container name
+    port: int
+    operations_port: int
+
+    @property
+    def name(self) -> str:
+        return self.host
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class OrdererPlan:
+    office: str
+    consenter_id: int
+    host: str
+    port: int
+    admin_port: int
+    operations_port: int
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class CAPlan:
+    office: str
+    name: str
+    host: str
+    port: int
+    operations_port: int
+
+
+@dataclass(frozen=True)
+class OfficePlan:
+    spec: OfficeSpec
+    domain: str
+    port_base: int
+    peers: tuple[PeerPlan, ...]
+    orderer: OrdererPlan
+    ca: CAPlan
+
+    @property
+    def code(self) -> str:
+        return self.spec.code
+
+    @property
+    def msp_id(self) -> str:
+        return self.spec.msp_id
+
+    @property
+    def slug(self) -> str:
+        return self.spec.code.lower()
+
+    def chaincode_host(self, chaincode: str, label: str) -> str:
+        """Container/TLS name of this office's chaincode server for one package label."""
+        return f"{chaincode}-{label_slug(label)}.cc.{self.domain}"
+
+
+def label_slug(label: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in label.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class ConsortiumPlan:
+    spec: ConsortiumSpec
+    offices: tuple[OfficePlan, ...]
+    root: Path  # repository root: the compose file lives here
+    generated: Path  # network/generated
+
+    @property
+    def channel(self) -> str:
+        return self.spec.channel
+
+    @property
+    def host_ip(self) -> str:
+        return self.spec.ports.host
+
+    @property
+    def project(self) -> str:
+        """Compose project name; also the prefix of every Docker object the project creates."""
+        return "ipledger"
+
+    @property
+    def docker_network(self) -> str:
+        return "ipledger_fabric"
+
+    def office(self, code: str) -> OfficePlan:
+        for office in self.offices:
+            if office.code == code.upper():
+                return office
+        known = ", ".join(o.code for o in self.offices)
+        from ipledger.consortium.definition import DefinitionError
+
+        raise DefinitionError("consortium", [f"unknown office {code!r} (this consortium has: {known})"])
+
+    # Generated paths -------------------------------------------------------------------------------------
+    def crypto_dir(self, office: OfficePlan) -> Path:
+        return self.generated / "crypto" / office.slug
+
+    @property
+    def channel_block(self) -> Path:
+        return self.generated / "channel" / f"{self.channel}.block"
+
+    @property
+    def configtx_dir(self) -> Path:
+        return self.generated / "configtx"
+
+    @property
+    def profiles_dir(self) -> Path:
+        return self.generated / "profiles"
+
+    @property
+    def wallets_dir(self) -> Path:
+        return self.generated / "wallets"
+
+    @property
+    def packages_dir(self) -> Path:
+        return self.generated / "chaincode"
+
+    @property
+    def state_file(self) -> Path:
+        return self.generated / "state.json"
+
+    @property
+    def compose_file(self) -> Path:
+        return self.root / "docker-compose-fabric.yaml"
+
+
+def build_plan(spec: ConsortiumSpec, root: Path) -> ConsortiumPlan:
+    offices = []
+    for i, office in enumerate(spec.offices):
+        base = office.port_base if office.port_base is not None else spec.ports.base + i * spec.ports.stride
+        ports = office_ports(base, office.peers)
+        domain = f"{office.code.lower()}.{spec.domain}"
+        peers = tuple(
+            PeerPlan(office=office.code, index=k, host=f"peer{k}.{domain}", port=ports[f"peer{k}"],
+                     operations_port=ports[f"peer{k}-operations"])
+            for k in range(office.peers)
+        )
+        orderer = OrdererPlan(office=office.code, consenter_id=i + 1, host=f"orderer0.{domain}",
+                              port=ports["orderer"], admin_port=ports["orderer-admin"],
+                              operations_port=ports["orderer-operations"])
+        ca = CAPlan(office=office.code, name=f"ca-{office.code.lower()}", host=f"ca.{domain}", port=ports["ca"],
+                    operations_port=ports["ca-operations"])
+        offices.append(OfficePlan(spec=office, domain=domain, port_base=base, peers=peers, orderer=orderer, ca=ca))
+    return ConsortiumPlan(spec=spec, offices=tuple(offices), root=root, generated=root / "network" / "generated")

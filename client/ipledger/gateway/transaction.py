@@ -1,0 +1,89 @@
+"""Step 2 of a transaction: the endorsed envelope, signed and sent for ordering."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Generic
+
+from . import _builder
+from ._context import ClientT, Context
+from ._grpc import AsyncGatewayClient, SyncGatewayClient
+from ._protos import Message
+from .commit import AsyncSubmittedTransaction, SubmittedTransaction
+from .timeouts import USE_DEFAULT, TimeoutArg
+
+__all__ = ["AsyncTransaction", "Transaction"]
+
+
+class _TransactionBase(Generic[ClientT]):
+    """A ``gateway.PreparedTransaction``: the envelope the gateway assembled."""
+
+    def __init__(
+        self, context: Context[ClientT], channel: str, prepared: Message, result: builtins.bytes
+    ) -> None:
+        self._context: Context[ClientT] = context
+        self._channel = channel
+        self._prepared = prepared
+        self._result = result
+
+    @property
+    def result(self) -> builtins.bytes:
+        """What the chaincode returned when it was endorsed."""
+        return self._result
+
+    @property
+    def transaction_id(self) -> str:
+        result: str = self._prepared.transaction_id
+        return result
+
+    @property
+    def bytes(self) -> builtins.bytes:
+        """Serialized ``gateway.PreparedTransaction``, for offline signing."""
+        result: builtins.bytes = self._prepared.SerializeToString()
+        return result
+
+    @property
+    def digest(self) -> builtins.bytes:
+        """What to sign: the hash of the envelope payload."""
+        return self._context.signing.digest(self._prepared.envelope.payload)
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self._prepared.envelope.signature)
+
+    def _set_signature(self, signature: builtins.bytes) -> None:
+        self._prepared.envelope.signature = signature
+
+    def _prepare_submit(self) -> tuple[Message, Message]:
+        """Sign if needed, then build the Submit request and the commit status request.
+
+        The commit status request is built -- and, when a signer is present,
+        signed -- *before* Submit, like the official client: once the
+        transaction is on its way to the orderers, a signing failure must not
+        leave the caller unable to learn its fate.
+        """
+        signing = self._context.signing
+        if not self.is_signed:
+            self._set_signature(signing.sign(self.digest))
+        status_request = _builder.build_commit_status_request(
+            creator=signing.creator, channel=self._channel, transaction_id=self.transaction_id
+        )
+        if signing.signer is not None:
+            status_request.signature = signing.sign(signing.digest(status_request.request))
+        return _builder.submit_request(self._channel, self._prepared), status_request
+
+
+class Transaction(_TransactionBase[SyncGatewayClient]):
+    def submit(self, *, timeout: TimeoutArg = USE_DEFAULT) -> SubmittedTransaction:
+        """Send the signed transaction to the orderers; returns at once, before commit."""
+        request, status_request = self._prepare_submit()
+        self._context.client.submit(request, timeout)
+        return SubmittedTransaction(self._context, self.transaction_id, status_request, self._result)
+
+
+class AsyncTransaction(_TransactionBase[AsyncGatewayClient]):
+    async def submit(self, *, timeout: TimeoutArg = USE_DEFAULT) -> AsyncSubmittedTransaction:
+        """Send the signed transaction to the orderers; returns at once, before commit."""
+        request, status_request = self._prepare_submit()
+        await self._context.client.submit(request, timeout)
+        return AsyncSubmittedTransaction(self._context, self.transaction_id, status_request, self._result)

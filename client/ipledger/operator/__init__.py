@@ -1,0 +1,1 @@
+"""Operator commands: build Fabric, build images, bring the consortium up and down, inspect it."""
