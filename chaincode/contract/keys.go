@@ -150,8 +150,8 @@ func isTxID(s string) bool {
 
 func clipArg(s string) string {
 	const max = 80
-	if len(s) > max {
-		return s[:max] + "…"
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
 	}
 	return s
 }

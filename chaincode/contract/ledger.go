@@ -115,3 +115,10 @@ func result(v any) (string, error) {
 	}
 	return string(raw), nil
 }
+
+func jsonUnmarshal(raw []byte, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return errs.Internalf("decoding stored record: %v", err)
+	}
+	return nil
+}

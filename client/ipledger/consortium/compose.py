@@ -88,7 +88,7 @@ def orderer_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
         "hostname": o.host,
         "labels": dict(LABELS, **{"io.ipledger.office": office.code, "io.ipledger.role": "orderer"}),
         "environment": {
-            "FABRIC_LOGGING_SPEC": "INFO",
+            "FABRIC_LOGGING_SPEC": "grpc=warning:info",
             "ORDERER_GENERAL_LISTENADDRESS": "0.0.0.0",
             "ORDERER_GENERAL_LISTENPORT": str(o.port),
             "ORDERER_GENERAL_LOCALMSPID": office.msp_id,
@@ -136,7 +136,7 @@ def builder_config(office: OfficePlan, peer: PeerPlan) -> str:
 def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> dict[str, Any]:
     tls = "/etc/hyperledger/fabric/tls"
     env = {
-        "FABRIC_LOGGING_SPEC": "INFO",
+        "FABRIC_LOGGING_SPEC": "grpc=warning:info",
         "CORE_PEER_ID": peer.host,
         "CORE_PEER_ADDRESS": peer.address,
         "CORE_PEER_LISTENADDRESS": f"0.0.0.0:{peer.port}",

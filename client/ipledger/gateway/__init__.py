@@ -1,1 +1,154 @@
+"""A Python client for the Hyperledger Fabric Gateway (Fabric v2.4+/v3).
 
+Shaped after the official fabric-gateway clients::
+
+    with Gateway.from_profile("network/generated/profiles/JP.json", user="User1") as gateway:
+        contract = gateway.get_network("priority").get_contract("ipledger")
+        contract.submit_transaction("DepositFirstFiling", "JP:PATENT:2024012345", payload)
+        record = contract.evaluate_transaction("ReadFirstFiling", "JP:PATENT:2024012345")
+
+``AsyncGateway`` offers the same names over ``grpc.aio``: awaited calls and
+``async for`` event streams.  A transaction runs in three signed steps --
+proposal (endorse), transaction (submit), commit (status) -- and each step
+object exposes ``bytes``, ``digest`` and ``transaction_id`` so it can be
+signed elsewhere (offline signing) and rebuilt with ``gateway.new_signed_*``.
+
+Errors (every class has a stable ``code``)::
+
+    ipledger.errors.IpledgerError
+    ├── GatewayError            GATEWAY_FAILED        evaluate and event streams
+    │   ├── EndorseError        ENDORSE_FAILED
+    │   ├── SubmitError         SUBMIT_FAILED
+    │   └── CommitStatusError   COMMIT_STATUS_FAILED
+    ├── CommitError             COMMIT_FAILED         committed, but not VALID
+    ├── ConnectionError         CONNECTION_FAILED     peer or CA unreachable
+    ├── ConfigurationError      CONFIGURATION_INVALID
+    │   └── NoSignerError       SIGNER_MISSING        offline-signing mode
+    ├── CheckpointError         CHECKPOINT_INVALID
+    └── CAError                 CA_REQUEST_FAILED
+
+``GatewayError`` carries ``grpc_code``, ``message``, ``details``
+(:class:`ErrorDetail` per peer/orderer), ``transaction_id``; ``str()`` lists
+every detail and ``chaincode_message()`` returns the chaincode's own text.
+"""
+
+from __future__ import annotations
+
+from ._event_stream import AsyncEventStream, EventStream
+from .block_events import AsyncBlockEventsRequest, BlockEventsRequest
+from .blocks import (
+    BlockInfo,
+    ChainInfo,
+    TransactionInfo,
+    decode_block,
+    decode_chain_info,
+    decode_processed_transaction,
+)
+from .ca import CAClient, CACredentials, CAInfo, Enrollment, RegistrationAttribute, Revocation
+from .chaincode_events import AsyncChaincodeEventsRequest, ChaincodeEvent, ChaincodeEventsRequest
+from .checkpointers import Checkpoint, Checkpointer, FileCheckpointer, InMemoryCheckpointer
+from .commit import AsyncCommit, AsyncSubmittedTransaction, Commit, Status, SubmittedTransaction
+from .connection import channel_options, create_async_channel, create_channel, tls_certificate_hash
+from .contract import AsyncContract, Contract
+from .errors import (
+    CAError,
+    CheckpointError,
+    CommitError,
+    CommitStatusError,
+    ConfigurationError,
+    ConnectionError,
+    EndorseError,
+    ErrorDetail,
+    GatewayError,
+    NoSignerError,
+    SubmitError,
+)
+from .gateway import AsyncGateway, Gateway
+from .hashing import Hash
+from .identity import Identity, load_msp_directory, read_certificate_pem
+from .ledger import AsyncLedgerReader, LedgerReader
+from .network import AsyncNetwork, Network
+from .profile import CAEndpoint, ConnectionProfile, PeerEndpoint, Registrar, UserCredentials
+from .proposal import AsyncProposal, Proposal
+from .reconnect import ReconnectPolicy
+from .signing import PrivateKeySigner, Signer, canonical_ecdsa_signature, load_private_key
+from .timeouts import USE_DEFAULT, Timeouts, UseDefault
+from .transaction import AsyncTransaction, Transaction
+from .wallet import FileWallet, WalletEntry
+
+__all__ = [
+    "AsyncBlockEventsRequest",
+    "AsyncChaincodeEventsRequest",
+    "AsyncCommit",
+    "AsyncContract",
+    "AsyncEventStream",
+    "AsyncGateway",
+    "AsyncLedgerReader",
+    "AsyncNetwork",
+    "AsyncProposal",
+    "AsyncSubmittedTransaction",
+    "AsyncTransaction",
+    "BlockEventsRequest",
+    "BlockInfo",
+    "CAClient",
+    "CACredentials",
+    "CAEndpoint",
+    "CAError",
+    "CAInfo",
+    "ChainInfo",
+    "ChaincodeEvent",
+    "ChaincodeEventsRequest",
+    "Checkpoint",
+    "CheckpointError",
+    "Checkpointer",
+    "Commit",
+    "CommitError",
+    "CommitStatusError",
+    "ConfigurationError",
+    "ConnectionError",
+    "ConnectionProfile",
+    "Contract",
+    "EndorseError",
+    "Enrollment",
+    "ErrorDetail",
+    "EventStream",
+    "FileCheckpointer",
+    "FileWallet",
+    "Gateway",
+    "GatewayError",
+    "Hash",
+    "Identity",
+    "InMemoryCheckpointer",
+    "LedgerReader",
+    "Network",
+    "NoSignerError",
+    "PeerEndpoint",
+    "PrivateKeySigner",
+    "Proposal",
+    "ReconnectPolicy",
+    "Registrar",
+    "RegistrationAttribute",
+    "Revocation",
+    "Signer",
+    "Status",
+    "SubmitError",
+    "SubmittedTransaction",
+    "Timeouts",
+    "Transaction",
+    "TransactionInfo",
+    "USE_DEFAULT",
+    "UseDefault",
+    "UserCredentials",
+    "WalletEntry",
+    "canonical_ecdsa_signature",
+    "channel_options",
+    "create_async_channel",
+    "create_channel",
+    "decode_block",
+    "decode_chain_info",
+    "decode_processed_transaction",
+    "load_msp_directory",
+    "load_private_key",
+    "read_certificate_pem",
+    "tls_certificate_hash",
+]

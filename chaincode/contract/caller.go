@@ -1,0 +1,166 @@
+package contract
+
+import (
+	"github.com/ipledger/ipledger/chaincode/errs"
+)
+
+// mspBinding is the value of the MSP → office index.
+type mspBinding struct {
+	OfficeCode string `json:"officeCode"`
+}
+
+// callerMSP returns the MSP ID of the submitting identity. It is the only
+// source of the caller's office: office codes in arguments are never trusted.
+func (t *txn) callerMSP() (string, error) {
+	msp, err := t.ctx.GetClientIdentity().GetMSPID()
+	if err != nil || msp == "" {
+		return "", errs.New(errs.NotAuthorized, "the caller's MSP ID cannot be determined")
+	}
+	return msp, nil
+}
+
+// callerOffice resolves the calling office (any status); for queries.
+func (t *txn) callerOffice() (officeRecord, error) {
+	msp, err := t.callerMSP()
+	if err != nil {
+		return officeRecord{}, err
+	}
+	key, err := t.key(kindMSPOffice, msp)
+	if err != nil {
+		return officeRecord{}, err
+	}
+	var b mspBinding
+	found, err := t.getJSON(key, &b)
+	if err != nil {
+		return officeRecord{}, err
+	}
+	if !found {
+		return officeRecord{}, errs.New(errs.UnknownOffice, "MSP %s is not bound to a registered office", msp)
+	}
+	o, found, err := t.loadOffice(b.OfficeCode)
+	if err != nil {
+		return officeRecord{}, err
+	}
+	if !found {
+		return officeRecord{}, errs.Internalf("MSP %s is bound to missing office %s", msp, b.OfficeCode)
+	}
+	return o, nil
+}
+
+// activeCaller resolves the calling office and requires it to be ACTIVE; for
+// every submit transaction.
+func (t *txn) activeCaller() (officeRecord, error) {
+	o, err := t.callerOffice()
+	if err != nil {
+		return officeRecord{}, err
+	}
+	if o.Status != statusActive {
+		return officeRecord{}, errs.New(errs.OfficeSuspended, "office %s is suspended", o.OfficeCode)
+	}
+	return o, nil
+}
+
+func (t *txn) loadOffice(code string) (officeRecord, bool, error) {
+	key, err := t.key(kindOffice, code)
+	if err != nil {
+		return officeRecord{}, false, err
+	}
+	var o officeRecord
+	found, err := t.getJSON(key, &o)
+	return o, found, err
+}
+
+// requireOffice loads a registered office named in an argument.
+func (t *txn) requireOffice(code string) (officeRecord, error) {
+	o, found, err := t.loadOffice(code)
+	if err != nil {
+		return officeRecord{}, err
+	}
+	if !found {
+		return officeRecord{}, errs.New(errs.UnknownOffice, "office %s is not registered", code)
+	}
+	return o, nil
+}
+
+func (t *txn) loadSettings(code string) (settingsRecord, error) {
+	key, err := t.key(kindSettings, code)
+	if err != nil {
+		return settingsRecord{}, err
+	}
+	var s settingsRecord
+	found, err := t.getJSON(key, &s)
+	if err != nil {
+		return settingsRecord{}, err
+	}
+	if !found {
+		return settingsRecord{}, errs.Internalf("settings of office %s are missing", code)
+	}
+	return s, nil
+}
+
+func (t *txn) putOffice(o officeRecord) error {
+	key, err := t.key(kindOffice, o.OfficeCode)
+	if err != nil {
+		return err
+	}
+	return t.putJSON(key, o)
+}
+
+// putSettings stores settings; with newOwnerMSP it also sets the key-level
+// policy (only when the key is created, so later updates need the office).
+func (t *txn) putSettings(s settingsRecord, newOwnerMSP string) error {
+	key, err := t.key(kindSettings, s.OfficeCode)
+	if err != nil {
+		return err
+	}
+	if err := t.putJSON(key, s); err != nil {
+		return err
+	}
+	if newOwnerMSP != "" {
+		return t.setOwnerPolicy(key, newOwnerMSP)
+	}
+	return nil
+}
+
+func (t *txn) bindMSP(msp, code string) error {
+	key, err := t.key(kindMSPOffice, msp)
+	if err != nil {
+		return err
+	}
+	return t.putJSON(key, mspBinding{OfficeCode: code})
+}
+
+// createOffice writes a new registry entry, its MSP binding and its settings.
+func (t *txn) createOffice(o officeRecord, s settingsRecord) error {
+	if err := t.putOffice(o); err != nil {
+		return err
+	}
+	if err := t.bindMSP(o.MSPID, o.OfficeCode); err != nil {
+		return err
+	}
+	return t.putSettings(s, o.MSPID)
+}
+
+// mspBound reports whether an MSP ID is already bound to an office.
+func (t *txn) mspBound(msp string) (bool, error) {
+	key, err := t.key(kindMSPOffice, msp)
+	if err != nil {
+		return false, err
+	}
+	var b mspBinding
+	return t.getJSON(key, &b)
+}
+
+// allOffices lists the registry (small: one entry per member office).
+func (t *txn) allOffices() ([]officeRecord, error) {
+	var out []officeRecord
+	err := t.iterateAll(kindOffice, nil, func(_ string, v []byte) (bool, error) {
+		var o officeRecord
+		if err := jsonUnmarshal(v, &o); err != nil {
+			return false, err
+		}
+		out = append(out, o)
+		return false, nil
+	})
+	return out, err
+}

@@ -1,0 +1,132 @@
+package contract
+
+import (
+	"strings"
+
+	"github.com/ipledger/ipledger/chaincode/errs"
+	"github.com/ipledger/ipledger/chaincode/priority"
+)
+
+func (t *txn) loadFiling(r filingRef) (FirstFiling, bool, error) {
+	key, err := t.key(kindFiling, r.attrs()...)
+	if err != nil {
+		return FirstFiling{}, false, err
+	}
+	var f FirstFiling
+	found, err := t.getJSON(key, &f)
+	return f, found, err
+}
+
+func (t *txn) requireFiling(r filingRef) (FirstFiling, error) {
+	f, found, err := t.loadFiling(r)
+	if err != nil {
+		return FirstFiling{}, err
+	}
+	if !found {
+		return FirstFiling{}, errs.New(errs.NotFound, "first filing %s does not exist", r.ID())
+	}
+	return f, nil
+}
+
+// ownedFiling loads a filing by id and requires the caller to own it.
+func (t *txn) ownedFiling(caller officeRecord, filingID string) (FirstFiling, error) {
+	r, err := parseFilingID(filingID)
+	if err != nil {
+		return FirstFiling{}, err
+	}
+	f, err := t.requireFiling(r)
+	if err != nil {
+		return FirstFiling{}, err
+	}
+	if f.OfficeCode != caller.OfficeCode {
+		return FirstFiling{}, errs.New(errs.NotAuthorized, "first filing %s belongs to office %s", f.ID, f.OfficeCode)
+	}
+	return f, nil
+}
+
+func (t *txn) putFiling(f FirstFiling) error {
+	key, err := t.key(kindFiling, f.ref().attrs()...)
+	if err != nil {
+		return err
+	}
+	return t.putJSON(key, f)
+}
+
+func (t *txn) loadAccess(r filingRef) (AccessRecord, error) {
+	key, err := t.key(kindAccess, r.attrs()...)
+	if err != nil {
+		return AccessRecord{}, err
+	}
+	var a AccessRecord
+	found, err := t.getJSON(key, &a)
+	if err != nil {
+		return AccessRecord{}, err
+	}
+	if !found {
+		return AccessRecord{}, errs.New(errs.NotFound, "access record of %s does not exist", r.ID())
+	}
+	return a, nil
+}
+
+func (t *txn) putAccess(r filingRef, a AccessRecord) error {
+	key, err := t.key(kindAccess, r.attrs()...)
+	if err != nil {
+		return err
+	}
+	return t.putJSON(key, a)
+}
+
+// normaliseNumber validates an application number of office `code` with that
+// office's patterns when it is registered, else with the generic rule.
+func (t *txn) normaliseNumber(code string, right priority.IPRight, cat priority.Category, raw string) (priority.ApplicationNumber, error) {
+	_, registered, err := t.loadOffice(code)
+	if err != nil {
+		return priority.ApplicationNumber{}, err
+	}
+	var s settingsRecord
+	if registered {
+		if s, err = t.loadSettings(code); err != nil {
+			return priority.ApplicationNumber{}, err
+		}
+	}
+	pats, err := s.patterns(right)
+	if err != nil {
+		return priority.ApplicationNumber{}, err
+	}
+	return priority.NormaliseApplicationNumber(code, cat, raw, pats)
+}
+
+// guessCategory lets lookups accept PCT numbers without naming the category.
+func guessCategory(raw string) priority.Category {
+	if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(raw)), "PCT/") {
+		return priority.International
+	}
+	return priority.National
+}
+
+// requireTransient returns the transient map after checking that it holds
+// exactly the allowed keys (none when allowed is empty).
+func (t *txn) requireTransient(allowed ...string) (map[string][]byte, error) {
+	tm, err := t.stub.GetTransient()
+	if err != nil {
+		return nil, errs.Internalf("reading transient data: %v", err)
+	}
+	for k := range tm {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || k == a
+		}
+		if !ok {
+			if len(allowed) == 0 {
+				return nil, errs.New(errs.InvalidArgument, "this transaction takes no transient data")
+			}
+			return nil, errs.New(errs.InvalidArgument, "unexpected transient key %q", clipArg(k))
+		}
+	}
+	for _, a := range allowed {
+		if _, ok := tm[a]; !ok {
+			return nil, errs.New(errs.InvalidArgument, "transient key %q is required", a)
+		}
+	}
+	return tm, nil
+}

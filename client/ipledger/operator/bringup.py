@@ -1,0 +1,267 @@
+"""``up``, ``down`` and ``restart``: the consortium from definition to a deployed chaincode, and back.
+
+``up`` is idempotent: each step checks what already exists (joined channels, installed and approved
+chaincode), so ``down --keep-data`` followed by ``up`` resumes the same ledger. When a step fails, ``up``
+removes what it started in this run and names the node and the cause.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipledger.consortium import compose as compose_gen
+from ipledger.consortium.definition import load_definition
+from ipledger.consortium.generate import Generated, generate
+from ipledger.consortium.package import build_package, chaincode_label
+from ipledger.consortium.plan import ConsortiumPlan, build_plan
+from ipledger.operator import containers, health, lifecycle
+from ipledger.operator.admin import OfficeAdmin
+from ipledger.operator.engine import Engine, ensure_engine
+from ipledger.operator.errors import NodeUnhealthyError, OperatorError, PortInUseError
+from ipledger.operator.images import chaincode_image, ensure_image, ensure_network_images
+from ipledger.operator.progress import Progress
+from ipledger.operator.run import run
+from ipledger.operator.toolchain import Toolchain, cache_root, chaincode_key, ensure_chaincode, ensure_toolchain
+
+
+def repo_root() -> Path:
+    """The checkout this package runs from (client/ipledger/operator -> repo)."""
+    return Path(__file__).resolve().parents[3]
+
+
+def default_definition() -> Path:
+    return repo_root() / "network" / "consortium.yaml"
+
+
+@dataclass
+class Context:
+    """What every operator command needs: the plan, the engine and the built tools."""
+
+    plan: ConsortiumPlan
+    progress: Progress
+    engine: Engine | None = None
+    toolchain: Toolchain | None = None
+    _admins: list[OfficeAdmin] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, definition: Path | None = None, progress: Progress | None = None) -> "Context":
+        spec = load_definition(definition or default_definition())
+        return cls(plan=build_plan(spec, repo_root()), progress=progress or Progress())
+
+    def need_engine(self, install: bool = True) -> Engine:
+        if self.engine is None:
+            self.engine = ensure_engine(self.progress, cache_root(), install=install)
+        return self.engine
+
+    def need_toolchain(self) -> Toolchain:
+        if self.toolchain is None:
+            self.toolchain = ensure_toolchain(self.plan.root, self.progress)
+        return self.toolchain
+
+    def admins(self) -> list[OfficeAdmin]:
+        if not self._admins:
+            tc = self.need_toolchain()
+            self._admins = [OfficeAdmin(self.plan, office, tc) for office in self.plan.offices]
+        return self._admins
+
+
+def _endpoints(plan: ConsortiumPlan, roles: tuple[str, ...]) -> list[health.Endpoint]:
+    out = []
+    for office in plan.offices:
+        ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
+        ip = plan.host_ip
+        if "ca" in roles:
+            out.append(health.Endpoint(office.ca.host, f"https://{ip}:{office.ca.operations_port}/healthz", ca_file))
+        if "orderer" in roles:
+            out.append(health.Endpoint(office.orderer.host,
+                                       f"https://{ip}:{office.orderer.operations_port}/healthz", ca_file))
+        if "peer" in roles:
+            for p in office.peers:
+                out.append(health.Endpoint(p.host, f"https://{ip}:{p.operations_port}/healthz", ca_file))
+    return out
+
+
+def published_ports(plan: ConsortiumPlan) -> dict[int, str]:
+    ports: dict[int, str] = {}
+    for office in plan.offices:
+        ports[office.ca.port] = office.ca.host
+        ports[office.ca.operations_port] = f"{office.ca.host} (operations)"
+        ports[office.orderer.port] = office.orderer.host
+        ports[office.orderer.admin_port] = f"{office.orderer.host} (admin)"
+        ports[office.orderer.operations_port] = f"{office.orderer.host} (operations)"
+        for p in office.peers:
+            ports[p.port] = p.host
+            ports[p.operations_port] = f"{p.host} (operations)"
+    return ports
+
+
+def check_ports_free(plan: ConsortiumPlan, running: set[str]) -> None:
+    """Refuse to start when a port is taken by something other than this consortium's own running nodes."""
+    busy = []
+    for port, node in sorted(published_ports(plan).items()):
+        if node.split(" ")[0] in running:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((plan.host_ip, port))
+            except OSError:
+                busy.append(f"{plan.host_ip}:{port} (needed by {node}) is already in use")
+    if busy:
+        raise PortInUseError("cannot start the network: " + "; ".join(busy) +
+                             " - stop whatever listens there or change ports.base / portBase in the definition")
+
+
+def compose_env(plan: ConsortiumPlan, generated: Generated) -> dict[str, str]:
+    return {compose_gen.ca_secret_variable(o): generated.secrets[o.code] for o in plan.offices}
+
+
+def _fail_unhealthy(ctx: Context, failures: dict[str, str]) -> None:
+    engine = ctx.need_engine()
+    lines = []
+    for node, reason in sorted(failures.items()):
+        tail = containers.logs_tail(engine, node, 8).strip().splitlines()[-4:]
+        lines.append(f"{node}: not healthy ({reason})" + ("".join(f"\n      {t}" for t in tail) if tail else ""))
+    raise NodeUnhealthyError("nodes did not become healthy:\n  " + "\n  ".join(lines))
+
+
+@dataclass
+class UpResult:
+    package_id: str
+    chaincode_containers: list[str]
+    timings: dict[str, float]
+
+
+def up(ctx: Context, deploy: bool = True) -> UpResult:
+    plan, progress = ctx.plan, ctx.progress
+    engine = ctx.need_engine()
+    before = {c.name for c in containers.containers(engine)}
+    running = {c.name for c in containers.containers(engine) if c.status == "running"}
+    had_volumes = bool(containers.volumes(engine))
+    check_ports_free(plan, running)
+    tc = ctx.need_toolchain()
+    cc_binary = ensure_chaincode(plan.root, cache_root(), progress) if deploy else None
+    with progress.step("images"):
+        ensure_network_images(engine, tc, progress)
+        cc_tag = ""
+        if cc_binary is not None:
+            spec = chaincode_image(cc_binary, chaincode_key(plan.root))
+            ensure_image(engine, spec, progress)
+            cc_tag = spec.tag
+    with progress.step("generate crypto material, channel configuration, profiles and compose file"):
+        generated = generate(plan)
+        if not plan.channel_block.exists():
+            plan.channel_block.parent.mkdir(parents=True, exist_ok=True)
+            run([str(tc.fabric("configtxgen")), "-configPath", str(generated.configtx_path.parent),
+                 "-profile", "IpledgerChannel", "-outputBlock", str(plan.channel_block),
+                 "-channelID", plan.channel], env={"FABRIC_LOGGING_SPEC": "WARNING"})
+    try:
+        with progress.step("start CAs, orderers and peers"):
+            containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(plan, generated))
+        with progress.step("wait for /healthz of every node"):
+            failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer")))
+            if failures:
+                _fail_unhealthy(ctx, failures)
+        with progress.step(f"join orderers and peers to channel {plan.channel}"):
+            for admin in ctx.admins():
+                if admin.join_orderer(plan.channel_block):
+                    progress.note(f"{admin.office.orderer.host} joined {plan.channel}")
+            for admin in ctx.admins():
+                for peer in admin.office.peers:
+                    if admin.join_peer(peer, plan.channel_block):
+                        progress.note(f"{peer.host} joined {plan.channel}")
+        result = UpResult(package_id=generated.package.package_id, chaincode_containers=[], timings={})
+        if deploy:
+            with progress.step(f"deploy chaincode {plan.spec.chaincode.name} {plan.spec.chaincode.version}"):
+                result.chaincode_containers = deploy_chaincode(ctx, generated, cc_tag)
+    except BaseException:
+        _cleanup_failed_up(ctx, before, had_volumes)
+        raise
+    save_state(plan, {"packageId": generated.package.package_id, "label": generated.package.label,
+                      "chaincodeImage": cc_tag, "sequence": plan.spec.chaincode.sequence})
+    result.timings = dict(progress.timings)
+    return result
+
+
+def _cleanup_failed_up(ctx: Context, before: set[str], had_volumes: bool) -> None:
+    """Leave nothing half-running: remove the containers this run started (and new volumes/networks)."""
+    engine = ctx.need_engine()
+    started = [c.name for c in containers.containers(engine) if c.name not in before]
+    ctx.progress.note(f"cleaning up after the failure: removing {len(started)} container(s)")
+    if not before:
+        containers.remove_everything(engine, keep_volumes=had_volumes)
+    else:
+        containers.remove_containers(engine, started)
+
+
+def deploy_chaincode(ctx: Context, generated: Generated, image: str, sequence: int | None = None) -> list[str]:
+    plan, progress, engine = ctx.plan, ctx.progress, ctx.need_engine()
+    admins = ctx.admins()
+    package = generated.package
+    lifecycle.install_everywhere(admins, package, generated.package_path, progress)
+    names = [containers.start_chaincode(engine, plan, office, package.label, package.package_id, image)
+             for office in plan.offices]
+    definition = lifecycle.Definition(name=plan.spec.chaincode.name, version=plan.spec.chaincode.version,
+                                      sequence=sequence or plan.spec.chaincode.sequence,
+                                      package_id=package.package_id,
+                                      policy_args=lifecycle.endorsement_policy_args(plan))
+    current = lifecycle.committed(admins[0], definition.name)
+    if current is not None and int(str(current.get("sequence", 0))) >= definition.sequence:
+        progress.note(f"{definition.name} sequence {current.get('sequence')} already committed")
+        return names
+    lifecycle.approve_everywhere(admins, definition, progress)
+    lifecycle.commit(admins, definition, progress)
+    return names
+
+
+def save_state(plan: ConsortiumPlan, state: dict[str, object]) -> None:
+    plan.state_file.parent.mkdir(parents=True, exist_ok=True)
+    plan.state_file.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load_state(plan: ConsortiumPlan) -> dict[str, object]:
+    return dict(json.loads(plan.state_file.read_text())) if plan.state_file.exists() else {}
+
+
+def down(ctx: Context, keep_data: bool = False) -> list[str]:
+    """Remove every container (and, unless keep_data, every volume, network and generated file)."""
+    engine = ctx.need_engine(install=False)
+    removed = [c.name for c in containers.containers(engine)]
+    with ctx.progress.step("stop and remove containers" + ("" if keep_data else ", volumes and generated files")):
+        containers.remove_everything(engine, keep_volumes=keep_data)
+        if not keep_data and ctx.plan.generated.exists():
+            shutil.rmtree(ctx.plan.generated)
+    return removed
+
+
+def upgrade_chaincode(ctx: Context, version: str) -> str:
+    """Deploy a new chaincode version as the next sequence; the old servers keep answering until commit."""
+    plan = ctx.plan
+    admins = ctx.admins()
+    engine = ctx.need_engine()
+    current = lifecycle.committed(admins[0], plan.spec.chaincode.name)
+    if current is None:
+        raise OperatorError(f"chaincode {plan.spec.chaincode.name} is not committed yet: run `up` first")
+    sequence = int(str(current.get("sequence", 0))) + 1
+    package = build_package(plan.spec.chaincode.name, version)
+    package_path = package.write(plan.packages_dir)
+    binary = ensure_chaincode(plan.root, cache_root(), ctx.progress)
+    spec = chaincode_image(binary, chaincode_key(plan.root))
+    ensure_image(engine, spec, ctx.progress)
+    with ctx.progress.step(f"upgrade {plan.spec.chaincode.name} to {version} (sequence {sequence})"):
+        lifecycle.install_everywhere(admins, package, package_path, ctx.progress)
+        for office in plan.offices:
+            containers.start_chaincode(engine, plan, office, package.label, package.package_id, spec.tag)
+        definition = lifecycle.Definition(name=plan.spec.chaincode.name, version=version, sequence=sequence,
+                                          package_id=package.package_id,
+                                          policy_args=lifecycle.endorsement_policy_args(plan))
+        lifecycle.approve_everywhere(admins, definition, ctx.progress)
+        lifecycle.commit(admins, definition, ctx.progress)
+        containers.stop_chaincode_except(engine, chaincode_label(plan.spec.chaincode.name, version))
+    save_state(plan, {"packageId": package.package_id, "label": package.label, "chaincodeImage": spec.tag,
+                      "sequence": sequence})
+    return package.package_id

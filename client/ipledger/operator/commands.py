@@ -1,0 +1,221 @@
+"""``ipledger network ...``: the operator's commands, a thin click layer over :mod:`ipledger.operator`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+
+from ipledger.consortium.compose import render_compose
+from ipledger.consortium.definition import DefinitionError
+from ipledger.errors import IpledgerError
+from ipledger.operator import bringup, containers
+from ipledger.operator.bringup import Context
+from ipledger.operator.errors import OperatorError
+from ipledger.operator.progress import Progress
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_DEFINITION = 2
+EXIT_OPERATION = 5
+
+
+def _context(definition: str | None, quiet: bool = False) -> Context:
+    return Context.load(Path(definition) if definition else None, Progress(quiet=quiet))
+
+
+def _guard(fn: Callable[[], None]) -> None:
+    """Turn ipledger errors into one clear message and a stable exit code."""
+    try:
+        fn()
+    except DefinitionError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DEFINITION)
+    except (OperatorError, IpledgerError) as exc:
+        click.echo(f"error [{exc.code}]: {exc}", err=True)
+        sys.exit(EXIT_OPERATION)
+
+
+def definition_option(fn: F) -> F:
+    return click.option("--definition", "-d", "definition", type=click.Path(dir_okay=False),
+                        help="Consortium definition (default: network/consortium.yaml).")(fn)
+
+
+def _table(rows: list[dict[str, object]], columns: list[str]) -> str:
+    cells = [[("-" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@click.group("network")
+def network() -> None:
+    """Stand up, inspect, upgrade and tear down the consortium network (operators).
+
+    \b
+    Example:
+      ipledger network up          # build what is missing, start, deploy the chaincode
+      ipledger network status      # per-node health, height, ordering role, chaincode
+      ipledger network down        # remove every container, volume and generated file
+    """
+
+
+@network.command()
+@definition_option
+@click.option("--check", is_flag=True, help="Only check that docker-compose-fabric.yaml matches the definition.")
+def generate(definition: str | None, check: bool) -> None:
+    """Validate the definition and write everything generated from it.
+
+    \b
+    Example:
+      ipledger network generate --check
+    """
+    def act() -> None:
+        ctx = _context(definition)
+        if check:
+            current = ctx.plan.compose_file.read_text() if ctx.plan.compose_file.exists() else ""
+            if current != render_compose(ctx.plan):
+                raise OperatorError(f"{ctx.plan.compose_file.name} is out of date: run `ipledger network generate`")
+            click.echo(f"{ctx.plan.compose_file.name} matches {definition or 'network/consortium.yaml'}")
+            return
+        from ipledger.consortium.generate import generate as gen
+
+        gen(ctx.plan)
+        click.echo(f"generated {ctx.plan.generated} and {ctx.plan.compose_file.name}")
+    _guard(act)
+
+
+@network.command()
+@definition_option
+def bootstrap(definition: str | None) -> None:
+    """Install the container engine if needed, build Fabric and the local images (no network start).
+
+    \b
+    Example:
+      ipledger network bootstrap
+    """
+    def act() -> None:
+        ctx = _context(definition)
+        from ipledger.operator.images import ensure_network_images
+
+        ensure_network_images(ctx.need_engine(), ctx.need_toolchain(), ctx.progress)
+    _guard(act)
+
+
+@network.command()
+@definition_option
+@click.option("--no-deploy", is_flag=True, help="Start nodes and the channel only; do not deploy the chaincode.")
+def up(definition: str | None, no_deploy: bool) -> None:
+    """Start the network and deploy the chaincode (idempotent: resumes a kept ledger).
+
+    \b
+    Example:
+      ipledger network up
+    """
+    def act() -> None:
+        result = bringup.up(_context(definition), deploy=not no_deploy)
+        total = sum(result.timings.values())
+        click.echo(f"network is up ({total:.1f}s); chaincode package {result.package_id}")
+    _guard(act)
+
+
+@network.command()
+@definition_option
+@click.option("--keep-data", is_flag=True, help="Keep ledgers and generated files so `up` restarts the same ledger.")
+def down(definition: str | None, keep_data: bool) -> None:
+    """Stop the network and remove its containers (and, without --keep-data, all its data).
+
+    \b
+    Example:
+      ipledger network down --keep-data
+    """
+    def act() -> None:
+        removed = bringup.down(_context(definition), keep_data=keep_data)
+        click.echo(f"removed {len(removed)} container(s)" + (" (ledger data kept)" if keep_data else ""))
+    _guard(act)
+
+
+@network.command()
+@definition_option
+def restart(definition: str | None) -> None:
+    """Stop and start every node, keeping the ledger.
+
+    \b
+    Example:
+      ipledger network restart
+    """
+    def act() -> None:
+        ctx = _context(definition)
+        bringup.down(ctx, keep_data=True)
+        bringup.up(ctx)
+        click.echo("network restarted")
+    _guard(act)
+
+
+@network.command()
+@definition_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def status(definition: str | None, as_json: bool) -> None:
+    """Show every node: container state, health, block height, ordering role, committed chaincode.
+
+    \b
+    Example:
+      ipledger network status --json | jq '.[] | select(.role=="peer") | .height'
+    """
+    def act() -> None:
+        from ipledger.operator.status import collect
+
+        rows = [r.as_dict() for r in collect(_context(definition, quiet=True))]
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+        else:
+            click.echo(_table(rows, ["office", "node", "role", "container", "healthy", "height", "ordering_role",
+                                     "chaincode"]))
+    _guard(act)
+
+
+@network.command()
+@definition_option
+@click.argument("node")
+@click.option("--tail", default=50, show_default=True, help="Number of lines.")
+def logs(definition: str | None, node: str, tail: int) -> None:
+    """Print the last log lines of one node (container name, e.g. peer0.jp.ipledger.test).
+
+    \b
+    Example:
+      ipledger network logs orderer0.jp.ipledger.test --tail 20
+    """
+    def act() -> None:
+        ctx = _context(definition, quiet=True)
+        engine = ctx.need_engine(install=False)
+        names = [c.name for c in containers.containers(engine)]
+        if node not in names:
+            raise OperatorError(f"no such node {node!r}; nodes: {', '.join(names) or 'none running'}")
+        click.echo(containers.logs_tail(engine, node, tail), nl=False)
+    _guard(act)
+
+
+@network.command("upgrade-chaincode")
+@definition_option
+@click.argument("version")
+def upgrade_chaincode(definition: str | None, version: str) -> None:
+    """Deploy the chaincode as VERSION with the next sequence, approved by every office.
+
+    The servers of the current version keep answering until the new definition is committed, so readers
+    see no downtime.
+
+    \b
+    Example:
+      ipledger network upgrade-chaincode 1.1
+    """
+    def act() -> None:
+        package_id = bringup.upgrade_chaincode(_context(definition), version)
+        click.echo(f"chaincode upgraded: {package_id}")
+    _guard(act)
+
+
+def main() -> None:
+    network(prog_name="ipledger network")

@@ -1,0 +1,117 @@
+"""Docker objects of the consortium: compose services, chaincode servers, and what is left after a failure.
+
+Every object the project creates carries the label ``io.ipledger.project=ipledger``, so tear-down finds
+all of them (including chaincode containers, which compose does not know about).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from ipledger.consortium.plan import CHAINCODE_PORT, ConsortiumPlan, OfficePlan
+from ipledger.operator.engine import Engine
+from ipledger.operator.run import run
+
+PROJECT_LABEL = "io.ipledger.project=ipledger"
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    name: str
+    status: str  # running, exited, ...
+    health: str  # healthy, unhealthy, starting, or "" without a healthcheck
+    labels: dict[str, str]
+
+
+def compose(engine: Engine, plan: ConsortiumPlan, *args: str, env: Mapping[str, str] | None = None) -> str:
+    return run([*engine.compose_argv(plan.compose_file, plan.project), *args], cwd=plan.root, env=env)
+
+
+def containers(engine: Engine, label: str = PROJECT_LABEL, all_states: bool = True) -> list[ContainerState]:
+    argv = [engine.docker, "ps", "--filter", f"label={label}", "--format", "{{.Names}}"]
+    if all_states:
+        argv.insert(2, "-a")
+    names = [n for n in run(argv).split() if n]
+    if not names:
+        return []
+    raw = json.loads(run([engine.docker, "inspect", *names]))
+    states = []
+    for item in raw:
+        state = item.get("State", {})
+        health = (state.get("Health") or {}).get("Status", "")
+        labels = (item.get("Config") or {}).get("Labels") or {}
+        states.append(ContainerState(name=item["Name"].lstrip("/"), status=state.get("Status", "?"), health=health,
+                                     labels=dict(labels)))
+    return sorted(states, key=lambda s: s.name)
+
+
+def logs_tail(engine: Engine, name: str, lines: int = 20) -> str:
+    return run([engine.docker, "logs", "--tail", str(lines), name], check=False)
+
+
+def remove_containers(engine: Engine, names: list[str]) -> None:
+    if names:
+        run([engine.docker, "rm", "-f", *names], check=False)
+
+
+def chaincode_container_name(plan: ConsortiumPlan, office: OfficePlan, label: str) -> str:
+    return office.chaincode_host(plan.spec.chaincode.name, label)
+
+
+def start_chaincode(engine: Engine, plan: ConsortiumPlan, office: OfficePlan, label: str, package_id: str,
+                    image: str) -> str:
+    """Run the office's chaincode server for one package (idempotent); returns the container name."""
+    name = chaincode_container_name(plan, office, label)
+    existing = {c.name: c for c in containers(engine, f"io.ipledger.chaincode-label={label}")}
+    if name in existing and existing[name].status == "running":
+        return name
+    remove_containers(engine, [name] if name in existing else [])
+    tls_dir = plan.crypto_dir(office) / "chaincode-server"
+    run([
+        engine.docker, "run", "-d", "--name", name, "--hostname", name,
+        "--network", plan.docker_network, "--network-alias", name,
+        "--restart", "unless-stopped",
+        "--label", PROJECT_LABEL, "--label", f"io.ipledger.office={office.code}",
+        "--label", "io.ipledger.role=chaincode", "--label", f"io.ipledger.chaincode-label={label}",
+        "-v", f"{tls_dir}:/etc/ipledger/tls:ro",
+        "-e", f"CHAINCODE_SERVER_ADDRESS=0.0.0.0:{CHAINCODE_PORT}",
+        "-e", f"CHAINCODE_ID={package_id}",
+        "-e", "CHAINCODE_TLS_KEY_FILE=/etc/ipledger/tls/server.key",
+        "-e", "CHAINCODE_TLS_CERT_FILE=/etc/ipledger/tls/server.crt",
+        "-e", "CHAINCODE_CLIENT_CA_FILE=/etc/ipledger/tls/ca.crt",
+        image,
+    ])
+    return name
+
+
+def stop_chaincode_except(engine: Engine, keep_label: str) -> list[str]:
+    """Remove chaincode containers of other package labels (after an upgrade committed)."""
+    old = [c.name for c in containers(engine, "io.ipledger.role=chaincode")
+           if c.labels.get("io.ipledger.chaincode-label") != keep_label]
+    remove_containers(engine, old)
+    return old
+
+
+def volumes(engine: Engine) -> list[str]:
+    return [v for v in run([engine.docker, "volume", "ls", "-q", "--filter", f"label={PROJECT_LABEL}"]).split() if v]
+
+
+def networks(engine: Engine) -> list[str]:
+    return [n for n in run([engine.docker, "network", "ls", "-q", "--filter", f"label={PROJECT_LABEL}"]).split()
+            if n]
+
+
+def remove_everything(engine: Engine, keep_volumes: bool) -> None:
+    remove_containers(engine, [c.name for c in containers(engine)])
+    if not keep_volumes:
+        for vol in volumes(engine):
+            run([engine.docker, "volume", "rm", "-f", vol], check=False)
+    for net in networks(engine):
+        run([engine.docker, "network", "rm", net], check=False)
+
+
+def existing_paths(paths: list[Path]) -> list[Path]:
+    return [p for p in paths if p.exists()]

@@ -1,0 +1,53 @@
+"""Readiness from the nodes' operations endpoints (``/healthz`` over TLS), polled from the host: no sleeps."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    node: str  # container / TLS host name
+    url: str  # https://127.0.0.1:<ops port>/healthz
+    ca_file: Path
+
+
+def check(endpoint: Endpoint, timeout: float = 2.0) -> tuple[bool, str]:
+    """One probe: (healthy, reason)."""
+    ctx = ssl.create_default_context(cafile=str(endpoint.ca_file))
+    try:
+        with urllib.request.urlopen(endpoint.url, context=ctx, timeout=timeout) as resp:
+            body = resp.read().decode(errors="replace")
+            return resp.status == 200, body
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode(errors="replace")
+        try:
+            failed = json.loads(body).get("failed_checks", body)
+        except json.JSONDecodeError:
+            failed = body
+        return False, f"HTTP {exc.code}: {failed}"
+    except (urllib.error.URLError, OSError) as exc:
+        return False, str(getattr(exc, "reason", exc))
+
+
+def wait_healthy(endpoints: list[Endpoint], timeout: float = 120.0, interval: float = 0.5) -> dict[str, str]:
+    """Poll until every endpoint is healthy; returns {node: last failure reason} for those that never were."""
+    pending = {e.node: e for e in endpoints}
+    reasons: dict[str, str] = {}
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        for node, endpoint in list(pending.items()):
+            ok, reason = check(endpoint)
+            if ok:
+                del pending[node]
+            else:
+                reasons[node] = reason
+        if pending:
+            time.sleep(interval)
+    return {node: reasons.get(node, "no answer") for node in pending}

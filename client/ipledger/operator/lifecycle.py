@@ -1,0 +1,100 @@
+"""Chaincode lifecycle across the consortium: install everywhere, approve per office, commit once.
+
+Every step first asks the ledger whether it is already done, so a deployment that was interrupted is
+finished by running ``up`` again rather than left half-deployed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipledger.consortium.package import ChaincodePackage
+from ipledger.consortium.plan import ConsortiumPlan
+from ipledger.operator.admin import OfficeAdmin
+from ipledger.operator.errors import CommandFailedError
+from ipledger.operator.progress import Progress
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A chaincode definition to approve and commit."""
+
+    name: str
+    version: str
+    sequence: int
+    package_id: str
+    policy_args: tuple[str, ...]
+
+
+def endorsement_policy_args(plan: ConsortiumPlan) -> tuple[str, ...]:
+    """MAJORITY uses the channel's Endorsement policy; ANY/ALL become signature policies over office peers."""
+    rule = plan.spec.chaincode.endorsement_policy.split(" ")[0]
+    if rule == "MAJORITY":
+        return ("--channel-config-policy", "/Channel/Application/Endorsement")
+    members = ", ".join(f"'{o.msp_id}.peer'" for o in plan.offices)
+    return ("--signature-policy", f"{'OR' if rule == 'ANY' else 'AND'}({members})")
+
+
+def installed_package_ids(admin: OfficeAdmin, peer_index: int) -> set[str]:
+    peer = admin.office.peers[peer_index]
+    out = admin.peer("lifecycle", "chaincode", "queryinstalled", "--output", "json", peer=peer)
+    data = json.loads(out) if out.strip() else {}
+    return {item["package_id"] for item in data.get("installed_chaincodes", [])}
+
+
+def install_everywhere(admins: list[OfficeAdmin], package: ChaincodePackage, package_path: Path,
+                       progress: Progress) -> None:
+    for admin in admins:
+        for peer in admin.office.peers:
+            if package.package_id in installed_package_ids(admin, peer.index):
+                continue
+            admin.peer("lifecycle", "chaincode", "install", str(package_path), peer=peer, timeout=300)
+            progress.note(f"installed {package.label} on {peer.host}")
+
+
+def committed(admin: OfficeAdmin, name: str) -> dict[str, object] | None:
+    """The committed definition as the office's peer sees it, or None."""
+    try:
+        out = admin.peer("lifecycle", "chaincode", "querycommitted", "--channelID", admin.plan.channel,
+                         "--name", name, "--output", "json")
+    except CommandFailedError as exc:
+        if "404" in exc.output or "not found" in exc.output:
+            return None
+        raise
+    return dict(json.loads(out))
+
+
+def approvals(admin: OfficeAdmin, d: Definition) -> dict[str, bool]:
+    out = admin.peer("lifecycle", "chaincode", "checkcommitreadiness", "--channelID", admin.plan.channel,
+                     "--name", d.name, "--version", d.version, "--sequence", str(d.sequence), *d.policy_args,
+                     "--output", "json")
+    return {k: bool(v) for k, v in json.loads(out).get("approvals", {}).items()}
+
+
+def approve_everywhere(admins: list[OfficeAdmin], d: Definition, progress: Progress) -> None:
+    for admin in admins:
+        if approvals(admin, d).get(admin.office.msp_id):
+            continue
+        admin.peer("lifecycle", "chaincode", "approveformyorg", *admin.orderer_args(),
+                   "--channelID", admin.plan.channel, "--name", d.name, "--version", d.version,
+                   "--package-id", d.package_id, "--sequence", str(d.sequence), *d.policy_args,
+                   "--waitForEvent", timeout=180)
+        progress.note(f"{admin.office.code} approved {d.name} {d.version} (sequence {d.sequence})")
+
+
+def commit(admins: list[OfficeAdmin], d: Definition, progress: Progress) -> bool:
+    current = committed(admins[0], d.name)
+    if current is not None and int(str(current.get("sequence", 0))) >= d.sequence:
+        return False
+    peer_args: list[str] = []
+    for admin in admins:
+        peer = admin.office.peers[0]
+        peer_args += ["--peerAddresses", f"{admin.plan.host_ip}:{peer.port}", "--tlsRootCertFiles", str(admin.tls_ca)]
+    first = admins[0]
+    first.peer("lifecycle", "chaincode", "commit", *first.orderer_args(), "--channelID", first.plan.channel,
+               "--name", d.name, "--version", d.version, "--sequence", str(d.sequence), *d.policy_args,
+               *peer_args, "--waitForEvent", timeout=180)
+    progress.note(f"committed {d.name} {d.version} (sequence {d.sequence}) on {first.plan.channel}")
+    return True

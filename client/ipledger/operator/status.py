@@ -1,0 +1,81 @@
+"""A per-node view of the running consortium: container, health, block height, ordering role, chaincode."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ipledger.operator import containers, health, lifecycle
+from ipledger.operator.admin import OfficeAdmin
+from ipledger.operator.bringup import Context
+from ipledger.operator.errors import OperatorError
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    office: str
+    node: str
+    role: str  # ca, orderer, peer, chaincode
+    container: str  # running, exited, missing
+    healthy: bool | None
+    height: int | None = None
+    ordering_role: str | None = None  # consenter / follower, with the channel status
+    chaincode: str | None = None  # committed "name version (sequence N)" as this peer sees it
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _container_map(ctx: Context) -> dict[str, containers.ContainerState]:
+    return {c.name: c for c in containers.containers(ctx.need_engine(install=False))}
+
+
+def collect(ctx: Context) -> list[NodeStatus]:
+    plan = ctx.plan
+    states = _container_map(ctx)
+    rows: list[NodeStatus] = []
+    admins = {a.office.code: a for a in ctx.admins()}
+    for office in plan.offices:
+        admin: OfficeAdmin = admins[office.code]
+        ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
+
+        def probe(port: int) -> bool | None:
+            if not ca_file.exists():
+                return None
+            ok, _ = health.check(health.Endpoint("", f"https://{plan.host_ip}:{port}/healthz", ca_file))
+            return ok
+
+        def state(name: str) -> str:
+            return states[name].status if name in states else "missing"
+
+        rows.append(NodeStatus(office.code, office.ca.host, "ca", state(office.ca.host),
+                               probe(office.ca.operations_port)))
+        o = office.orderer
+        height = relation = None
+        if state(o.host) == "running":
+            try:
+                info = admin.orderer_channel_info()
+                if info is not None:
+                    height = int(str(info.get("height", 0)))
+                    relation = f"{info.get('consensusRelation')} ({info.get('status')})"
+            except OperatorError:
+                relation = "unreachable"
+        rows.append(NodeStatus(office.code, o.host, "orderer", state(o.host), probe(o.operations_port),
+                               height=height, ordering_role=relation))
+        for p in office.peers:
+            height = None
+            cc = None
+            if state(p.host) == "running":
+                try:
+                    height = admin.peer_height(p)
+                    committed = lifecycle.committed(admin, plan.spec.chaincode.name)
+                    if committed:
+                        cc = f"{plan.spec.chaincode.name} {committed.get('version')} (sequence {committed.get('sequence')})"
+                except OperatorError:
+                    pass
+            rows.append(NodeStatus(office.code, p.host, "peer", state(p.host), probe(p.operations_port),
+                                   height=height, chaincode=cc))
+    for name, st in sorted(states.items()):
+        if st.labels.get("io.ipledger.role") == "chaincode":
+            rows.append(NodeStatus(st.labels.get("io.ipledger.office", "?"), name, "chaincode", st.status, None,
+                                   chaincode=st.labels.get("io.ipledger.chaincode-label")))
+    return rows
