@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
@@ -108,23 +109,16 @@ type AccessRecord struct {
 	UpdatedAt         string        `json:"updatedAt"`
 }
 
-// entry returns the entry of an office, creating an empty one (kept sorted).
+// entry returns the entry of an office, inserting an empty one in
+// office-code order when there is none.
 func (a *AccessRecord) entry(code string) *AccessEntry {
-	for i := range a.Offices {
-		if a.Offices[i].OfficeCode == code {
-			return &a.Offices[i]
-		}
+	i, found := slices.BinarySearchFunc(a.Offices, code, func(e AccessEntry, c string) int {
+		return strings.Compare(e.OfficeCode, c)
+	})
+	if !found {
+		a.Offices = slices.Insert(a.Offices, i, AccessEntry{OfficeCode: code, Grant: grantNone})
 	}
-	a.Offices = append(a.Offices, AccessEntry{OfficeCode: code, Grant: grantNone})
-	for i := len(a.Offices) - 1; i > 0 && a.Offices[i].OfficeCode < a.Offices[i-1].OfficeCode; i-- {
-		a.Offices[i], a.Offices[i-1] = a.Offices[i-1], a.Offices[i]
-	}
-	for i := range a.Offices {
-		if a.Offices[i].OfficeCode == code {
-			return &a.Offices[i]
-		}
-	}
-	return nil
+	return &a.Offices[i]
 }
 
 // find returns the entry of an office without creating one.

@@ -36,6 +36,7 @@ const (
 	PriorityPeriodExpired    Code = "PRIORITY_PERIOD_EXPIRED"
 	RestorationNotAvailable  Code = "RESTORATION_NOT_AVAILABLE"
 	InvalidTransition        Code = "INVALID_TRANSITION"
+	WrongEndorser            Code = "WRONG_ENDORSER"
 	Internal                 Code = "INTERNAL"
 )
 

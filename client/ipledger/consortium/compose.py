@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
-
+from ipledger.consortium import yamlio
 from ipledger.consortium.plan import FABRIC_CA_VERSION, FABRIC_VERSION, ConsortiumPlan, OfficePlan, PeerPlan
 
 HEADER = (
@@ -203,7 +202,7 @@ def compose(plan: ConsortiumPlan) -> dict[str, Any]:
 
 
 def render_compose(plan: ConsortiumPlan) -> str:
-    return HEADER + yaml.safe_dump(compose(plan), sort_keys=False, default_flow_style=False, width=200)
+    return HEADER + yamlio.dump(compose(plan))
 
 
 def write_compose(plan: ConsortiumPlan) -> None:

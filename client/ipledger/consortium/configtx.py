@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ipledger.consortium import yamlio
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan
 
 PROFILE = "IpledgerChannel"
@@ -132,16 +131,9 @@ def configtx(plan: ConsortiumPlan) -> dict[str, Any]:
     }
 
 
-class _NoAliasDumper(yaml.SafeDumper):
-    """configtxgen reads anchors fine, but a file without them is easier for operators to read."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
 def write_configtx(plan: ConsortiumPlan) -> Path:
     path = plan.configtx_dir / "configtx.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = yaml.dump(configtx(plan), Dumper=_NoAliasDumper, sort_keys=False, default_flow_style=False)
+    body = yamlio.dump(configtx(plan))
     path.write_text(HEADER + body, encoding="utf-8")
     return path

@@ -83,7 +83,7 @@ def test_status_details_are_decoded_from_the_trailer() -> None:
 def test_undecodable_details_are_skipped_not_fatal() -> None:
     assert parse_error_details(None) == []
     assert parse_error_details(b"\xff\xff\xff") == []
-    foreign = b"\x1a\x0f\x0a\x0dtype.other/X"  # an Any of another type
+    foreign = b"\x1a\x0e\x0a\x0ctype.other/X"  # a well-formed Any of another type
     assert parse_error_details(foreign) == []
 
 

@@ -1,0 +1,277 @@
+package contract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/ipledger/ipledger/chaincode/errs"
+	"github.com/ipledger/ipledger/chaincode/priority"
+)
+
+// Transient keys.
+const (
+	transientConfidential = "confidential"
+	transientAccessCode   = "accessCode"
+)
+
+// Applicant of a first filing (private).
+type Applicant struct {
+	Name        string `json:"name"`
+	CountryCode string `json:"countryCode"`
+}
+
+// Contact of the applicant or representative (private).
+type Contact struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+type confidentialInput struct {
+	Salt       string      `json:"salt"`
+	Title      string      `json:"title"`
+	Applicants []Applicant `json:"applicants"`
+	Contact    Contact     `json:"contact"`
+}
+
+// confidentialRecord is stored in the owner's implicit collection. The salt
+// is part of the hashed bytes, so its public hash cannot be confirmed by
+// guessing names or titles.
+type confidentialRecord struct {
+	FilingID   string      `json:"filingId"`
+	Salt       string      `json:"salt"`
+	Title      string      `json:"title"`
+	Applicants []Applicant `json:"applicants"`
+	Contact    Contact     `json:"contact"`
+}
+
+type accessCodeInput struct {
+	AccessCode string `json:"accessCode"`
+	Salt       string `json:"salt"`
+}
+
+// accessCodeRecord is stored privately; the code itself never is.
+type accessCodeRecord struct {
+	FilingID    string `json:"filingId"`
+	Salt        string `json:"salt"`
+	CodeHash    string `json:"codeHash"`
+	CodeVersion int    `json:"codeVersion"`
+}
+
+// hashAccessCode is the salted hash documented in CONTRACT.md §1. Codes are
+// case-insensitive hex, so they are upper-cased first.
+func hashAccessCode(salt, code string) string {
+	sum := sha256.Sum256([]byte("ipledger/access-code/v1\n" + salt + "\n" + strings.ToUpper(code)))
+	return hex.EncodeToString(sum[:])
+}
+
+func validateConfidential(in confidentialInput) error {
+	if err := priority.CheckHex("salt", in.Salt, priority.MinSaltLen, priority.MaxSaltLen); err != nil {
+		return err
+	}
+	if err := priority.CheckText("title", in.Title, 1, 1000); err != nil {
+		return err
+	}
+	if len(in.Applicants) < 1 || len(in.Applicants) > 50 {
+		return errs.New(errs.InvalidArgument, "applicants must list 1 to 50 applicants")
+	}
+	for _, a := range in.Applicants {
+		if err := priority.CheckText("applicant name", a.Name, 1, 300); err != nil {
+			return err
+		}
+		if a.CountryCode != "" {
+			if err := priority.ValidateOfficeCode(a.CountryCode); err != nil {
+				return err
+			}
+		}
+	}
+	if in.Contact.Name != "" {
+		if err := priority.CheckText("contact name", in.Contact.Name, 1, 300); err != nil {
+			return err
+		}
+	}
+	return priority.CheckEmail("contact email", in.Contact.Email)
+}
+
+// SetFilingConfidential stores (or replaces) the confidential part of the
+// caller's first filing in its implicit collection and publishes its hash.
+// Endorsed by the owner's peer only: it writes the owner's collection and the
+// filing key, which carries the owner's SBE policy.
+func (c *Contract) SetFilingConfidential(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	caller, err := t.activeCaller()
+	if err != nil {
+		return "", err
+	}
+	f, err := t.ownedFiling(caller, filingID)
+	if err != nil {
+		return "", err
+	}
+	tm, err := t.requireTransient(transientConfidential)
+	if err != nil {
+		return "", err
+	}
+	var in confidentialInput
+	if err := decodeStrict("transient confidential", tm[transientConfidential], &in); err != nil {
+		return "", err
+	}
+	if err := validateConfidential(in); err != nil {
+		return "", err
+	}
+	if f.Status == filingWithdrawn {
+		return "", errs.New(errs.InvalidTransition, "first filing %s is withdrawn", f.ID)
+	}
+	rec := confidentialRecord{FilingID: f.ID, Salt: strings.ToLower(in.Salt), Title: in.Title, Applicants: in.Applicants, Contact: in.Contact}
+	raw, err := marshal(rec)
+	if err != nil {
+		return "", err
+	}
+	key, err := t.key(kindConfidential, f.ref().attrs()...)
+	if err != nil {
+		return "", err
+	}
+	if err := t.stub.PutPrivateData(implicitCollection(caller.MSPID), key, raw); err != nil {
+		return "", errs.Internalf("writing private data: %v", err)
+	}
+	// Equal to Fabric's own hash of the private value, so any peer can check
+	// it with GetPrivateDataHash (CheckConfidentialIntegrity).
+	sum := sha256.Sum256(raw)
+	f.ConfidentialHash, f.UpdatedAt = hex.EncodeToString(sum[:]), t.now
+	return t.saveFilingChange(f, caller, "FirstFilingConfidentialUpdated")
+}
+
+// SetAccessCode sets or changes the DAS access code of the caller's filing.
+// Only a salted hash is stored, privately; the public access record shows
+// that a code exists and its version.
+func (c *Contract) SetAccessCode(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	caller, err := t.activeCaller()
+	if err != nil {
+		return "", err
+	}
+	f, err := t.ownedFiling(caller, filingID)
+	if err != nil {
+		return "", err
+	}
+	tm, err := t.requireTransient(transientAccessCode)
+	if err != nil {
+		return "", err
+	}
+	var in accessCodeInput
+	if err := decodeStrict("transient accessCode", tm[transientAccessCode], &in); err != nil {
+		return "", err
+	}
+	if err := priority.CheckHex("accessCode", in.AccessCode, priority.MinAccessCodeLen, priority.MaxAccessCodeLen); err != nil {
+		return "", err
+	}
+	if err := priority.CheckHex("salt", in.Salt, priority.MinSaltLen, priority.MaxSaltLen); err != nil {
+		return "", err
+	}
+	if f.Status == filingWithdrawn {
+		return "", errs.New(errs.InvalidTransition, "first filing %s is withdrawn", f.ID)
+	}
+	a, err := t.loadAccess(f.ref())
+	if err != nil {
+		return "", err
+	}
+	a.AccessCodeSet, a.AccessCodeVersion, a.AccessCodeSetAt, a.UpdatedAt = true, a.AccessCodeVersion+1, t.now, t.now
+	salt := strings.ToLower(in.Salt)
+	rec := accessCodeRecord{FilingID: f.ID, Salt: salt, CodeHash: hashAccessCode(salt, in.AccessCode), CodeVersion: a.AccessCodeVersion}
+	raw, err := marshal(rec)
+	if err != nil {
+		return "", err
+	}
+	key, err := t.key(kindAccessCode, f.ref().attrs()...)
+	if err != nil {
+		return "", err
+	}
+	if err := t.stub.PutPrivateData(implicitCollection(caller.MSPID), key, raw); err != nil {
+		return "", errs.Internalf("writing private data: %v", err)
+	}
+	if err := t.putAccess(f.ref(), a); err != nil {
+		return "", err
+	}
+	if err := t.emit("AccessCodeChanged", event{RecordType: recAccess, RecordID: f.ID, OfficeCode: caller.OfficeCode, Status: f.Status}); err != nil {
+		return "", err
+	}
+	return result(a)
+}
+
+// GetFilingConfidential returns the confidential record to its owner. It must
+// be evaluated on the owner's own peer (other peers do not hold the data).
+func (c *Contract) GetFilingConfidential(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	caller, err := t.callerOffice()
+	if err != nil {
+		return "", err
+	}
+	f, err := t.ownedFiling(caller, filingID)
+	if err != nil {
+		return "", err
+	}
+	key, err := t.key(kindConfidential, f.ref().attrs()...)
+	if err != nil {
+		return "", err
+	}
+	raw, err := t.stub.GetPrivateData(implicitCollection(caller.MSPID), key)
+	if err != nil {
+		return "", errs.Internalf("reading private data: %v", err)
+	}
+	if raw == nil {
+		return "", errs.New(errs.NotFound, "no confidential data is available for %s on this peer", f.ID)
+	}
+	return string(raw), nil
+}
+
+type integrityResult struct {
+	FilingID         string `json:"filingId"`
+	ConfidentialHash string `json:"confidentialHash"`
+	PrivateDataHash  string `json:"privateDataHash"`
+	Match            bool   `json:"match"`
+}
+
+// CheckConfidentialIntegrity compares the public confidentialHash with the
+// hash Fabric keeps of the private value on every peer.
+func (c *Contract) CheckConfidentialIntegrity(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	if _, err := t.callerOffice(); err != nil {
+		return "", err
+	}
+	r, err := parseFilingID(filingID)
+	if err != nil {
+		return "", err
+	}
+	f, err := t.requireFiling(r)
+	if err != nil {
+		return "", err
+	}
+	owner, err := t.requireOffice(f.OfficeCode)
+	if err != nil {
+		return "", err
+	}
+	key, err := t.key(kindConfidential, r.attrs()...)
+	if err != nil {
+		return "", err
+	}
+	h, err := t.stub.GetPrivateDataHash(implicitCollection(owner.MSPID), key)
+	if err != nil {
+		return "", errs.Internalf("reading private data hash: %v", err)
+	}
+	out := integrityResult{FilingID: f.ID, ConfidentialHash: f.ConfidentialHash, PrivateDataHash: hex.EncodeToString(h)}
+	out.Match = out.ConfidentialHash != "" && out.ConfidentialHash == out.PrivateDataHash
+	return result(out)
+}

@@ -1,0 +1,222 @@
+package contract
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/ipledger/ipledger/chaincode/errs"
+	"github.com/ipledger/ipledger/chaincode/priority"
+)
+
+// DepositFirstFiling registers a priority document of the caller. It carries
+// public data only: the new keys need MAJORITY endorsement, and sending the
+// confidential part to other offices' endorsers would expose it. The owner
+// adds it afterwards with SetFilingConfidential and SetAccessCode, endorsed by
+// its own peer alone.
+func (c *Contract) DepositFirstFiling(ctx contractapi.TransactionContextInterface, filingJSON string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	caller, err := t.activeCaller()
+	if err != nil {
+		return "", err
+	}
+	if _, err := t.requireTransient(); err != nil {
+		return "", err
+	}
+	var in filingInput
+	if err := decodeStrict("filingJSON", []byte(filingJSON), &in); err != nil {
+		return "", err
+	}
+	right, err := priority.ParseIPRight(in.IPRight)
+	if err != nil {
+		return "", err
+	}
+	if !caller.canDeposit(right) {
+		return "", errs.New(errs.RoleNotAllowed, "office %s has no depositing role for %s", caller.OfficeCode, right)
+	}
+	cat, err := priority.ParseCategory(in.ApplicationCategory)
+	if err != nil {
+		return "", err
+	}
+	num, err := t.normaliseNumber(caller.OfficeCode, right, cat, in.ApplicationNumber)
+	if err != nil {
+		return "", err
+	}
+	filed, err := t.parsePastDate("filingDate", in.FilingDate)
+	if err != nil {
+		return "", err
+	}
+	hash, err := priority.CheckSHA256("documentSha256", in.DocumentSHA256)
+	if err != nil {
+		return "", err
+	}
+	if err := checkDocumentFormat(in.DocumentFormat); err != nil {
+		return "", err
+	}
+	ref := filingRef{Office: caller.OfficeCode, Right: right, Number: num.Normalised}
+	if _, exists, err := t.loadFiling(ref); err != nil {
+		return "", err
+	} else if exists {
+		return "", errs.New(errs.AlreadyExists, "first filing %s already exists; use CorrectFirstFiling", ref.ID())
+	}
+
+	f := FirstFiling{
+		ID: ref.ID(), OfficeCode: caller.OfficeCode, IPRight: string(right), ApplicationCategory: string(cat),
+		ApplicationNumber: num.Raw, ApplicationNumberNormalised: num.Normalised, FilingDate: filed.String(),
+		DocumentSHA256: hash, DocumentFormat: in.DocumentFormat, Version: 1, Status: filingAvailable,
+		DepositedAt: t.now, UpdatedAt: t.now,
+	}
+	a := AccessRecord{FilingID: f.ID, OwnerOffice: f.OfficeCode, Offices: []AccessEntry{}, UpdatedAt: t.now}
+	if err := t.putFiling(f); err != nil {
+		return "", err
+	}
+	if err := t.putAccess(ref, a); err != nil {
+		return "", err
+	}
+	for _, kind := range []string{kindFiling, kindAccess} {
+		key, err := t.key(kind, ref.attrs()...)
+		if err != nil {
+			return "", err
+		}
+		if err := t.setOwnerPolicy(key, caller.MSPID); err != nil {
+			return "", err
+		}
+	}
+	if err := t.putJSON(ref.dateIndexKey(f.FilingDate), f.ID); err != nil {
+		return "", err
+	}
+	if err := t.emit("FirstFilingDeposited", event{RecordType: recFiling, RecordID: f.ID, OfficeCode: caller.OfficeCode, Status: f.Status}); err != nil {
+		return "", err
+	}
+	return result(f)
+}
+
+// CorrectFirstFiling records a new version (DAS "PUT registration"); the
+// previous version stays in the key history.
+func (c *Contract) CorrectFirstFiling(ctx contractapi.TransactionContextInterface, filingID, correctionJSON string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	caller, err := t.activeCaller()
+	if err != nil {
+		return "", err
+	}
+	f, err := t.ownedFiling(caller, filingID)
+	if err != nil {
+		return "", err
+	}
+	var in correctionInput
+	if err := decodeStrict("correctionJSON", []byte(correctionJSON), &in); err != nil {
+		return "", err
+	}
+	if err := priority.CheckText("reason", in.Reason, 1, 500); err != nil {
+		return "", err
+	}
+	next := f
+	if in.FilingDate != "" {
+		d, err := t.parsePastDate("filingDate", in.FilingDate)
+		if err != nil {
+			return "", err
+		}
+		next.FilingDate = d.String()
+		if f.PublicationDate != "" && next.FilingDate > f.PublicationDate {
+			return "", errs.New(errs.InvalidDate, "filingDate %s is after the publication date %s", next.FilingDate, f.PublicationDate)
+		}
+	}
+	if in.DocumentSHA256 != "" {
+		if next.DocumentSHA256, err = priority.CheckSHA256("documentSha256", in.DocumentSHA256); err != nil {
+			return "", err
+		}
+	}
+	if in.DocumentFormat != "" {
+		if err := checkDocumentFormat(in.DocumentFormat); err != nil {
+			return "", err
+		}
+		next.DocumentFormat = in.DocumentFormat
+	}
+	if next.FilingDate == f.FilingDate && next.DocumentSHA256 == f.DocumentSHA256 && next.DocumentFormat == f.DocumentFormat {
+		return "", errs.New(errs.InvalidArgument, "the correction changes nothing")
+	}
+	if f.Status == filingWithdrawn {
+		return "", errs.New(errs.InvalidTransition, "first filing %s is withdrawn", f.ID)
+	}
+	next.Version++
+	next.LastChangeReason, next.UpdatedAt = in.Reason, t.now
+	if next.FilingDate != f.FilingDate {
+		// Move the date index entry; these index keys carry no SBE, so this
+		// transaction needs the chaincode MAJORITY too (the gateway plans it).
+		if err := t.delState(f.ref().dateIndexKey(f.FilingDate)); err != nil {
+			return "", err
+		}
+		if err := t.putJSON(f.ref().dateIndexKey(next.FilingDate), f.ID); err != nil {
+			return "", err
+		}
+	}
+	return t.saveFilingChange(next, caller, "FirstFilingCorrected")
+}
+
+// WithdrawFirstFiling makes the document permanently unavailable (DAS
+// withdrawal); grants remain visible but no retrieval is possible.
+func (c *Contract) WithdrawFirstFiling(ctx contractapi.TransactionContextInterface, filingID, reason string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	caller, err := t.activeCaller()
+	if err != nil {
+		return "", err
+	}
+	f, err := t.ownedFiling(caller, filingID)
+	if err != nil {
+		return "", err
+	}
+	if err := priority.CheckText("reason", reason, 1, 500); err != nil {
+		return "", err
+	}
+	if f.Status == filingWithdrawn {
+		return "", errs.New(errs.InvalidTransition, "first filing %s is already withdrawn", f.ID)
+	}
+	f.Status, f.LastChangeReason, f.UpdatedAt = filingWithdrawn, reason, t.now
+	return t.saveFilingChange(f, caller, "FirstFilingWithdrawn")
+}
+
+// MarkFirstFilingPublished records the publication of the application (from
+// then on its content is no longer secret, PCT Art. 21).
+func (c *Contract) MarkFirstFilingPublished(ctx contractapi.TransactionContextInterface, filingID, publicationDate string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	caller, err := t.activeCaller()
+	if err != nil {
+		return "", err
+	}
+	f, err := t.ownedFiling(caller, filingID)
+	if err != nil {
+		return "", err
+	}
+	d, err := t.parsePastDate("publicationDate", publicationDate)
+	if err != nil {
+		return "", err
+	}
+	if d.String() < f.FilingDate {
+		return "", errs.New(errs.InvalidDate, "publicationDate %s is before the filing date %s", d, f.FilingDate)
+	}
+	if f.Status != filingAvailable {
+		return "", errs.New(errs.InvalidTransition, "first filing %s is %s, not AVAILABLE", f.ID, f.Status)
+	}
+	f.Status, f.PublicationDate, f.UpdatedAt = filingPublished, d.String(), t.now
+	return t.saveFilingChange(f, caller, "FirstFilingPublished")
+}
+
+func (t *txn) saveFilingChange(f FirstFiling, caller officeRecord, eventName string) (string, error) {
+	if err := t.putFiling(f); err != nil {
+		return "", err
+	}
+	if err := t.emit(eventName, event{RecordType: recFiling, RecordID: f.ID, OfficeCode: caller.OfficeCode, Status: f.Status}); err != nil {
+		return "", err
+	}
+	return result(f)
+}

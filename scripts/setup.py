@@ -1,0 +1,47 @@
+"""Set up a fresh checkout: the Python environment, then the container engine, Fabric builds and images.
+
+Only the standard library is used here, because this runs before the virtual environment exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+VENV = REPO / ".venv"
+PY = VENV / "bin" / "python"
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the package with its test extras; skipped when setup.cfg is unchanged."""
+    stamp = VENV / ".ipledger-installed"
+    key = hashlib.sha256((REPO / "setup.cfg").read_bytes()).hexdigest()
+    if PY.exists() and stamp.exists() and stamp.read_text() == key:
+        return
+    print("▶ Python environment (.venv) ...", flush=True)
+    if not PY.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pip = [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-e", f"{REPO}[test]"], check=True)
+    stamp.write_text(key)
+    print("✓ Python environment (.venv)", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--python-only", action="store_true", help="only create the Python environment")
+    args = parser.parse_args()
+    ensure_venv()
+    if args.python_only:
+        return 0
+    return subprocess.run([str(PY), "-m", "ipledger.operator", "bootstrap"], cwd=REPO).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
