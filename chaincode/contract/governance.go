@@ -182,7 +182,7 @@ func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInt
 	} else if found {
 		return "", errs.New(errs.AlreadyExists, "proposal %s for office %s is still open", open.ProposalID, p.OfficeCode)
 	}
-	p.ID, p.ProposedBy, p.Approvals = t.txID, caller.OfficeCode, []string{caller.OfficeCode}
+	p.ID, p.ProposedBy, p.Approvals = t.stampedID(), caller.OfficeCode, []string{caller.OfficeCode}
 	p.Status, p.CreatedAt, p.UpdatedAt = proposalOpen, t.now, t.now
 	if err := t.putJSON(openKey, openProposalRef{ProposalID: p.ID}); err != nil {
 		return "", err
@@ -338,8 +338,8 @@ func (t *txn) putProposal(p Proposal) error {
 }
 
 func (t *txn) loadProposal(id string) (Proposal, error) {
-	if id == "" || len(id) > 128 || !isTxID(id) {
-		return Proposal{}, errs.New(errs.InvalidArgument, "proposal id %q is not a transaction id", clipArg(id))
+	if !stampedID.MatchString(id) {
+		return Proposal{}, errs.New(errs.InvalidArgument, "proposal id %q is not <time>_<txId>", clipArg(id))
 	}
 	key, err := t.key(kindProposal, id)
 	if err != nil {

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -77,25 +78,33 @@ func parseFilingParts(id, office, right, number string) (filingRef, error) {
 	return filingRef{Office: office, Right: r, Number: number}, nil
 }
 
-// retrievalRef identifies one retrieval: "<filingId>:<txId>".
+// retrievalRef identifies one retrieval: "<filingId>:<stampedId>".
 type retrievalRef struct {
-	Filing filingRef
-	TxID   string
+	Filing  filingRef
+	Stamped string
 }
 
-func (r retrievalRef) ID() string      { return r.Filing.ID() + ":" + r.TxID }
-func (r retrievalRef) attrs() []string { return append(r.Filing.attrs(), r.TxID) }
+func (r retrievalRef) ID() string      { return r.Filing.ID() + ":" + r.Stamped }
+func (r retrievalRef) attrs() []string { return append(r.Filing.attrs(), r.Stamped) }
 
 func parseRetrievalID(id string) (retrievalRef, error) {
 	parts := strings.Split(id, ":")
-	if len(parts) != 4 || parts[3] == "" || len(parts[3]) > 128 || !isTxID(parts[3]) {
-		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id %q is not <office>:<ipRight>:<number>:<txId>", clipArg(id))
+	if len(parts) != 4 || !stampedID.MatchString(parts[3]) {
+		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id %q is not <office>:<ipRight>:<number>:<time>_<txId>", clipArg(id))
 	}
 	f, err := parseFilingParts(id, parts[0], parts[1], parts[2])
 	if err != nil {
 		return retrievalRef{}, err
 	}
-	return retrievalRef{Filing: f, TxID: parts[3]}, nil
+	return retrievalRef{Filing: f, Stamped: parts[3]}, nil
+}
+
+// stampedID is "<UTC yyyymmddThhmmssZ>_<txId>": unique (tx id) and sorting
+// chronologically, so logs and proposal lists come out in time order.
+var stampedID = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z_[0-9a-fA-F]{1,128}$`)
+
+func (t *txn) stampedID() string {
+	return strings.NewReplacer("-", "", ":", "").Replace(t.now) + "_" + t.txID
 }
 
 // claimRef identifies a priority claim: "<osf>:<ipRight>:<number>:<seq>".
@@ -139,14 +148,6 @@ func isAlnumUpper(s string) bool {
 	return true
 }
 
-func isTxID(s string) bool {
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') && !(c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
 
 func clipArg(s string) string {
 	const max = 80

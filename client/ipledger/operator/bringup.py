@@ -18,7 +18,7 @@ from ipledger.consortium.definition import load_definition
 from ipledger.consortium.generate import Generated, generate
 from ipledger.consortium.package import build_package, chaincode_label
 from ipledger.consortium.plan import ConsortiumPlan, build_plan
-from ipledger.operator import containers, health, lifecycle
+from ipledger.operator import containers, health, lifecycle, registry
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.engine import Engine, ensure_engine
 from ipledger.operator.errors import NodeUnhealthyError, OperatorError, PortInUseError
@@ -99,11 +99,11 @@ def published_ports(plan: ConsortiumPlan) -> dict[int, str]:
     return ports
 
 
-def check_ports_free(plan: ConsortiumPlan, running: set[str]) -> None:
+def check_ports_free(plan: ConsortiumPlan, ours: set[int]) -> None:
     """Refuse to start when a port is taken by something other than this consortium's own running nodes."""
     busy = []
     for port, node in sorted(published_ports(plan).items()):
-        if node.split(" ")[0] in running:
+        if port in ours:
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -140,9 +140,8 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
     plan, progress = ctx.plan, ctx.progress
     engine = ctx.need_engine()
     before = {c.name for c in containers.containers(engine)}
-    running = {c.name for c in containers.containers(engine) if c.status == "running"}
     had_volumes = bool(containers.volumes(engine))
-    check_ports_free(plan, running)
+    check_ports_free(plan, containers.published_ports(engine))
     tc = ctx.need_toolchain()
     cc_binary = ensure_chaincode(plan.root, cache_root(), progress) if deploy else None
     with progress.step("images"):
@@ -178,6 +177,9 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
         if deploy:
             with progress.step(f"deploy chaincode {plan.spec.chaincode.name} {plan.spec.chaincode.version}"):
                 result.chaincode_containers = deploy_chaincode(ctx, generated, cc_tag)
+            with progress.step("seed the office registry from the definition"):
+                if registry.initialise(plan):
+                    progress.note(f"registered {', '.join(o.code for o in plan.offices)}")
     except BaseException:
         _cleanup_failed_up(ctx, before, had_volumes)
         raise

@@ -48,6 +48,18 @@ def containers(engine: Engine, label: str = PROJECT_LABEL, all_states: bool = Tr
     return sorted(states, key=lambda s: s.name)
 
 
+def published_ports(engine: Engine) -> set[int]:
+    """Host ports published by this project's running containers."""
+    out = run([engine.docker, "ps", "--filter", f"label={PROJECT_LABEL}", "--format", "{{.Ports}}"])
+    ports: set[int] = set()
+    for mapping in out.replace("\n", ",").split(","):
+        host_side = mapping.strip().split("->")[0]
+        if ":" in host_side:
+            first, _, last = host_side.rsplit(":", 1)[1].partition("-")  # docker folds ranges: 8052-8053
+            ports.update(range(int(first), int(last or first) + 1))
+    return ports
+
+
 def logs_tail(engine: Engine, name: str, lines: int = 20) -> str:
     return run([engine.docker, "logs", "--tail", str(lines), name], check=False)
 

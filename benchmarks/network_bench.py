@@ -1,0 +1,104 @@
+"""Network figures: cold Fabric build, image build, `up` with images cached, memory of the running network,
+image sizes. Prints one line per figure; asserts nothing.
+
+    .venv/bin/python benchmarks/network_bench.py            # everything except the cold build
+    .venv/bin/python benchmarks/network_bench.py --cold     # also rebuild Fabric with empty build caches
+
+The network is taken down first (and left running at the end, so memory can be inspected).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "client"))
+
+from ipledger.operator import bringup, containers, images  # noqa: E402
+from ipledger.operator.bringup import Context  # noqa: E402
+from ipledger.operator.progress import Progress  # noqa: E402
+from ipledger.operator.run import run  # noqa: E402
+from ipledger.operator.toolchain import ensure_fabric, ensure_fabric_ca, ensure_tools  # noqa: E402
+
+UNITS = {"B": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "kB": 1000, "MB": 1000**2, "GB": 1000**3}
+
+
+def figure(name: str, value: float, unit: str) -> None:
+    print(f"{name:<48} {value:>10.1f} {unit}", flush=True)
+
+
+def cold_build() -> None:
+    """Fabric + Fabric CA from the module proxy with empty Go build caches (downloads stay cached)."""
+    quiet = Progress(quiet=True)
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as gocache:
+        os.environ["GOCACHE"] = gocache
+        start = time.monotonic()
+        ensure_fabric(REPO, Path(cache), quiet)
+        figure("cold build: Fabric peer/orderer/tools", time.monotonic() - start, "s")
+        start = time.monotonic()
+        ensure_fabric_ca(REPO, Path(cache), quiet)
+        figure("cold build: Fabric CA (cgo, static)", time.monotonic() - start, "s")
+        start = time.monotonic()
+        ensure_tools(REPO, Path(cache), quiet)
+        figure("cold build: image tools", time.monotonic() - start, "s")
+        del os.environ["GOCACHE"]
+
+
+def image_build(ctx: Context) -> None:
+    engine = ctx.need_engine()
+    tc = ctx.need_toolchain()
+    total = 0.0
+    for spec in (images.peer_image(tc), images.orderer_image(tc), images.ca_image(tc)):
+        spec.tag = spec.tag.replace("ipledger/", "ipledger-bench/")
+        start = time.monotonic()
+        images.ensure_image(engine, spec, Progress(quiet=True))
+        elapsed = time.monotonic() - start
+        total += elapsed
+        run([engine.docker, "rmi", "-f", spec.tag], check=False)
+    figure("image build (peer + orderer + CA)", total, "s")
+
+
+def memory_bytes(engine_docker: str) -> float:
+    out = run([engine_docker, "stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}"])
+    total = 0.0
+    for line in out.splitlines():
+        m = re.search(r"\s([\d.]+)\s*([KMG]i?B|B)\s*/", line)
+        if m:
+            total += float(m.group(1)) * UNITS[m.group(2)]
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cold", action="store_true", help="also measure a cold Fabric build")
+    args = parser.parse_args()
+    if args.cold:
+        cold_build()
+    ctx = Context.load(progress=Progress(quiet=True))
+    engine = ctx.need_engine()
+    image_build(ctx)
+    bringup.down(ctx)
+    start = time.monotonic()
+    result = bringup.up(ctx)
+    figure("up (images cached, from nothing to chaincode)", time.monotonic() - start, "s")
+    for step, seconds in result.timings.items():
+        print(f"    {step:<60} {seconds:6.1f} s")
+    time.sleep(5)  # let the nodes settle before measuring memory
+    nodes = containers.containers(engine)
+    figure(f"memory of the running network ({len(nodes)} containers)", memory_bytes(engine.docker) / 2**20, "MiB")
+    for tag in (images.PEER_IMAGE, images.ORDERER_IMAGE, images.CA_IMAGE):
+        figure(f"image size {tag}", images.image_size(engine, tag) / 2**20, "MiB")
+    state = bringup.load_state(ctx.plan)
+    if state.get("chaincodeImage"):
+        tag = str(state["chaincodeImage"])
+        figure(f"image size {tag}", images.image_size(engine, tag) / 2**20, "MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""After deployment, the chaincode's office registry is seeded from the definition (once, by one office).
+
+This goes through ipledger's own Gateway client, so a fresh network proves the whole client path works.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from ipledger.consortium.plan import ConsortiumPlan
+from ipledger.gateway import Gateway, GatewayError
+
+IP_RIGHTS = ("PATENT", "UTILITY_MODEL", "INDUSTRIAL_DESIGN", "TRADEMARK")
+
+
+def offices_document(plan: ConsortiumPlan) -> list[dict[str, object]]:
+    """Every office deposits and accesses every IP right until it narrows its roles by a membership change."""
+    return [
+        {"officeCode": o.code, "mspId": o.msp_id, "name": o.spec.name,
+         "roles": {"depositing": list(IP_RIGHTS), "accessing": list(IP_RIGHTS)}}
+        for o in plan.offices
+    ]
+
+
+def initialise(plan: ConsortiumPlan, ready_timeout: float = 90.0) -> bool:
+    """Submit InitConsortium unless the registry already has offices. Returns True when it was submitted."""
+    profile = plan.profiles_dir / f"{plan.offices[0].code}.json"
+    with Gateway.from_profile(profile, user="Admin") as gateway:
+        contract = gateway.get_network(plan.channel).get_contract(plan.spec.chaincode.name)
+        # The chaincode servers were just started: the first call may find them still connecting.
+        deadline = time.monotonic() + ready_timeout
+        while True:
+            try:
+                page = json.loads(contract.evaluate_transaction("ListOffices", "", ""))
+                break
+            except GatewayError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
+        if page.get("records"):
+            return False
+        contract.submit_transaction("InitConsortium", json.dumps(offices_document(plan)))
+        return True

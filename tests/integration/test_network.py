@@ -1,0 +1,97 @@
+"""The live consortium: channel configuration, chaincode definition, block propagation, refusals."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ipledger.consortium.definition import parse_definition
+from ipledger.consortium.plan import build_plan
+from ipledger.gateway import Gateway, LedgerReader
+from ipledger.operator import bringup, containers, lifecycle
+from ipledger.operator.bringup import Context
+from ipledger.operator.errors import PortInUseError
+from ipledger.operator.progress import Progress
+from ipledger.operator.run import run
+
+
+def channel_config(ctx: Context, tmp_path: Path) -> dict:  # type: ignore[type-arg]
+    admin = ctx.admins()[0]
+    block = tmp_path / "config.block"
+    out = admin.osnadmin("channel", "fetch", "--channelID", ctx.plan.channel, "--blockID", "config",
+                         "--output", str(block))
+    assert "Status: 200" in out or block.exists(), out
+    decoded = run([str(admin.toolchain.fabric("configtxlator")), "proto_decode", "--type", "common.Block",
+                   "--input", str(block)])
+    return json.loads(decoded)["data"]["data"][0]["payload"]["data"]["config"]  # type: ignore[no-any-return]
+
+
+def test_channel_has_four_offices_and_four_bft_consenters(network: Context, tmp_path: Path) -> None:
+    config = channel_config(network, tmp_path)
+    groups = config["channel_group"]["groups"]
+    assert sorted(groups["Application"]["groups"]) == ["EPMSP", "JPMSP", "KRMSP", "USMSP"]
+    orderer = groups["Orderer"]
+    consensus = orderer["values"]["ConsensusType"]["value"]
+    assert consensus["type"] == "BFT"
+    mapping = orderer["values"]["Orderers"]["value"]["consenter_mapping"]
+    assert sorted(c["msp_id"] for c in mapping) == ["EPMSP", "JPMSP", "KRMSP", "USMSP"]
+    assert sorted(c["host"] for c in mapping) == sorted(o.orderer.host for o in network.plan.offices)
+
+
+def test_every_orderer_is_an_active_consenter(network: Context) -> None:
+    for admin in network.admins():
+        info = admin.orderer_channel_info()
+        assert info is not None and info["consensusRelation"] == "consenter" and info["status"] == "active"
+
+
+def test_chaincode_committed_on_every_peer_with_majority_policy(network: Context) -> None:
+    spec = network.plan.spec.chaincode
+    for admin in network.admins():
+        committed = lifecycle.committed(admin, spec.name)
+        assert committed is not None, admin.office.code
+        assert committed["version"] == spec.version and int(str(committed["sequence"])) >= spec.sequence
+        policy = base64.b64decode(str(committed["validation_parameter"]))
+        assert b"/Channel/Application/Endorsement" in policy
+        assert all(committed["approvals"].values())  # type: ignore[union-attr]
+
+
+def test_submitted_transaction_reaches_the_same_height_on_every_peer(network: Context) -> None:
+    plan = network.plan
+    with Gateway.from_profile(plan.profiles_dir / "KR.json", user="Admin") as gw:
+        contract = gw.get_network(plan.channel).get_contract(plan.spec.chaincode.name)
+        office = json.loads(contract.evaluate_transaction("GetOffice", "KR"))
+        settings = {k: office[k] for k in ("calendar", "applicationNumberPatterns", "restorationPolicy")}
+        submitted = contract.submit_async("UpdateOfficeSettings", arguments=[json.dumps(settings)])
+        status = submitted.status()
+        assert status.successful
+    target = status.block_number + 1
+    deadline = time.monotonic() + 30
+    heights: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        for office in plan.offices:
+            with Gateway.from_profile(plan.profiles_dir / f"{office.code}.json", user="User1") as gw:
+                heights[office.code] = LedgerReader(gw.get_network(plan.channel)).get_chain_info().height
+        if all(h >= target for h in heights.values()):
+            break
+        time.sleep(0.5)
+    assert all(h >= target for h in heights.values()), heights
+
+
+def test_up_refuses_a_port_in_use_and_starts_nothing(network: Context, tmp_path: Path) -> None:
+    raw = yaml.safe_load((network.plan.root / "network" / "consortium.yaml").read_text())
+    raw["ports"]["base"] = 30000
+    ctx = Context(plan=build_plan(parse_definition(raw), network.plan.root), progress=Progress(quiet=True))
+    engine = network.need_engine()
+    before = {c.name for c in containers.containers(engine)}
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 30051))
+        blocker.listen(1)
+        with pytest.raises(PortInUseError, match=r"127\.0\.0\.1:30051 \(needed by peer0\.jp\.ipledger\.test\)"):
+            bringup.up(ctx)
+    assert {c.name for c in containers.containers(engine)} == before
