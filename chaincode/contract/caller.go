@@ -12,7 +12,11 @@ type mspBinding struct {
 // callerMSP returns the MSP ID of the submitting identity. It is the only
 // source of the caller's office: office codes in arguments are never trusted.
 func (t *txn) callerMSP() (string, error) {
-	msp, err := t.ctx.GetClientIdentity().GetMSPID()
+	ci := t.ctx.GetClientIdentity()
+	if ci == nil {
+		return "", errs.New(errs.NotAuthorized, "the caller's identity cannot be determined")
+	}
+	msp, err := ci.GetMSPID()
 	if err != nil || msp == "" {
 		return "", errs.New(errs.NotAuthorized, "the caller's MSP ID cannot be determined")
 	}

@@ -148,7 +148,6 @@ func isAlnumUpper(s string) bool {
 	return true
 }
 
-
 func clipArg(s string) string {
 	const max = 80
 	if r := []rune(s); len(r) > max {

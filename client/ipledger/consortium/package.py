@@ -56,15 +56,18 @@ def chaincode_label(name: str, version: str) -> str:
 
 def connection_json(name: str, label: str) -> bytes:
     """connection.json with builder templates: each peer fills in its office's chaincode host and TLS files."""
-    tls = '{{file (printf "%s/{}" .tlsdir)}}'
+
+    def tls(name: str) -> str:
+        return '{{file (printf "%s/' + name + '" .tlsdir)}}'
+
     doc = {
         "address": f"{name}-{label_slug(label)}.{{{{.ccdomain}}}}:{CHAINCODE_PORT}",
         "dial_timeout": "10s",
         "tls_required": True,
         "client_auth_required": True,
-        "root_cert": tls.format("ca.crt"),
-        "client_cert": tls.format("server.crt"),
-        "client_key": tls.format("server.key"),
+        "root_cert": tls("ca.crt"),
+        "client_cert": tls("server.crt"),
+        "client_key": tls("server.key"),
     }
     return json.dumps(doc, indent=2, sort_keys=True).encode() + b"\n"
 

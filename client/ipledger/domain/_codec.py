@@ -24,7 +24,6 @@ import types
 import typing
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
-from functools import lru_cache
 from typing import Any, TypeVar, Union
 
 __all__ = [
@@ -121,8 +120,14 @@ class _FieldSpec:
     required: bool
 
 
-@lru_cache(maxsize=None)
+_FIELDS: dict[type, tuple[_FieldSpec, ...]] = {}
+
+
 def _fields(cls: type) -> tuple[_FieldSpec, ...]:
+    """The fields of dataclass ``cls`` with resolved type hints (cached: hints are costly)."""
+    cached = _FIELDS.get(cls)
+    if cached is not None:
+        return cached
     hints = typing.get_type_hints(cls)
     specs = []
     for field in dataclasses.fields(cls):
@@ -131,7 +136,8 @@ def _fields(cls: type) -> tuple[_FieldSpec, ...]:
         required = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
         json_name = field.metadata.get("json", camel_case(field.name))
         specs.append(_FieldSpec(field.name, json_name, hints[field.name], required))
-    return tuple(specs)
+    _FIELDS[cls] = tuple(specs)
+    return _FIELDS[cls]
 
 
 def _optional_inner(tp: Any) -> Any | None:

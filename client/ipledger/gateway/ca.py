@@ -309,7 +309,9 @@ class CAClient:
             "max_enrollments": max_enrollments,
             "attrs": [{"name": a.name, "value": a.value, "ecert": a.ecert} for a in attributes] or None,
         }, registrar)
-        return str(result["secret"]) if isinstance(result, dict) and "secret" in result else (secret or "")
+        if not isinstance(result, dict) or not isinstance(result.get("secret"), str):
+            raise CAError("Fabric CA register answered without a secret")
+        return str(result["secret"])
 
     def revoke(
         self,

@@ -134,6 +134,7 @@ class FileCheckpointer(InMemoryCheckpointer):
             {"blockNumber": self._block_number, "transactionId": self._transaction_id or ""},
             separators=(",", ":"),
         ).encode("utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self._temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             view = memoryview(data)

@@ -24,21 +24,22 @@ def offices_document(plan: ConsortiumPlan) -> list[dict[str, object]]:
 
 
 def initialise(plan: ConsortiumPlan, ready_timeout: float = 90.0) -> bool:
-    """Submit InitConsortium unless the registry already has offices. Returns True when it was submitted."""
+    """Submit InitConsortium unless the registry exists already. Returns True when it was submitted."""
     profile = plan.profiles_dir / f"{plan.offices[0].code}.json"
+    document = json.dumps(offices_document(plan))
     with Gateway.from_profile(profile, user="Admin") as gateway:
         contract = gateway.get_network(plan.channel).get_contract(plan.spec.chaincode.name)
-        # The chaincode servers were just started: the first call may find them still connecting.
         deadline = time.monotonic() + ready_timeout
         while True:
             try:
-                page = json.loads(contract.evaluate_transaction("ListOffices", "", ""))
-                break
-            except GatewayError:
-                if time.monotonic() > deadline:
+                contract.submit_transaction("InitConsortium", document)
+                return True
+            except GatewayError as exc:
+                answer = exc.chaincode_message() or ""
+                if answer.startswith("ALREADY_EXISTS"):
+                    return False
+                # The chaincode servers were just started: until a peer has connected to its server the
+                # call fails without a chaincode answer, so only those failures are retried.
+                if answer or time.monotonic() > deadline:
                     raise
                 time.sleep(1.0)
-        if page.get("records"):
-            return False
-        contract.submit_transaction("InitConsortium", json.dumps(offices_document(plan)))
-        return True

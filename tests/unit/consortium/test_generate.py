@@ -120,3 +120,11 @@ def test_profiles_use_paths_relative_to_the_profile(plan: ConsortiumPlan) -> Non
     assert doc["office"] == "US" and doc["mspId"] == "USMSP" and doc["gateway"]["endpoint"] == "127.0.0.1:8051"
     assert (plan.profiles_dir / doc["users"]["User1"]["certPath"]).resolve().exists()
     assert doc["ca"]["registrar"] == {"enrollId": "admin", "enrollSecret": "s3cret"}
+
+
+def test_connection_json_templates_read_the_peer_tls_files() -> None:
+    from ipledger.consortium.package import connection_json
+
+    conn = json.loads(connection_json("ipledger", "ipledger_1.0"))
+    assert conn["root_cert"] == '{{file (printf "%s/ca.crt" .tlsdir)}}'
+    assert conn["client_key"] == '{{file (printf "%s/server.key" .tlsdir)}}'

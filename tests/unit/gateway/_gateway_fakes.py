@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent import futures
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +20,7 @@ import grpc
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from cryptography.x509.oid import NameOID
 from fabric_protos.common import common_pb2
@@ -29,6 +29,7 @@ from fabric_protos.msp import identities_pb2
 from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import (
     chaincode_event_pb2,
+    chaincode_pb2,
     events_pb2,
     events_pb2_grpc,
     proposal_pb2,
@@ -75,8 +76,6 @@ def make_certificate(
 
 
 def _is_ed25519(key: Any) -> bool:
-    from cryptography.hazmat.primitives.asymmetric import ed25519
-
     return isinstance(key, ed25519.Ed25519PrivateKey)
 
 
@@ -223,7 +222,7 @@ class FakePeer:
         context.abort(failure.code, failure.message)
 
 
-def _check_signature(peer: FakePeer, creator: bytes, message: bytes, signature: bytes, context: Any) -> None:
+def _check_signature(creator: bytes, message: bytes, signature: bytes, context: Any) -> None:
     if not signature:
         context.abort(grpc.StatusCode.INVALID_ARGUMENT, "request must be signed")
     if not verify(creator, message, signature):
@@ -244,15 +243,13 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
 
     def _function(self, proposal: Any) -> str:
         payload = proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload)
-        from fabric_protos.peer import chaincode_pb2
-
         spec = chaincode_pb2.ChaincodeInvocationSpec.FromString(payload.input)
         return spec.chaincode_spec.input.args[0].decode()
 
     def Evaluate(self, request: Any, context: Any) -> Any:
         self.peer.record("Evaluate", request)
         creator, _, proposal = _proposal_parts(request.proposed_transaction)
-        _check_signature(self.peer, creator, request.proposed_transaction.proposal_bytes,
+        _check_signature(creator, request.proposed_transaction.proposal_bytes,
                          request.proposed_transaction.signature, context)
         self.peer.fail_if_scripted("Evaluate", context)
         result = self.peer.results.get(self._function(proposal), b"evaluated")
@@ -261,7 +258,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
     def Endorse(self, request: Any, context: Any) -> Any:
         self.peer.record("Endorse", request)
         creator, _, proposal = _proposal_parts(request.proposed_transaction)
-        _check_signature(self.peer, creator, request.proposed_transaction.proposal_bytes,
+        _check_signature(creator, request.proposed_transaction.proposal_bytes,
                          request.proposed_transaction.signature, context)
         self.peer.fail_if_scripted("Endorse", context)
         result = self.peer.results.get(self._function(proposal), b"endorsed")
@@ -272,7 +269,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         self.peer.record("Submit", request)
         payload = common_pb2.Payload.FromString(request.prepared_transaction.payload)
         creator = common_pb2.SignatureHeader.FromString(payload.header.signature_header).creator
-        _check_signature(self.peer, creator, request.prepared_transaction.payload,
+        _check_signature(creator, request.prepared_transaction.payload,
                          request.prepared_transaction.signature, context)
         self.peer.fail_if_scripted("Submit", context)
         return gateway_pb2.SubmitResponse()
@@ -280,7 +277,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
     def CommitStatus(self, request: Any, context: Any) -> Any:
         self.peer.record("CommitStatus", request)
         inner = gateway_pb2.CommitStatusRequest.FromString(request.request)
-        _check_signature(self.peer, inner.identity, request.request, request.signature, context)
+        _check_signature(inner.identity, request.request, request.signature, context)
         self.peer.fail_if_scripted("CommitStatus", context)
         if self.peer.commit_delay:
             threading.Event().wait(self.peer.commit_delay)
@@ -289,7 +286,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
     def ChaincodeEvents(self, request: Any, context: Any) -> Iterator[Any]:
         self.peer.record("ChaincodeEvents", request)
         inner = gateway_pb2.ChaincodeEventsRequest.FromString(request.request)
-        _check_signature(self.peer, inner.identity, request.request, request.signature, context)
+        _check_signature(inner.identity, request.request, request.signature, context)
         self.peer.fail_if_scripted("ChaincodeEvents", context)
         with self.peer.lock:
             self.peer.streams_started += 1
@@ -330,7 +327,7 @@ class FakeDeliver(events_pb2_grpc.DeliverServicer):
         self.peer.record(flavour, envelope)
         payload = common_pb2.Payload.FromString(envelope.payload)
         creator = common_pb2.SignatureHeader.FromString(payload.header.signature_header).creator
-        _check_signature(self.peer, creator, envelope.payload, envelope.signature, context)
+        _check_signature(creator, envelope.payload, envelope.signature, context)
         for key, value in context.auth_context().items():
             if key == "x509_pem_cert":
                 cert = x509.load_pem_x509_certificate(value[0])

@@ -13,14 +13,18 @@ import grpc
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
+from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 
 from _gateway_fakes import Credentials, Failure, RunningPeer, TLSMaterial, key_pem, start_fake_peer
+from ipledger.gateway import ConnectionError as GatewayConnectionError
 from ipledger.gateway import (
     CommitError,
     CommitStatusError,
+    ConfigurationError,
     EndorseError,
     FileCheckpointer,
+    FileWallet,
     Gateway,
     GatewayError,
     InMemoryCheckpointer,
@@ -28,6 +32,7 @@ from ipledger.gateway import (
     ReconnectPolicy,
     SubmitError,
     Timeouts,
+    WalletEntry,
     tls_certificate_hash,
 )
 
@@ -286,8 +291,6 @@ def test_block_events_reconnect_resume_after_last_block(gateway: Gateway, fake_p
     with gateway.get_network("priority").block_events(start_block=5, reconnect=FAST_RECONNECT) as blocks:
         numbers = [next(blocks).header.number for _ in range(4)]
     assert numbers == [5, 6, 7, 8]
-    from fabric_protos.orderer import ab_pb2
-
     resume = fake_peer.peer.requests["Deliver"][1]
     seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(resume.payload).data)
     assert seek.start.specified.number == 7
@@ -341,31 +344,50 @@ def test_connect_with_mutual_tls_binds_the_client_certificate_hash(credentials: 
         running.server.stop(grace=None)
 
 
-def test_from_profile_connects_with_profile_files(credentials: Credentials, tls: TLSMaterial, tmp_path: Path) -> None:
+def write_profile(directory: Path, address: str, tls: TLSMaterial, credentials: Credentials,
+                  *, users: bool, mutual_tls: bool = False) -> Path:
+    (directory / "tlsca.pem").write_bytes(tls.ca_cert)
+    (directory / "cert.pem").write_bytes(credentials.certificate)
+    (directory / "key.pem").write_bytes(key_pem(credentials.key))
+    profile: dict[str, Any] = {
+        "office": "JP", "mspId": "JPMSP", "channel": "priority", "chaincode": "ipledger",
+        "gateway": {"endpoint": address, "serverName": "peer0.jp.ipledger.test", "tlsRootCertPath": "tlsca.pem"},
+        "mutualTls": mutual_tls, "walletPath": "wallet",
+    }
+    if users:
+        profile["users"] = {"User1": {"certPath": "cert.pem", "keyPath": "key.pem"}}
+    (directory / "JP.json").write_text(json.dumps(profile))
+    return directory / "JP.json"
+
+
+@pytest.mark.parametrize("source", ["profile files", "wallet"])
+def test_from_profile_connects(credentials: Credentials, tls: TLSMaterial, tmp_path: Path, source: str) -> None:
     running = tls_peer(tls, require_client_auth=False)
     running.peer.results["Read"] = b"from profile"
     try:
-        (tmp_path / "tlsca.pem").write_bytes(tls.ca_cert)
-        (tmp_path / "cert.pem").write_bytes(credentials.certificate)
-        (tmp_path / "key.pem").write_bytes(key_pem(credentials.key))
-        profile = {
-            "office": "JP", "mspId": "JPMSP", "channel": "priority", "chaincode": "ipledger",
-            "gateway": {"endpoint": running.address, "serverName": "peer0.jp.ipledger.test",
-                        "tlsRootCertPath": "tlsca.pem"},
-            "users": {"User1": {"certPath": "cert.pem", "keyPath": "key.pem"}},
-            "mutualTls": False,
-        }
-        (tmp_path / "JP.json").write_text(json.dumps(profile))
-        with Gateway.from_profile(tmp_path / "JP.json", user="User1", connect_timeout=5) as gateway:
+        path = write_profile(tmp_path, running.address, tls, credentials, users=source == "profile files")
+        if source == "wallet":
+            FileWallet(tmp_path / "wallet").put(
+                "User1", WalletEntry("JPMSP", credentials.certificate, key_pem(credentials.key)))
+        with Gateway.from_profile(path, user="User1", connect_timeout=5) as gateway:
             assert gateway.identity.msp_id == "JPMSP"
             assert gateway.get_network("priority").get_contract("ipledger").evaluate_transaction("Read") == b"from profile"
     finally:
         running.server.stop(grace=None)
 
 
-def test_connect_timeout_raises_connection_error(credentials: Credentials, tls: TLSMaterial) -> None:
-    from ipledger.gateway import ConnectionError
+def test_from_profile_reports_unknown_users_and_missing_mtls(
+    credentials: Credentials, tls: TLSMaterial, tmp_path: Path
+) -> None:
+    path = write_profile(tmp_path, "127.0.0.1:1", tls, credentials, users=True)
+    with pytest.raises(ConfigurationError, match="known: User1"):
+        Gateway.from_profile(path, user="Admin")
+    path = write_profile(tmp_path, "127.0.0.1:1", tls, credentials, users=True, mutual_tls=True)
+    with pytest.raises(ConfigurationError, match="requires mutual TLS"):
+        Gateway.from_profile(path, user="User1")
 
-    with pytest.raises(ConnectionError, match="cannot connect"):
+
+def test_connect_timeout_raises_connection_error(credentials: Credentials, tls: TLSMaterial) -> None:
+    with pytest.raises(GatewayConnectionError, match="cannot connect"):
         Gateway.connect("127.0.0.1:1", credentials.identity, credentials.signer, tls_root_cert=tls.ca_cert,
                         connect_timeout=0.3)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
 
 from _gateway_fakes import key_pem, make_certificate
@@ -131,8 +131,6 @@ def test_without_signer_signing_raises_a_clear_error() -> None:
 
 
 def test_load_private_key_accepts_pkcs8_and_rejects_rsa() -> None:
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
     key = ec.generate_private_key(ec.SECP256R1())
     assert isinstance(load_private_key(key_pem(key)), ec.EllipticCurvePrivateKey)
     with pytest.raises(ConfigurationError, match="unsupported"):

@@ -1,0 +1,131 @@
+package contract
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
+	"google.golang.org/protobuf/proto"
+)
+
+func TestTheContractBuildsAValidChaincode(t *testing.T) {
+	if _, err := contractapi.NewChaincode(New()); err != nil {
+		t.Fatalf("NewChaincode: %v", err)
+	}
+}
+
+func TestEveryEvaluateTransactionExists(t *testing.T) {
+	c := New()
+	for _, name := range c.GetEvaluateTransactions() {
+		if !reflect.ValueOf(c).MethodByName(name).IsValid() {
+			t.Errorf("evaluate transaction %s is not a method", name)
+		}
+	}
+}
+
+// metadataTags reads the contract metadata as a client would.
+func metadataTags(t *testing.T) map[string][]string {
+	cc, err := contractapi.NewChaincode(New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub := newFakeStub(newFakeLedger(), "tx", time.Now(), "", nil)
+	stub.function = "org.hyperledger.fabric:GetMetadata"
+	resp := cc.Invoke(stub)
+	if resp.Status != 200 {
+		t.Fatalf("GetMetadata: %s", resp.Message)
+	}
+	var md struct {
+		Contracts map[string]struct {
+			Transactions []struct {
+				Name string   `json:"name"`
+				Tag  []string `json:"tag"`
+			} `json:"transactions"`
+		} `json:"contracts"`
+	}
+	if err := json.Unmarshal(resp.Payload, &md); err != nil {
+		t.Fatal(err)
+	}
+	tags := map[string][]string{}
+	for _, tx := range md.Contracts["ipledger"].Transactions {
+		tags[tx.Name] = tx.Tag
+	}
+	return tags
+}
+
+func TestMetadataTagsQueriesAsEvaluate(t *testing.T) {
+	tags := metadataTags(t)
+	if len(tags) < 40 {
+		t.Fatalf("only %d transactions in the metadata", len(tags))
+	}
+	for name, tag := range tags {
+		wantEvaluate := slices.Contains(evaluateTransactions, name)
+		if got := slices.Contains(tag, "EVALUATE") || slices.Contains(tag, "evaluate"); got != wantEvaluate {
+			t.Errorf("%s tags %v, evaluate-only = %v", name, tag, wantEvaluate)
+		}
+	}
+}
+
+// serializedIdentity builds the creator bytes of a client of mspID with a
+// throw-away certificate, so the real cid library resolves the MSP ID.
+func serializedIdentity(t *testing.T, mspID string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "User1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := proto.Marshal(&msp.SerializedIdentity{Mspid: mspID, IdBytes: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func TestInvokeThroughTheChaincodeResolvesTheCallerFromItsCertificate(t *testing.T) {
+	cc, err := contractapi.NewChaincode(New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := newFakeLedger()
+	invoke := func(fn string, args ...string) (int32, string) {
+		stub := newFakeStub(ledger, "0f", time.Date(2025, 3, 17, 0, 0, 0, 0, time.UTC), jpMSP, nil)
+		stub.function, stub.args, stub.creator = fn, args, serializedIdentity(t, jpMSP)
+		resp := cc.Invoke(stub)
+		if resp.Status == 200 {
+			stub.commit()
+			return resp.Status, string(resp.Payload)
+		}
+		return resp.Status, resp.Message
+	}
+	if status, msg := invoke("InitConsortium", toJSON(t, consortium())); status != 200 {
+		t.Fatalf("InitConsortium: %d %s", status, msg)
+	}
+	status, payload := invoke("GetCallerOffice")
+	var o Office
+	if status != 200 || json.Unmarshal([]byte(payload), &o) != nil || o.OfficeCode != "JP" {
+		t.Fatalf("GetCallerOffice: %d %s", status, payload)
+	}
+	// A chaincode error reaches the client as the coded message unchanged.
+	if status, msg := invoke("GetOffice", "ZZ"); status == 200 || msg != "UNKNOWN_OFFICE: office code ZZ is not an assigned WIPO ST.3 code" {
+		t.Fatalf("GetOffice(ZZ): %d %q", status, msg)
+	}
+}

@@ -1,0 +1,297 @@
+package contract
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
+
+	"github.com/ipledger/ipledger/chaincode/errs"
+)
+
+// seenCodes collects every error code the tests provoked; TestMain checks
+// that the whole catalogue is covered when the full suite runs.
+var seenCodes = map[errs.Code]bool{}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code == 0 && flag.Lookup("test.run").Value.String() == "" {
+		var missing []string
+		for _, c := range allCodes {
+			if !seenCodes[c] {
+				missing = append(missing, string(c))
+			}
+		}
+		if len(missing) > 0 {
+			fmt.Fprintf(os.Stderr, "error codes never provoked by a test: %s\n", strings.Join(missing, ", "))
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// allCodes is the catalogue of CONTRACT.md §7.
+var allCodes = []errs.Code{
+	errs.NotAuthorized, errs.UnknownOffice, errs.OfficeSuspended, errs.RoleNotAllowed, errs.InvalidArgument,
+	errs.InvalidOfficeCode, errs.InvalidApplicationNumber, errs.InvalidDate, errs.FutureDate, errs.AlreadyExists,
+	errs.NotFound, errs.DateMismatch, errs.AccessCodeNotSet, errs.AccessCodeMismatch, errs.AccessLocked,
+	errs.NoGrant, errs.DocumentUnavailable, errs.HashMismatch, errs.PriorityDateNotEarlier, errs.IncompatibleIPType,
+	errs.PriorityPeriodExpired, errs.RestorationNotAvailable, errs.InvalidTransition, errs.WrongEndorser,
+}
+
+var wireFormat = regexp.MustCompile(`^[A-Z_]+: \S`)
+
+// harness drives the contract against one fake ledger. Subtests take a view
+// bound to their own *testing.T with sub(t); the world is shared.
+type harness struct {
+	t *testing.T
+	*world
+}
+
+type world struct {
+	ledger *fakeLedger
+	c      *Contract
+	clock  time.Time
+	txSeq  int
+	last   *fakeStub // the last committed submit
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	return &harness{t: t, world: &world{ledger: newFakeLedger(), c: New(), clock: time.Date(2025, 3, 17, 9, 0, 0, 0, time.UTC)}}
+}
+
+func (h *harness) sub(t *testing.T) *harness { return &harness{t: t, world: h.world} }
+
+// opts tunes one invocation.
+type opts struct {
+	transient map[string]string
+	peer      string // endorsing peer's MSP; default = caller's
+}
+
+// call invokes a contract method by name like the peer would, checks the
+// cross-cutting invariants and commits the writes of a successful submit.
+func (h *harness) call(msp string, o opts, fn string, args ...string) (string, error) {
+	h.t.Helper()
+	h.txSeq++
+	h.clock = h.clock.Add(time.Minute)
+	txID := fmt.Sprintf("%064x", h.txSeq)
+	peerMSP := o.peer
+	if peerMSP == "" {
+		peerMSP = msp
+	}
+	var transient map[string][]byte
+	if o.transient != nil {
+		transient = map[string][]byte{}
+		for k, v := range o.transient {
+			transient[k] = []byte(v)
+		}
+	}
+	stub := newFakeStub(h.ledger, txID, h.clock, peerMSP, transient)
+	ctx := &fakeContext{stub: stub, id: fakeIdentity{msp: msp}}
+	m := reflect.ValueOf(h.c).MethodByName(fn)
+	if !m.IsValid() {
+		h.t.Fatalf("no transaction %s", fn)
+	}
+	in := []reflect.Value{reflect.ValueOf(ctx)}
+	for _, a := range args {
+		in = append(in, reflect.ValueOf(a))
+	}
+	outs := m.Call(in)
+	res, _ := outs[0].Interface().(string)
+	err, _ := outs[1].Interface().(error)
+
+	evaluate := slices.Contains(evaluateTransactions, fn)
+	switch {
+	case err != nil:
+		if !wireFormat.MatchString(err.Error()) {
+			h.t.Fatalf("%s: error %q is not in <CODE>: <message> form", fn, err)
+		}
+		seenCodes[errs.CodeOf(err)] = true
+	case evaluate:
+		if stub.writeCount() != 0 || len(stub.events) != 0 {
+			h.t.Fatalf("%s is evaluate-only but wrote %d keys and %d events", fn, stub.writeCount(), len(stub.events))
+		}
+	default:
+		if len(stub.events) != 1 {
+			h.t.Fatalf("%s emitted %d events, want exactly 1", fn, len(stub.events))
+		}
+		stub.commit()
+		h.last = stub
+	}
+	return res, err
+}
+
+func (h *harness) submit(msp, fn string, args ...string) (string, error) {
+	h.t.Helper()
+	return h.call(msp, opts{}, fn, args...)
+}
+
+func (h *harness) must(msp, fn string, args ...string) string {
+	h.t.Helper()
+	return h.mustWith(msp, opts{}, fn, args...)
+}
+
+func (h *harness) mustWith(msp string, o opts, fn string, args ...string) string {
+	h.t.Helper()
+	res, err := h.call(msp, o, fn, args...)
+	if err != nil {
+		h.t.Fatalf("%s by %s: %v", fn, msp, err)
+	}
+	return res
+}
+
+// expectCode asserts that a call fails with the given code and writes nothing.
+func (h *harness) expectCode(want errs.Code, msp string, o opts, fn string, args ...string) string {
+	h.t.Helper()
+	before := h.snapshot()
+	_, err := h.call(msp, o, fn, args...)
+	if got := errs.CodeOf(err); got != want {
+		h.t.Fatalf("%s by %s: code %q, want %q (err: %v)", fn, msp, got, want, err)
+	}
+	if after := h.snapshot(); after != before {
+		h.t.Fatalf("%s failed but the ledger changed", fn)
+	}
+	return err.Error()
+}
+
+// snapshot is a cheap fingerprint of the committed ledger.
+func (h *harness) snapshot() string {
+	keys := make([]string, 0, len(h.ledger.state))
+	for k := range h.ledger.state {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k)
+		b.Write(h.ledger.state[k])
+	}
+	var priv []string
+	for c, kv := range h.ledger.private {
+		for k, v := range kv {
+			priv = append(priv, c+k+string(v))
+		}
+	}
+	sort.Strings(priv)
+	b.WriteString(strings.Join(priv, ""))
+	return b.String()
+}
+
+func (h *harness) lastEvent() (string, event) {
+	h.t.Helper()
+	if h.last == nil || len(h.last.events) == 0 {
+		h.t.Fatal("no event")
+	}
+	var e event
+	decode(h.t, string(h.last.eventPayload), &e)
+	return h.last.events[len(h.last.events)-1], e
+}
+
+func decode(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("decoding %q: %v", s, err)
+	}
+}
+
+func toJSON(t *testing.T, v any) string {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// sbeOrgs returns the orgs of a key's committed key-level policy.
+func (h *harness) sbeOrgs(key string) []string {
+	h.t.Helper()
+	p, ok := h.ledger.sbe[key]
+	if !ok {
+		return nil
+	}
+	ep, err := statebased.NewStateEP(p)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	orgs := ep.ListOrgs()
+	sort.Strings(orgs)
+	return orgs
+}
+
+func (h *harness) compositeKey(kind string, attrs ...string) string {
+	h.t.Helper()
+	k, err := newFakeStub(h.ledger, "", h.clock, "", nil).CreateCompositeKey(kind, attrs)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return k
+}
+
+// --- fixtures ---------------------------------------------------------------
+
+const (
+	jpMSP = "JPMSP"
+	usMSP = "USMSP"
+	epMSP = "EPMSP"
+	krMSP = "KRMSP"
+)
+
+var allRights = []string{"PATENT", "UTILITY_MODEL", "INDUSTRIAL_DESIGN", "TRADEMARK"}
+
+// consortium is the default four-office consortium; number patterns follow the
+// DAS per-office formats.
+func consortium() []officeInput {
+	roles := Roles{Depositing: allRights, Accessing: allRights}
+	return []officeInput{
+		{OfficeCode: "JP", MSPID: jpMSP, Name: "Japan Patent Office", Roles: roles,
+			ApplicationNumberPatterns: []NumberPatterns{{IPRight: "PATENT", Patterns: []string{`^(?:JP ?)?(?P<num>(?:19|20)\d{2}-?\d{6})$`}}}},
+		{OfficeCode: "US", MSPID: usMSP, Name: "United States Patent and Trademark Office", Roles: roles,
+			ApplicationNumberPatterns: []NumberPatterns{{IPRight: "PATENT", Patterns: []string{`^(?:US ?)?(?P<num>\d{2}/\d{3},\d{3})$`}}}},
+		{OfficeCode: "EP", MSPID: epMSP, Name: "European Patent Office", Roles: Roles{Depositing: []string{"PATENT"}, Accessing: []string{"PATENT"}},
+			ApplicationNumberPatterns: []NumberPatterns{{IPRight: "PATENT", Patterns: []string{`^(?:EP ?)?(?P<num>\d{8})(?:\.\d)?$`}}}},
+		{OfficeCode: "KR", MSPID: krMSP, Name: "Korean Intellectual Property Office", Roles: roles},
+	}
+}
+
+func (h *harness) initConsortium() {
+	h.t.Helper()
+	h.must(jpMSP, "InitConsortium", toJSON(h.t, consortium()))
+}
+
+const (
+	docHash  = "aa11223344556677889900aabbccddeeff00112233445566778899aabbccddee"
+	docHash2 = "bb11223344556677889900aabbccddeeff00112233445566778899aabbccddee"
+	saltHex  = "0123456789abcdef0123456789abcdef"
+)
+
+func filingJSON(t *testing.T, right, number, date string) string {
+	return toJSON(t, filingInput{IPRight: right, ApplicationNumber: number, FilingDate: date, DocumentSHA256: docHash, DocumentFormat: "PDF"})
+}
+
+// depositJP deposits JP 2024-012345 (patent, 2024-03-15) and returns its id.
+func (h *harness) depositJP() string {
+	h.t.Helper()
+	var f FirstFiling
+	decode(h.t, h.must(jpMSP, "DepositFirstFiling", filingJSON(h.t, "PATENT", "JP 2024-012345", "2024-03-15")), &f)
+	return f.ID
+}
+
+func (h *harness) setCode(msp, filingID, code string) {
+	h.t.Helper()
+	h.mustWith(msp, opts{transient: map[string]string{"accessCode": toJSON(h.t, accessCodeInput{AccessCode: code, Salt: saltHex})}}, "SetAccessCode", filingID)
+}
+
+func redeemOpts(t *testing.T, code, ownerMSP string) opts {
+	return opts{transient: map[string]string{"accessCode": toJSON(t, redeemInput{AccessCode: code})}, peer: ownerMSP}
+}

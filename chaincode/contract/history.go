@@ -1,0 +1,119 @@
+package contract
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/ipledger/ipledger/chaincode/errs"
+	"github.com/ipledger/ipledger/chaincode/priority"
+)
+
+// HistoryEntry is one committed version of a record.
+type HistoryEntry struct {
+	TxID      string          `json:"txId"`
+	Timestamp string          `json:"timestamp"`
+	IsDelete  bool            `json:"isDelete"`
+	Record    json.RawMessage `json:"record"`
+}
+
+// historyKey maps a record type and id onto its ledger key.
+func (t *txn) historyKey(recordType, id string) (string, error) {
+	switch recordType {
+	case "office", "officeSettings":
+		if err := priority.ValidateOfficeCode(id); err != nil {
+			return "", err
+		}
+		kind := kindOffice
+		if recordType == "officeSettings" {
+			kind = kindSettings
+		}
+		return t.key(kind, id)
+	case recProposal:
+		if !stampedID.MatchString(id) {
+			return "", errs.New(errs.InvalidArgument, "proposal id %q is not <time>_<txId>", clipArg(id))
+		}
+		return t.key(kindProposal, id)
+	case recFiling, recAccess:
+		r, err := parseFilingID(id)
+		if err != nil {
+			return "", err
+		}
+		kind := kindFiling
+		if recordType == recAccess {
+			kind = kindAccess
+		}
+		return t.key(kind, r.attrs()...)
+	case recRetrieval:
+		r, err := parseRetrievalID(id)
+		if err != nil {
+			return "", err
+		}
+		return t.key(kindRetrieval, r.attrs()...)
+	case recClaim:
+		r, err := parseClaimID(id)
+		if err != nil {
+			return "", err
+		}
+		return t.key(kindClaim, r.attrs()...)
+	}
+	return "", errs.New(errs.InvalidArgument, "recordType must be office, officeSettings, proposal, filing, access, retrieval or claim")
+}
+
+// GetRecordHistory pages through every committed version of a record, newest
+// first as Fabric returns them. Fabric has no paginated history API, so the
+// bookmark is the number of entries already returned.
+func (c *Contract) GetRecordHistory(ctx contractapi.TransactionContextInterface, recordType, recordID, pageSize, bookmark string) (string, error) {
+	t, err := queryTxn(ctx)
+	if err != nil {
+		return "", err
+	}
+	key, err := t.historyKey(recordType, recordID)
+	if err != nil {
+		return "", err
+	}
+	size, err := parsePageSize(pageSize)
+	if err != nil {
+		return "", err
+	}
+	offset := 0
+	if bookmark != "" {
+		if offset, err = strconv.Atoi(bookmark); err != nil || offset < 1 || strconv.Itoa(offset) != bookmark {
+			return "", errs.New(errs.InvalidArgument, "bookmark does not belong to this query")
+		}
+	}
+	it, err := t.stub.GetHistoryForKey(key)
+	if err != nil {
+		return "", errs.Internalf("reading history: %v", err)
+	}
+	defer it.Close()
+	out := page[HistoryEntry]{Records: []HistoryEntry{}}
+	for i := 0; it.HasNext(); i++ {
+		m, err := it.Next()
+		if err != nil {
+			return "", errs.Internalf("iterating history: %v", err)
+		}
+		if i < offset {
+			continue
+		}
+		if len(out.Records) == int(size) {
+			out.Bookmark = strconv.Itoa(offset + int(size))
+			break
+		}
+		e := HistoryEntry{TxID: m.GetTxId(), IsDelete: m.GetIsDelete()}
+		if ts := m.GetTimestamp(); ts != nil {
+			e.Timestamp = ts.AsTime().UTC().Truncate(time.Second).Format(time.RFC3339)
+		}
+		if !m.GetIsDelete() && json.Valid(m.GetValue()) {
+			e.Record = json.RawMessage(m.GetValue())
+		}
+		out.Records = append(out.Records, e)
+	}
+	if len(out.Records) == 0 && offset > 0 {
+		return "", errs.New(errs.InvalidArgument, "bookmark does not belong to this query")
+	}
+	out.FetchedCount = len(out.Records)
+	return result(out)
+}

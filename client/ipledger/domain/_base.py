@@ -1,0 +1,127 @@
+"""What the sync and async ledgers share: error mapping, commit checks, endorser planning.
+
+No I/O here (httpx's BaseClient idea): the twins differ only in how they
+call the contract and whether they await.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from ipledger.gateway.checkpointers import Checkpoint, Checkpointer
+from ipledger.gateway.commit import Status
+from ipledger.gateway.errors import CommitError, GatewayError
+
+from .directory import OfficeDirectory
+from .errors import DepositIncompleteError, UnexpectedResultError, UnknownOfficeError, ledger_error_from
+from .models import FirstFiling, Page
+from .transactions import Endorsement
+
+__all__ = [
+    "LedgerBase",
+    "finish_deposit",
+    "ledger_errors",
+    "next_bookmark",
+    "require_committed",
+    "start_position",
+    "unregistered",
+]
+
+T = TypeVar("T")
+
+
+@contextmanager
+def ledger_errors() -> Iterator[None]:
+    """Turn a gateway failure caused by a coded chaincode refusal into its LedgerError.
+
+    Everything else (unreachable peer, policy failure, MVCC conflict)
+    propagates unchanged as the gateway's own typed error.
+    """
+    try:
+        yield
+    except GatewayError as error:
+        mapped = ledger_error_from(error)
+        if mapped is None:
+            raise
+        raise mapped from error
+
+
+def require_committed(status: Status) -> None:
+    """Raise the gateway's CommitError unless the transaction committed VALID."""
+    if not status.successful:
+        raise CommitError(status.transaction_id, status.code, status.code_name)
+
+
+def next_bookmark(page: Page[T], previous: str) -> str | None:
+    """The bookmark to continue with, or None when the listing is finished.
+
+    A chaincode that hands back the bookmark it was given would make the
+    iteration loop forever, so that is refused.
+    """
+    if page.is_last:
+        return None
+    if page.bookmark == previous:
+        raise UnexpectedResultError("the ledger returned the same bookmark again; stopping the listing")
+    return page.bookmark
+
+
+def start_position(start_block: int | None,
+                   checkpointer: Checkpointer | None) -> tuple[int | None, Checkpoint | None]:
+    """An explicit ``start_block`` wins over a stored checkpoint; the checkpoint is still updated."""
+    if start_block is not None or checkpointer is None or checkpointer.block_number is None:
+        return start_block, None
+    return None, checkpointer
+
+
+def finish_deposit(filing: FirstFiling, outcomes: list[tuple[str, object]]) -> FirstFiling:
+    """The latest filing after the deposit's follow-up steps, or DepositIncompleteError.
+
+    ``outcomes`` pairs each step ("confidential data", "access code") with
+    its result or the exception it failed with.
+    """
+    latest = filing
+    failures: list[tuple[str, Exception]] = []
+    for what, outcome in outcomes:
+        if isinstance(outcome, Exception):
+            failures.append((what, outcome))
+        elif isinstance(outcome, FirstFiling):
+            latest = outcome
+    if not failures:
+        return latest
+    missing = tuple(what for what, _ in failures)
+    raise DepositIncompleteError(
+        f"first filing {filing.id} was deposited, but setting its {' and '.join(missing)} failed: {failures[0][1]}",
+        filing=latest, cause=failures[0][1], missing=missing,
+    )
+
+
+def unregistered(office_code: str) -> UnknownOfficeError:
+    return UnknownOfficeError(f"office {office_code} is not registered on the ledger")
+
+
+class LedgerBase:
+    """Identity of the caller and the office registry cache."""
+
+    def __init__(self, *, office_code: str | None, msp_id: str | None) -> None:
+        self.directory = OfficeDirectory(caller_office=office_code, caller_msp=msp_id)
+
+    @property
+    def office_code(self) -> str | None:
+        """The caller's office code, once known (from the profile or a registry lookup)."""
+        return self.directory.caller_office
+
+    @property
+    def msp_id(self) -> str | None:
+        return self.directory.caller_msp
+
+    def _planned_endorsers(self, endorsement: Endorsement) -> tuple[str, ...] | None:
+        """The endorsing MSPs if known without a query; None means "look them up"."""
+        if endorsement.kind == "caller":
+            return (self.directory.caller_msp,) if self.directory.caller_msp else None
+        if endorsement.kind == "office":
+            assert endorsement.office_code is not None
+            msp = self.directory.msp_of(endorsement.office_code)
+            return (msp,) if msp else None
+        return ()

@@ -1,0 +1,467 @@
+"""``AsyncPriorityLedger``: the asyncio twin of :class:`~ipledger.domain.PriorityLedger`.
+
+Same method names and arguments, awaited; ``iter_x`` are ``async for``
+iterators and :meth:`AsyncPriorityLedger.events` an ``async for`` stream::
+
+    async with await AsyncPriorityLedger.connect("US") as ledger:
+        result = await ledger.redeem_access_code("JP", "PATENT", "JP 2024-012345", "2024-03-15", "7f3a9c21")
+        async for retrieval in ledger.iter_retrievals(result.filing_id):
+            ...
+
+One ``grpc.aio`` channel multiplexes all calls, so many transactions can be
+in flight at once (``asyncio.gather``).  The transaction shapes come from
+:mod:`ipledger.domain.transactions`, shared with the blocking twin.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+from ipledger.gateway.checkpointers import Checkpointer
+from ipledger.gateway.errors import ConfigurationError, GatewayError
+from ipledger.gateway.gateway import AsyncGateway
+from ipledger.gateway.profile import ConnectionProfile
+from ipledger.gateway.reconnect import ReconnectPolicy
+from ipledger.gateway.timeouts import Timeouts
+
+from . import transactions as tx
+from ._base import (
+    LedgerBase,
+    finish_deposit,
+    ledger_errors,
+    next_bookmark,
+    require_committed,
+    start_position,
+    unregistered,
+)
+from .enums import (
+    ApplicationCategory,
+    DocumentFormat,
+    FilingStatus,
+    IpRight,
+    MembershipAction,
+    ProposalStatus,
+    RecordType,
+    RestorationCriterion,
+    RestorationDecision,
+    RetrievalFailureReason,
+)
+from .errors import LedgerError, NotFoundError
+from .events import AsyncLedgerEventStream
+from .ledger import DEFAULT_CONNECT_TIMEOUT
+from .models import (
+    AccessRecord,
+    ConfidentialDetails,
+    ConfidentialIntegrity,
+    FilingConfidential,
+    FirstFiling,
+    HistoryEntry,
+    LaterApplicationClaims,
+    MembershipProposal,
+    Office,
+    OfficeDefinition,
+    OfficeSettings,
+    Page,
+    PriorityClaim,
+    PriorityDeadline,
+    RecordedClaim,
+    RedemptionResult,
+    Retrieval,
+    Roles,
+)
+from .profiles import load_profile
+from .protocols import AsyncChaincodeEventSource, AsyncContractLike, AsyncSubmitted
+from .transactions import Call, Endorsement
+
+__all__ = ["AsyncPriorityLedger"]
+
+T = TypeVar("T")
+
+
+class AsyncPriorityLedger(LedgerBase):
+    """The asyncio twin of :class:`~ipledger.domain.PriorityLedger`: same methods, awaited."""
+
+    def __init__(self, contract: AsyncContractLike, *, network: AsyncChaincodeEventSource | None = None,
+                 office_code: str | None = None, msp_id: str | None = None) -> None:
+        super().__init__(office_code=office_code, msp_id=msp_id)
+        self.contract = contract
+        self.network = network
+        self.gateway: AsyncGateway | None = None
+        self.profile: ConnectionProfile | None = None
+
+    @classmethod
+    async def connect(cls, profile: str | os.PathLike[str] | ConnectionProfile, user: str = "User1", *,
+                      profiles_dir: Path | None = None,
+                      connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+                      timeouts: Timeouts = Timeouts()) -> AsyncPriorityLedger:
+        """Connect as ``user`` of an office (code or profile path); waits up to ``connect_timeout`` seconds."""
+        resolved = load_profile(profile, profiles_dir)
+        gateway = AsyncGateway.from_profile(resolved, user, timeouts=timeouts)
+        try:
+            if connect_timeout is not None:
+                await gateway.wait_ready(connect_timeout)
+            network = gateway.get_network(resolved.channel)
+            ledger = cls(network.get_contract(resolved.chaincode), network=network,
+                         office_code=resolved.office, msp_id=resolved.msp_id)
+        except BaseException:
+            await gateway.aclose()
+            raise
+        ledger.gateway, ledger.profile = gateway, resolved
+        return ledger
+
+    async def aclose(self) -> None:
+        """Close the gateway connection if :meth:`connect` opened it."""
+        if self.gateway is not None:
+            await self.gateway.aclose()
+
+    async def __aenter__(self) -> AsyncPriorityLedger:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        traceback: TracebackType | None) -> None:
+        await self.aclose()
+
+    # -- running calls -------------------------------------------------------------
+
+    async def _endorsers(self, endorsement: Endorsement) -> tuple[str, ...]:
+        planned = self._planned_endorsers(endorsement)
+        if planned is not None:
+            return planned
+        if endorsement.kind == "caller":
+            self.directory.learn_caller(await self._run(tx.get_caller_office()))
+            return (self.directory.caller_msp or "",)
+        assert endorsement.office_code is not None
+        return (await self.office_msp(endorsement.office_code),)
+
+    async def _send(self, call: Call[T]) -> AsyncSubmitted:
+        endorsers = await self._endorsers(call.endorsement)
+        with ledger_errors():
+            return await self.contract.submit_async(call.name, call.arguments, call.transient, endorsers)
+
+    async def _wait(self, call: Call[T], submitted: AsyncSubmitted) -> T:
+        with ledger_errors():
+            require_committed(await submitted.status())
+        return call.finish(submitted.result, submitted.transaction_id)
+
+    async def _run(self, call: Call[T]) -> T:
+        if call.submit:
+            return await self._wait(call, await self._send(call))
+        endorsers = await self._endorsers(call.endorsement)
+        with ledger_errors():
+            raw = await self.contract.evaluate(call.name, call.arguments, call.transient, endorsers)
+        return call.finish(raw, None)
+
+    def _iterate(self, page_call: Callable[[str], Call[Page[T]]]) -> AsyncIterator[T]:
+        # Building the first call checks the arguments now, not at the first __anext__.
+        return self._pages(page_call(""), page_call)
+
+    async def _pages(self, first: Call[Page[T]], page_call: Callable[[str], Call[Page[T]]]) -> AsyncIterator[T]:
+        call, bookmark = first, ""
+        while True:
+            page = await self._run(call)
+            for record in page.records:
+                yield record
+            following = next_bookmark(page, bookmark)
+            if following is None:
+                return
+            call, bookmark = page_call(following), following
+
+    async def office_msp(self, office_code: str) -> str:
+        """The MSP ID of a registered office (cached; UnknownOfficeError if not registered)."""
+        msp = self.directory.msp_of(office_code)
+        if msp is None:
+            try:
+                office = await self._run(tx.get_office(office_code))
+            except NotFoundError:
+                raise unregistered(office_code) from None
+            self.directory.learn([office])
+            msp = office.msp_id
+        return msp
+
+
+    # -- offices and governance ------------------------------------------------------
+
+    async def init_consortium(self, offices: Sequence[OfficeDefinition]) -> tuple[Office, ...]:
+        """Register the founding offices (once, on an empty registry)."""
+        created = await self._run(tx.init_consortium(offices))
+        self.directory.learn(created)
+        return created
+
+    async def update_office_settings(self, settings: OfficeSettings) -> Office:
+        """Replace the caller's calendar, number patterns and restoration policy."""
+        return await self._run(tx.update_office_settings(settings))
+
+    async def propose_membership_change(self, action: MembershipAction | str, office_code: str, *,
+                                        msp_id: str | None = None, name: str | None = None,
+                                        roles: Roles | None = None, reason: str = "") -> MembershipProposal:
+        """Propose adding, suspending, reactivating an office or changing its roles."""
+        return await self._run(tx.propose_membership_change(action, office_code, msp_id=msp_id, name=name,
+                                                            roles=roles, reason=reason))
+
+    async def approve_membership_change(self, proposal_id: str) -> MembershipProposal:
+        return await self._run(tx.approve_membership_change(proposal_id))
+
+    async def withdraw_membership_proposal(self, proposal_id: str) -> MembershipProposal:
+        return await self._run(tx.withdraw_membership_proposal(proposal_id))
+
+    async def get_caller_office(self) -> Office:
+        office = await self._run(tx.get_caller_office())
+        self.directory.learn_caller(office)
+        return office
+
+    async def get_office(self, office_code: str) -> Office:
+        office = await self._run(tx.get_office(office_code))
+        self.directory.learn([office])
+        return office
+
+    async def list_offices(self, *, page_size: int | None = None, bookmark: str = "") -> Page[Office]:
+        page = await self._run(tx.list_offices(page_size, bookmark))
+        self.directory.learn(page.records)
+        return page
+
+    def iter_offices(self, *, page_size: int | None = None) -> AsyncIterator[Office]:
+        return self._iterate(lambda bookmark: tx.list_offices(page_size, bookmark))
+
+    async def get_membership_proposal(self, proposal_id: str) -> MembershipProposal:
+        return await self._run(tx.get_membership_proposal(proposal_id))
+
+    async def list_membership_proposals(self, *, status: ProposalStatus | str | None = None,
+                                        page_size: int | None = None, bookmark: str = "") -> Page[MembershipProposal]:
+        return await self._run(tx.list_membership_proposals(status, page_size, bookmark))
+
+    def iter_membership_proposals(self, *, status: ProposalStatus | str | None = None,
+                                  page_size: int | None = None) -> AsyncIterator[MembershipProposal]:
+        return self._iterate(lambda bookmark: tx.list_membership_proposals(status, page_size, bookmark))
+
+    # -- first filings -------------------------------------------------------------------
+
+    async def deposit_first_filing(self, *, ip_right: IpRight | str, application_number: str,
+                                   filing_date: date | str, document_sha256: str,
+                                   document_format: DocumentFormat | str = DocumentFormat.PDF,
+                                   application_category: ApplicationCategory | str | None = None,
+                                   confidential: ConfidentialDetails | None = None,
+                                   access_code: str | None = None) -> FirstFiling:
+        """Deposit a first filing; with ``confidential``/``access_code`` also set those.
+
+        The deposit itself carries public data only (MAJORITY endorses it);
+        the private parts follow as owner-endorsed transactions, submitted
+        together once the deposit committed (CONTRACT.md §1).  If one of them
+        fails, DepositIncompleteError says which, and the filing stays
+        deposited.  Returns the latest version of the filing.
+        """
+        deposit = tx.deposit_first_filing(
+            ip_right=ip_right, application_number=application_number, filing_date=filing_date,
+            document_sha256=document_sha256, document_format=document_format,
+            application_category=application_category,
+        )
+        # Check the follow-up input now, so bad input cannot leave a half-done deposit.
+        tx.check_deposit_extras(confidential, access_code)
+        filing = await self._run(deposit)
+        if confidential is None and access_code is None:
+            return filing
+        confidential_call = None if confidential is None else tx.set_filing_confidential(filing.id, confidential)
+        access_call = None if access_code is None else tx.set_access_code(filing.id, access_code)
+        # They write different keys, so both go to the orderers before waiting for either.
+        confidential_sent = await self._try_send(confidential_call)
+        access_sent = await self._try_send(access_call)
+        outcomes: list[tuple[str, object]] = []
+        if confidential_call is not None:
+            confidential_outcome = await self._settle(confidential_call, confidential_sent)
+            outcomes.append(("confidential data", confidential_outcome))
+        if access_call is not None:
+            access_outcome = await self._settle(access_call, access_sent)
+            outcomes.append(("access code", access_outcome))
+        return finish_deposit(filing, outcomes)
+
+    async def _try_send(self, call: Call[T] | None) -> AsyncSubmitted | Exception | None:
+        if call is None:
+            return None
+        try:
+            return await self._send(call)
+        except (LedgerError, GatewayError) as error:
+            return error
+
+    async def _settle(self, call: Call[T], sent: AsyncSubmitted | Exception | None) -> T | Exception:
+        if sent is None or isinstance(sent, Exception):
+            return sent or LedgerError("the transaction was not sent")
+        try:
+            return await self._wait(call, sent)
+        except (LedgerError, GatewayError) as error:
+            return error
+
+    async def set_filing_confidential(self, filing_id: str, details: ConfidentialDetails) -> FirstFiling:
+        """Store (or replace) the filing's private data; only the owner's peer sees it."""
+        return await self._run(tx.set_filing_confidential(filing_id, details))
+
+    async def set_access_code(self, filing_id: str, access_code: str) -> AccessRecord:
+        """Set (or change) the access code; only a salted hash is stored, privately."""
+        return await self._run(tx.set_access_code(filing_id, access_code))
+
+    async def correct_first_filing(self, filing_id: str, *, reason: str, filing_date: date | str | None = None,
+                                   document_sha256: str | None = None,
+                                   document_format: DocumentFormat | str | None = None) -> FirstFiling:
+        return await self._run(tx.correct_first_filing(filing_id, reason=reason, filing_date=filing_date,
+                                                       document_sha256=document_sha256, document_format=document_format))
+
+    async def withdraw_first_filing(self, filing_id: str, reason: str) -> FirstFiling:
+        return await self._run(tx.withdraw_first_filing(filing_id, reason))
+
+    async def mark_first_filing_published(self, filing_id: str, publication_date: date | str) -> FirstFiling:
+        return await self._run(tx.mark_first_filing_published(filing_id, publication_date))
+
+    async def get_first_filing(self, filing_id: str) -> FirstFiling:
+        return await self._run(tx.get_first_filing(filing_id))
+
+    async def find_first_filing(self, office_code: str, ip_right: IpRight | str, application_number: str) -> FirstFiling:
+        """Look a first filing up by its number as written (normalised with the office's rules)."""
+        return await self._run(tx.find_first_filing(office_code, ip_right, application_number))
+
+    async def list_first_filings(self, *, office_code: str | None = None, ip_right: IpRight | str | None = None,
+                                 status: FilingStatus | str | None = None, filing_date_from: date | str | None = None,
+                                 filing_date_to: date | str | None = None, page_size: int | None = None,
+                                 bookmark: str = "") -> Page[FirstFiling]:
+        return await self._run(tx.list_first_filings(
+            office_code=office_code, ip_right=ip_right, status=status, filing_date_from=filing_date_from,
+            filing_date_to=filing_date_to, page_size=page_size, bookmark=bookmark))
+
+    def iter_first_filings(self, *, office_code: str | None = None, ip_right: IpRight | str | None = None,
+                           status: FilingStatus | str | None = None, filing_date_from: date | str | None = None,
+                           filing_date_to: date | str | None = None,
+                           page_size: int | None = None) -> AsyncIterator[FirstFiling]:
+        return self._iterate(lambda bookmark: tx.list_first_filings(
+            office_code=office_code, ip_right=ip_right, status=status, filing_date_from=filing_date_from,
+            filing_date_to=filing_date_to, page_size=page_size, bookmark=bookmark))
+
+    async def get_filing_confidential(self, filing_id: str) -> FilingConfidential:
+        """The private data of one of the caller's own filings."""
+        return await self._run(tx.get_filing_confidential(filing_id))
+
+    async def check_confidential_integrity(self, filing_id: str) -> ConfidentialIntegrity:
+        return await self._run(tx.check_confidential_integrity(filing_id))
+
+    # -- access -------------------------------------------------------------------------------
+
+    async def redeem_access_code(self, office_code: str, ip_right: IpRight | str, application_number: str,
+                                 filing_date: date | str, access_code: str) -> RedemptionResult:
+        """Obtain access to another office's first filing with the applicant's access code.
+
+        A wrong code is committed (it counts towards the lock) and then
+        raised as AccessCodeMismatchError.
+        """
+        return await self._run(tx.redeem_access_code(office_code, ip_right, application_number, filing_date,
+                                                     access_code))
+
+    async def grant_access(self, filing_id: str, accessing_office: str) -> AccessRecord:
+        """Grant an office access directly (the depositing office acting on the applicant's instruction)."""
+        return await self._run(tx.grant_access(filing_id, accessing_office))
+
+    async def revoke_access(self, filing_id: str, accessing_office: str, reason: str) -> AccessRecord:
+        return await self._run(tx.revoke_access(filing_id, accessing_office, reason))
+
+    async def reset_access_lock(self, filing_id: str, accessing_office: str) -> AccessRecord:
+        return await self._run(tx.reset_access_lock(filing_id, accessing_office))
+
+    async def get_access_record(self, filing_id: str) -> AccessRecord:
+        return await self._run(tx.get_access_record(filing_id))
+
+    # -- retrievals ---------------------------------------------------------------------------
+
+    async def request_retrieval(self, filing_id: str) -> Retrieval:
+        return await self._run(tx.request_retrieval(filing_id))
+
+    async def acknowledge_retrieval(self, retrieval_id: str, received_sha256: str) -> Retrieval:
+        """Confirm receipt; a different hash is committed as ERROR, then raised as HashMismatchError."""
+        return await self._run(tx.acknowledge_retrieval(retrieval_id, received_sha256))
+
+    async def fail_retrieval(self, retrieval_id: str, reason: RetrievalFailureReason | str,
+                             message: str = "") -> Retrieval:
+        return await self._run(tx.fail_retrieval(retrieval_id, reason, message))
+
+    async def get_retrieval(self, retrieval_id: str) -> Retrieval:
+        return await self._run(tx.get_retrieval(retrieval_id))
+
+    async def list_retrievals(self, filing_id: str, *, page_size: int | None = None,
+                              bookmark: str = "") -> Page[Retrieval]:
+        return await self._run(tx.list_retrievals(filing_id, page_size, bookmark))
+
+    def iter_retrievals(self, filing_id: str, *, page_size: int | None = None) -> AsyncIterator[Retrieval]:
+        return self._iterate(lambda bookmark: tx.list_retrievals(filing_id, page_size, bookmark))
+
+    # -- priority claims -------------------------------------------------------------------------
+
+    async def record_priority_claim(self, *, later_application_number: str, later_ip_right: IpRight | str,
+                                    later_filing_date: date | str, priority_office: str,
+                                    priority_application_number: str, priority_ip_right: IpRight | str,
+                                    priority_filing_date: date | str, sequence_number: int = 1,
+                                    later_category: ApplicationCategory | str | None = None,
+                                    priority_category: ApplicationCategory | str | None = None) -> RecordedClaim:
+        """Record a priority claim of a later application filed with the caller's office."""
+        return await self._run(tx.record_priority_claim(
+            later_application_number=later_application_number, later_ip_right=later_ip_right,
+            later_filing_date=later_filing_date, priority_office=priority_office,
+            priority_application_number=priority_application_number, priority_ip_right=priority_ip_right,
+            priority_filing_date=priority_filing_date, sequence_number=sequence_number,
+            later_category=later_category, priority_category=priority_category))
+
+    async def request_restoration(self, claim_id: str, criterion: RestorationCriterion | str,
+                                  request_date: date | str) -> PriorityClaim:
+        return await self._run(tx.request_restoration(claim_id, criterion, request_date))
+
+    async def decide_restoration(self, claim_id: str, decision: RestorationDecision | str) -> PriorityClaim:
+        return await self._run(tx.decide_restoration(claim_id, decision))
+
+    async def withdraw_priority_claim(self, claim_id: str) -> PriorityClaim:
+        return await self._run(tx.withdraw_priority_claim(claim_id))
+
+    async def get_priority_claim(self, claim_id: str) -> PriorityClaim:
+        return await self._run(tx.get_priority_claim(claim_id))
+
+    async def list_claims_on_first_filing(self, office_code: str, ip_right: IpRight | str, application_number: str, *,
+                                          page_size: int | None = None, bookmark: str = "") -> Page[PriorityClaim]:
+        return await self._run(tx.list_claims_on_first_filing(office_code, ip_right, application_number,
+                                                              page_size, bookmark))
+
+    def iter_claims_on_first_filing(self, office_code: str, ip_right: IpRight | str, application_number: str, *,
+                                    page_size: int | None = None) -> AsyncIterator[PriorityClaim]:
+        return self._iterate(lambda bookmark: tx.list_claims_on_first_filing(
+            office_code, ip_right, application_number, page_size, bookmark))
+
+    async def get_later_application_claims(self, office_code: str, ip_right: IpRight | str,
+                                           application_number: str) -> LaterApplicationClaims:
+        return await self._run(tx.get_later_application_claims(office_code, ip_right, application_number))
+
+    async def compute_priority_deadline(self, office_code: str, priority_ip_right: IpRight | str,
+                                        priority_filing_date: date | str,
+                                        later_ip_right: IpRight | str) -> PriorityDeadline:
+        """Priority and restoration periods as office ``office_code`` (the OSF) would count them."""
+        return await self._run(tx.compute_priority_deadline(office_code, priority_ip_right, priority_filing_date,
+                                                            later_ip_right))
+
+    # -- history and events -------------------------------------------------------------------------
+
+    async def get_record_history(self, record_type: RecordType | str, record_id: str, *, page_size: int | None = None,
+                                 bookmark: str = "") -> Page[HistoryEntry]:
+        return await self._run(tx.get_record_history(record_type, record_id, page_size, bookmark))
+
+    def iter_record_history(self, record_type: RecordType | str, record_id: str, *,
+                            page_size: int | None = None) -> AsyncIterator[HistoryEntry]:
+        return self._iterate(lambda bookmark: tx.get_record_history(record_type, record_id, page_size, bookmark))
+
+    def events(self, *, start_block: int | None = None, checkpointer: Checkpointer | None = None,
+               reconnect: ReconnectPolicy | None = None) -> AsyncLedgerEventStream:
+        """Typed chaincode events: from ``start_block``, else the checkpoint, else the next block.
+
+        With a ``checkpointer`` each event's position is saved once the next
+        one is requested, so a restarted listener resumes after the last
+        handled event.
+        """
+        if self.network is None:
+            raise ConfigurationError("this ledger was built without a network, so it cannot stream events")
+        block, checkpoint = start_position(start_block, checkpointer)
+        stream = self.network.chaincode_events(self.contract.chaincode_name, block, checkpoint, reconnect=reconnect)
+        return AsyncLedgerEventStream(stream, checkpointer)
