@@ -125,6 +125,13 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 		if len(stub.events) != 1 {
 			h.t.Fatalf("%s emitted %d events, want exactly 1", fn, len(stub.events))
 		}
+		// Payloads carry exactly the documented fields: no room for private data.
+		dec := json.NewDecoder(strings.NewReader(string(stub.eventPayload)))
+		dec.DisallowUnknownFields()
+		var e event
+		if err := dec.Decode(&e); err != nil || e.RecordType == "" || e.RecordID == "" || e.TxID != txID {
+			h.t.Fatalf("%s event payload %s: %v", fn, stub.eventPayload, err)
+		}
 		stub.commit()
 		h.last = stub
 	}

@@ -183,8 +183,6 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
     except BaseException:
         _cleanup_failed_up(ctx, before, had_volumes)
         raise
-    save_state(plan, {"packageId": generated.package.package_id, "label": generated.package.label,
-                      "chaincodeImage": cc_tag, "sequence": plan.spec.chaincode.sequence})
     result.timings = dict(progress.timings)
     return result
 
@@ -200,23 +198,33 @@ def _cleanup_failed_up(ctx: Context, before: set[str], had_volumes: bool) -> Non
         containers.remove_containers(engine, started)
 
 
-def deploy_chaincode(ctx: Context, generated: Generated, image: str, sequence: int | None = None) -> list[str]:
+def deploy_chaincode(ctx: Context, generated: Generated, image: str) -> list[str]:
+    """Install, start the servers, approve and commit the definition's chaincode - or, when a later version
+    was deployed by ``upgrade-chaincode``, just start the servers of that committed version again."""
     plan, progress, engine = ctx.plan, ctx.progress, ctx.need_engine()
     admins = ctx.admins()
+    state = load_state(plan)
+    if int(str(state.get("sequence", 0))) > plan.spec.chaincode.sequence:
+        label, package_id = str(state["label"]), str(state["packageId"])
+        image = str(state.get("chaincodeImage") or image)
+        progress.note(f"{label} (sequence {state['sequence']}) was deployed by an upgrade: restarting its servers")
+        return [containers.start_chaincode(engine, plan, office, label, package_id, image)
+                for office in plan.offices]
     package = generated.package
     lifecycle.install_everywhere(admins, package, generated.package_path, progress)
     names = [containers.start_chaincode(engine, plan, office, package.label, package.package_id, image)
              for office in plan.offices]
     definition = lifecycle.Definition(name=plan.spec.chaincode.name, version=plan.spec.chaincode.version,
-                                      sequence=sequence or plan.spec.chaincode.sequence,
-                                      package_id=package.package_id,
+                                      sequence=plan.spec.chaincode.sequence, package_id=package.package_id,
                                       policy_args=lifecycle.endorsement_policy_args(plan))
     current = lifecycle.committed(admins[0], definition.name)
     if current is not None and int(str(current.get("sequence", 0))) >= definition.sequence:
         progress.note(f"{definition.name} sequence {current.get('sequence')} already committed")
-        return names
-    lifecycle.approve_everywhere(admins, definition, progress)
-    lifecycle.commit(admins, definition, progress)
+    else:
+        lifecycle.approve_everywhere(admins, definition, progress)
+        lifecycle.commit(admins, definition, progress)
+    save_state(plan, {"packageId": package.package_id, "label": package.label, "chaincodeImage": image,
+                      "sequence": definition.sequence})
     return names
 
 

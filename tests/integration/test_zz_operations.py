@@ -1,0 +1,66 @@
+"""Runs last (it changes the running network): chaincode upgrade with readers active, then a kept-data restart."""
+
+from __future__ import annotations
+
+import threading
+
+from ipledger.gateway import Gateway, GatewayError, LedgerReader
+from ipledger.operator import bringup, containers, lifecycle
+from ipledger.operator.bringup import Context
+
+
+def _height(ctx: Context, office: str) -> int:
+    with Gateway.from_profile(ctx.plan.profiles_dir / f"{office}.json", user="User1") as gw:
+        return LedgerReader(gw.get_network(ctx.plan.channel)).get_chain_info().height
+
+
+def test_upgrade_chaincode_keeps_readers_served(network: Context) -> None:
+    plan = network.plan
+    current = lifecycle.committed(network.admins()[0], plan.spec.chaincode.name)
+    assert current is not None
+    version = f"upgrade{int(str(current['sequence'])) + 1}"
+    stop = threading.Event()
+    reads: list[int] = []
+    failures: list[str] = []
+
+    def reader() -> None:
+        with Gateway.from_profile(plan.profiles_dir / "US.json", user="User1") as gw:
+            contract = gw.get_network(plan.channel).get_contract(plan.spec.chaincode.name)
+            while not stop.is_set():
+                try:
+                    contract.evaluate_transaction("GetOffice", "JP")
+                    reads.append(1)
+                except GatewayError as exc:
+                    failures.append(str(exc))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        bringup.upgrade_chaincode(network, version)
+        # A read after the commit must be answered by the new servers.
+        with Gateway.from_profile(plan.profiles_dir / "US.json", user="User1") as gw:
+            gw.get_network(plan.channel).get_contract(plan.spec.chaincode.name).evaluate_transaction("GetOffice", "JP")
+    finally:
+        stop.set()
+        thread.join()
+    assert reads and not failures, failures[:3]
+    for admin in network.admins():
+        committed = lifecycle.committed(admin, plan.spec.chaincode.name)
+        assert committed is not None and committed["version"] == version
+        assert int(str(committed["sequence"])) == int(str(current["sequence"])) + 1
+    labels = {c.labels.get("io.ipledger.chaincode-label") for c in containers.containers(network.need_engine())
+              if c.labels.get("io.ipledger.role") == "chaincode"}
+    assert labels == {f"{plan.spec.chaincode.name}_{version}"}
+
+
+def test_down_keep_data_then_up_keeps_the_ledger(network: Context) -> None:
+    before = _height(network, "JP")
+    assert before > 1
+    bringup.down(network, keep_data=True)
+    assert not containers.containers(network.need_engine())
+    bringup.up(network)
+    assert _height(network, "JP") >= before
+    assert _height(network, "EP") >= before
+    with Gateway.from_profile(network.plan.profiles_dir / "EP.json", user="User1") as gw:
+        contract = gw.get_network(network.plan.channel).get_contract(network.plan.spec.chaincode.name)
+        assert b"JPMSP" in contract.evaluate_transaction("GetOffice", "JP")
