@@ -144,9 +144,9 @@ func (t *txn) loadAccessCode(owner officeRecord, ref filingRef) (accessCodeRecor
 	if err != nil {
 		return accessCodeRecord{}, err
 	}
-	raw, err := t.stub.GetPrivateData(implicitCollection(owner.MSPID), key)
+	raw, err := t.getPrivate(implicitCollection(owner.MSPID), key)
 	if err != nil {
-		return accessCodeRecord{}, errs.Internalf("reading private data: %v", err)
+		return accessCodeRecord{}, err
 	}
 	if raw == nil {
 		return accessCodeRecord{}, errs.New(errs.WrongEndorser,

@@ -224,9 +224,9 @@ func (c *Contract) GetFilingConfidential(ctx contractapi.TransactionContextInter
 	if err != nil {
 		return "", err
 	}
-	raw, err := t.stub.GetPrivateData(implicitCollection(caller.MSPID), key)
+	raw, err := t.getPrivate(implicitCollection(caller.MSPID), key)
 	if err != nil {
-		return "", errs.Internalf("reading private data: %v", err)
+		return "", err
 	}
 	if raw == nil {
 		return "", errs.New(errs.NotFound, "no confidential data is available for %s on this peer", f.ID)

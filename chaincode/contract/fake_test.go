@@ -177,10 +177,14 @@ func (s *fakeStub) PutPrivateData(collection, key string, value []byte) error {
 	return nil
 }
 
-// GetPrivateData returns nil on a peer outside the implicit collection's org,
-// as a real peer that does not hold the data would.
+// GetPrivateData on a peer outside the implicit collection's org fails when
+// the value exists (only its hash is there), as Fabric's does: "private data
+// matching public hash version is not available"; nil when there is none.
 func (s *fakeStub) GetPrivateData(collection, key string) ([]byte, error) {
 	if collection != "_implicit_org_"+s.peerMSP {
+		if _, ok := s.ledger.private[collection][key]; ok {
+			return nil, errors.New("GET_STATE failed: private data matching public hash version is not available")
+		}
 		return nil, nil
 	}
 	return slices.Clone(s.ledger.private[collection][key]), nil

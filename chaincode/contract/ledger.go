@@ -55,6 +55,22 @@ func (t *txn) getJSON(key string, v any) (found bool, err error) {
 	return true, nil
 }
 
+// getPrivate reads a value of a private data collection; nil means that this
+// peer does not hold it. A peer outside the collection (another office's peer)
+// keeps only the value's hash, and Fabric answers its read with an error
+// ("private data matching public hash version is not available") instead of
+// nil, so a readable hash with an unreadable value is reported as nil too.
+func (t *txn) getPrivate(collection, key string) ([]byte, error) {
+	raw, err := t.stub.GetPrivateData(collection, key)
+	if err == nil {
+		return raw, nil
+	}
+	if hash, hashErr := t.stub.GetPrivateDataHash(collection, key); hashErr == nil && hash != nil {
+		return nil, nil
+	}
+	return nil, errs.Internalf("reading private data: %v", err)
+}
+
 // putJSON stores v. Only structs are stored (never maps), so encoding/json
 // emits fields in declaration order and the bytes are identical on every peer.
 func (t *txn) putJSON(key string, v any) error {

@@ -46,7 +46,7 @@ def _failure_class(code: ExitCode) -> type[CommandFailed]:
     return type(f"CommandFailed{code.name.title().replace('_', '')}", (CommandFailed,), {"exit_code": int(code)})
 
 
-_FAILURES = {code: _failure_class(code) for code in ExitCode if code is not ExitCode.OK}
+_FAILURES: dict[ExitCode, type[CommandFailed]] = {code: _failure_class(code) for code in ExitCode if code is not ExitCode.OK}
 
 
 class IpledgerGroup(click.Group):

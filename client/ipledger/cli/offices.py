@@ -28,7 +28,7 @@ from .params import (
     IP_RIGHTS,
     ISO_DATE,
     OFFICE_CODE,
-    TRANSACTION_ID,
+    PROPOSAL_ID,
     EnumList,
     EnumType,
     InvalidInput,
@@ -321,7 +321,7 @@ def _emit_proposal(session: Session, proposal: MembershipProposal) -> None:
 
 
 @membership.command("approve")
-@click.argument("proposal_id", type=TRANSACTION_ID)
+@click.argument("proposal_id", type=PROPOSAL_ID)
 @json_option
 @pass_session
 def approve(session: Session, proposal_id: str) -> None:
@@ -329,7 +329,7 @@ def approve(session: Session, proposal_id: str) -> None:
 
     \b
     Example:
-      ipledger --office EP --user Admin offices membership approve 9f3c0a...e1
+      ipledger --office EP --user Admin offices membership approve 20250317T091244Z_9f3c0a...
     """
     with session.busy("submitting ApproveMembershipChange"):
         proposal = session.ledger().approve_membership_change(proposal_id)
@@ -337,7 +337,7 @@ def approve(session: Session, proposal_id: str) -> None:
 
 
 @membership.command("withdraw")
-@click.argument("proposal_id", type=TRANSACTION_ID)
+@click.argument("proposal_id", type=PROPOSAL_ID)
 @json_option
 @pass_session
 def withdraw(session: Session, proposal_id: str) -> None:
@@ -345,7 +345,7 @@ def withdraw(session: Session, proposal_id: str) -> None:
 
     \b
     Example:
-      ipledger --office JP --user Admin offices membership withdraw 9f3c0a...e1
+      ipledger --office JP --user Admin offices membership withdraw 20250317T091244Z_9f3c0a...
     """
     with session.busy("submitting WithdrawMembershipProposal"):
         proposal = session.ledger().withdraw_membership_proposal(proposal_id)
@@ -353,7 +353,7 @@ def withdraw(session: Session, proposal_id: str) -> None:
 
 
 @membership.command("show")
-@click.argument("proposal_id", type=TRANSACTION_ID)
+@click.argument("proposal_id", type=PROPOSAL_ID)
 @json_option
 @pass_session
 def show_proposal(session: Session, proposal_id: str) -> None:
@@ -361,7 +361,7 @@ def show_proposal(session: Session, proposal_id: str) -> None:
 
     \b
     Example:
-      ipledger --office JP offices membership show 9f3c0a...e1
+      ipledger --office JP offices membership show 20250317T091244Z_9f3c0a...
     """
     with session.busy("querying the ledger"):
         proposal = session.ledger().get_membership_proposal(proposal_id)

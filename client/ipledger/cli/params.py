@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, Callable, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -29,6 +29,7 @@ from ipledger.domain.validation import (
     check_email,
     check_filing_id,
     check_office_code,
+    check_proposal_id,
     check_retrieval_id,
     check_sha256,
     check_text,
@@ -52,6 +53,7 @@ __all__ = [
     "EnumList",
     "NumberPattern",
     "OFFICE_CODE",
+    "PROPOSAL_ID",
     "RETRIEVAL_ID",
     "SHA256",
     "TRANSACTION_ID",
@@ -62,6 +64,12 @@ __all__ = [
 E = TypeVar("E", bound=LedgerEnum)
 V = TypeVar("V")
 
+# click >= 8.4 makes ParamType generic; older releases (still allowed by setup.cfg) cannot be subscripted.
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any]
+else:
+    _ParamType = click.ParamType
+
 
 class InvalidInput(click.BadParameter):
     """A refused value, reported on one line (without the usage block click adds by default)."""
@@ -70,7 +78,7 @@ class InvalidInput(click.BadParameter):
         click.echo(f"Error: {self.format_message()}", file=file, err=file is None)
 
 
-class _Checked(click.ParamType, Generic[V]):
+class _Checked(_ParamType, Generic[V]):
     """A type defined by a check function that raises ValueError stating the rule."""
 
     def _check(self, text: str) -> V:
@@ -117,7 +125,7 @@ class IsoDate(_Checked[date]):
         return check_date(text.strip())
 
 
-class EnumType(click.ParamType, Generic[E]):
+class EnumType(_ParamType, Generic[E]):
     """A ledger enum, case-insensitive, ``-`` for ``_``; completes its values."""
 
     def __init__(self, enum: type[E]) -> None:
@@ -226,6 +234,7 @@ FILING_ID = ValidatedText("FILING_ID", check_filing_id, upper=True)
 RETRIEVAL_ID = ValidatedText("RETRIEVAL_ID", check_retrieval_id)
 CLAIM_ID = ValidatedText("CLAIM_ID", check_claim_id, upper=True)
 TRANSACTION_ID = ValidatedText("TXID", check_transaction_id)
+PROPOSAL_ID = ValidatedText("PROPOSAL_ID", check_proposal_id)
 SHA256 = ValidatedText("SHA256", check_sha256)
 ACCESS_CODE = ValidatedText("CODE", check_access_code)
 EMAIL = ValidatedText("EMAIL", check_email)

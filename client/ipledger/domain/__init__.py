@@ -68,6 +68,7 @@ from .errors import (
     RoleNotAllowedError,
     UnexpectedResultError,
     UnknownOfficeError,
+    WrongEndorserError,
 )
 from .events import (
     AccessCodeChanged,
@@ -247,4 +248,5 @@ __all__ = [
     "UnknownLedgerEvent",
     "UnknownOfficeError",
     "Weekday",
+    "WrongEndorserError",
 ]

@@ -66,6 +66,7 @@ __all__ = [
     "RoleNotAllowedError",
     "UnexpectedResultError",
     "UnknownOfficeError",
+    "WrongEndorserError",
     "error_class_for",
     "ledger_error_from",
     "parse_chaincode_error",
@@ -282,6 +283,13 @@ class InvalidTransitionError(LedgerError):
     """The record's state machine forbids the change."""
 
     code: ClassVar[str] = "INVALID_TRANSITION"
+
+
+@_coded
+class WrongEndorserError(LedgerError):
+    """``RedeemAccessCode`` ran on a peer that cannot read the owner's private data (a client bug)."""
+
+    code: ClassVar[str] = "WRONG_ENDORSER"
 
 
 @_coded

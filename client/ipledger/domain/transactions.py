@@ -76,11 +76,11 @@ from .validation import (
     check_msp_id,
     check_office_code,
     check_page_size,
+    check_proposal_id,
     check_retrieval_id,
     check_sequence_number,
     check_sha256,
     check_text,
-    check_transaction_id,
 )
 
 __all__ = [
@@ -254,8 +254,8 @@ def _page_size(page_size: int | None) -> str:
     return str(_checked(InvalidArgumentError, "page size", check_page_size, page_size))
 
 
-def _transaction_id(what: str, value: str) -> str:
-    return _checked(InvalidArgumentError, what, check_transaction_id, value)
+def _proposal_id(value: str) -> str:
+    return _checked(InvalidArgumentError, "proposal id", check_proposal_id, value)
 
 
 def _json(document: Any) -> str:
@@ -322,12 +322,12 @@ def propose_membership_change(action: MembershipAction | str, office_code: str, 
 
 
 def approve_membership_change(proposal_id: str) -> Call[MembershipProposal]:
-    return _submit("ApproveMembershipChange", [_transaction_id("proposal id", proposal_id)],
+    return _submit("ApproveMembershipChange", [_proposal_id(proposal_id)],
                    _record("ApproveMembershipChange", MembershipProposal))
 
 
 def withdraw_membership_proposal(proposal_id: str) -> Call[MembershipProposal]:
-    return _submit("WithdrawMembershipProposal", [_transaction_id("proposal id", proposal_id)],
+    return _submit("WithdrawMembershipProposal", [_proposal_id(proposal_id)],
                    _record("WithdrawMembershipProposal", MembershipProposal))
 
 
@@ -344,7 +344,7 @@ def list_offices(page_size: int | None = None, bookmark: str = "") -> Call[Page[
 
 
 def get_membership_proposal(proposal_id: str) -> Call[MembershipProposal]:
-    return _evaluate("GetMembershipProposal", [_transaction_id("proposal id", proposal_id)],
+    return _evaluate("GetMembershipProposal", [_proposal_id(proposal_id)],
                      _record("GetMembershipProposal", MembershipProposal))
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "check_msp_id",
     "check_office_code",
     "check_page_size",
+    "check_proposal_id",
     "check_retrieval_id",
     "check_sequence_number",
     "check_sha256",
@@ -50,6 +51,8 @@ _NUMBER_CHARSET = re.compile(r"^[A-Z0-9 /.,-]+$")
 _PCT_NUMBER = re.compile(r"^PCT/[A-Z]{2}[0-9]{4}/[0-9]{6}$")
 _NORMALISED = re.compile(r"^[A-Z0-9]{1,32}$")
 _MSP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# "<UTC yyyymmddThhmmssZ>_<txId>": ids of proposals and retrievals, unique and sorting by time.
+_STAMPED_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z_[0-9a-fA-F]{1,128}$")
 
 
 def check_office_code(code: str) -> str:
@@ -124,12 +127,20 @@ def _check_filing_parts(whole: str, office: str, ip_right: str, number: str) -> 
 
 
 def check_retrieval_id(retrieval_id: str) -> str:
-    """``<filingId>:<requestTxId>``."""
+    """``<filingId>:<stamp>_<requestTxId>``, e.g. ``JP:PATENT:2024012345:20250317T091244Z_9f3c...``."""
     parts = retrieval_id.split(":")
-    if len(parts) != 4 or not parts[3] or len(parts[3]) > 128 or not _HEX.match(parts[3]):
-        raise ValueError(f"{retrieval_id!r} is not a retrieval id <office>:<ipRight>:<number>:<txId>")
+    if len(parts) != 4 or not _STAMPED_ID.match(parts[3]):
+        raise ValueError(f"{retrieval_id!r} is not a retrieval id <office>:<ipRight>:<number>:<time>_<txId> "
+                         "(e.g. JP:PATENT:2024012345:20250317T091244Z_9f3c...)")
     _check_filing_parts(retrieval_id, *parts[:3])
     return retrieval_id
+
+
+def check_proposal_id(proposal_id: str) -> str:
+    """``<stamp>_<proposingTxId>``, e.g. ``20250317T091244Z_9f3c...``."""
+    if not _STAMPED_ID.match(proposal_id):
+        raise ValueError(f"{proposal_id!r} is not a proposal id <time>_<txId> (e.g. 20250317T091244Z_9f3c...)")
+    return proposal_id
 
 
 def check_claim_id(claim_id: str) -> str:

@@ -9,6 +9,7 @@ everything except the ``await``.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import grpc
@@ -51,16 +52,23 @@ def to_gateway_error(
     *,
     transaction_id: str | None = None,
     operation: str | None = None,
+    deadline_expired: bool = False,
 ) -> GatewayError:
     """Map a ``grpc.RpcError`` (sync or aio) to ``error_type``.
 
     RPC errors raised by stubs are also ``grpc.Call`` objects, which is where
     the code, message and trailers live; anything else keeps its text.
+    ``deadline_expired`` says the call's own deadline has passed.
     """
     code_fn = getattr(error, "code", None)
     details_fn = getattr(error, "details", None)
     trailers_fn = getattr(error, "trailing_metadata", None)
     code = code_fn() if callable(code_fn) else None
+    if deadline_expired and code == grpc.StatusCode.CANCELLED:
+        # A peer that sees the deadline pass resets the stream (RST_STREAM
+        # CANCEL); when that reset beats the client's own timer gRPC reports
+        # CANCELLED, although nobody cancelled: the call timed out.
+        code = grpc.StatusCode.DEADLINE_EXCEEDED
     message = details_fn() if callable(details_fn) else None
     trailers = trailers_fn() if callable(trailers_fn) else None
     mapped = error_type(
@@ -72,6 +80,10 @@ def to_gateway_error(
     )
     mapped.__cause__ = error
     return mapped
+
+
+def _expired(started: float, deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() - started >= deadline
 
 
 class _ClientBase:
@@ -105,31 +117,39 @@ class SyncGatewayClient(_ClientBase):
     """Blocking calls over a ``grpc.Channel``."""
 
     def evaluate(self, request: Message, timeout: TimeoutArg) -> Message:
+        deadline, started = resolve(timeout, self.timeouts.evaluate), time.monotonic()
         try:
-            return self._gateway.Evaluate(request, timeout=resolve(timeout, self.timeouts.evaluate))
+            return self._gateway.Evaluate(request, timeout=deadline)
         except grpc.RpcError as error:
             raise to_gateway_error(
-                error, transaction_id=request.transaction_id, operation="evaluate"
+                error, transaction_id=request.transaction_id, operation="evaluate",
+                deadline_expired=_expired(started, deadline),
             ) from None
 
     def endorse(self, request: Message, timeout: TimeoutArg) -> Message:
+        deadline, started = resolve(timeout, self.timeouts.endorse), time.monotonic()
         try:
-            return self._gateway.Endorse(request, timeout=resolve(timeout, self.timeouts.endorse))
+            return self._gateway.Endorse(request, timeout=deadline)
         except grpc.RpcError as error:
-            raise to_gateway_error(error, EndorseError, transaction_id=request.transaction_id) from None
+            raise to_gateway_error(error, EndorseError, transaction_id=request.transaction_id,
+                                   deadline_expired=_expired(started, deadline)) from None
 
     def submit(self, request: Message, timeout: TimeoutArg) -> Message:
+        deadline, started = resolve(timeout, self.timeouts.submit), time.monotonic()
         try:
-            return self._gateway.Submit(request, timeout=resolve(timeout, self.timeouts.submit))
+            return self._gateway.Submit(request, timeout=deadline)
         except grpc.RpcError as error:
-            raise to_gateway_error(error, SubmitError, transaction_id=request.transaction_id) from None
+            raise to_gateway_error(error, SubmitError, transaction_id=request.transaction_id,
+                                   deadline_expired=_expired(started, deadline)) from None
 
     def commit_status(self, request: Message, timeout: TimeoutArg) -> Message:
+        deadline, started = resolve(timeout, self.timeouts.commit_status), time.monotonic()
         try:
-            return self._gateway.CommitStatus(request, timeout=resolve(timeout, self.timeouts.commit_status))
+            return self._gateway.CommitStatus(request, timeout=deadline)
         except grpc.RpcError as error:
             raise to_gateway_error(
-                error, CommitStatusError, transaction_id=transaction_id_of_commit_request(request)
+                error, CommitStatusError, transaction_id=transaction_id_of_commit_request(request),
+                deadline_expired=_expired(started, deadline),
             ) from None
 
     def chaincode_events(self, request: Message) -> SyncStream:
@@ -174,33 +194,39 @@ class AsyncGatewayClient(_ClientBase):
     """Awaitable calls over a ``grpc.aio.Channel``."""
 
     async def evaluate(self, request: Message, timeout: TimeoutArg) -> Message:
+        deadline, started = resolve(timeout, self.timeouts.evaluate), time.monotonic()
         try:
-            return await self._gateway.Evaluate(request, timeout=resolve(timeout, self.timeouts.evaluate))
+            return await self._gateway.Evaluate(request, timeout=deadline)
         except grpc.RpcError as error:
             raise to_gateway_error(
-                error, transaction_id=request.transaction_id, operation="evaluate"
+                error, transaction_id=request.transaction_id, operation="evaluate",
+                deadline_expired=_expired(started, deadline),
             ) from None
 
     async def endorse(self, request: Message, timeout: TimeoutArg) -> Message:
+        deadline, started = resolve(timeout, self.timeouts.endorse), time.monotonic()
         try:
-            return await self._gateway.Endorse(request, timeout=resolve(timeout, self.timeouts.endorse))
+            return await self._gateway.Endorse(request, timeout=deadline)
         except grpc.RpcError as error:
-            raise to_gateway_error(error, EndorseError, transaction_id=request.transaction_id) from None
+            raise to_gateway_error(error, EndorseError, transaction_id=request.transaction_id,
+                                   deadline_expired=_expired(started, deadline)) from None
 
     async def submit(self, request: Message, timeout: TimeoutArg) -> Message:
+        deadline, started = resolve(timeout, self.timeouts.submit), time.monotonic()
         try:
-            return await self._gateway.Submit(request, timeout=resolve(timeout, self.timeouts.submit))
+            return await self._gateway.Submit(request, timeout=deadline)
         except grpc.RpcError as error:
-            raise to_gateway_error(error, SubmitError, transaction_id=request.transaction_id) from None
+            raise to_gateway_error(error, SubmitError, transaction_id=request.transaction_id,
+                                   deadline_expired=_expired(started, deadline)) from None
 
     async def commit_status(self, request: Message, timeout: TimeoutArg) -> Message:
+        deadline, started = resolve(timeout, self.timeouts.commit_status), time.monotonic()
         try:
-            return await self._gateway.CommitStatus(
-                request, timeout=resolve(timeout, self.timeouts.commit_status)
-            )
+            return await self._gateway.CommitStatus(request, timeout=deadline)
         except grpc.RpcError as error:
             raise to_gateway_error(
-                error, CommitStatusError, transaction_id=transaction_id_of_commit_request(request)
+                error, CommitStatusError, transaction_id=transaction_id_of_commit_request(request),
+                deadline_expired=_expired(started, deadline),
             ) from None
 
     def chaincode_events(self, request: Message) -> AsyncStream:

@@ -1,0 +1,5 @@
+"""``python -m ipledger.cli`` runs the ``ipledger`` command."""
+
+from .main import main
+
+main()

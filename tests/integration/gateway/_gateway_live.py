@@ -1,0 +1,185 @@
+"""Helpers for the live gateway tests: unique ledger data, offline signing, bounded event reading.
+
+Everything written to the ledger uses random numbers, so these tests can run while other engineers use
+the same network, and again and again against the same ledger.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import secrets
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
+from fabric_protos.common import common_pb2
+from fabric_protos.msp import identities_pb2
+from fabric_protos.peer import transaction_pb2
+
+from ipledger.gateway import ConnectionProfile, Contract, LedgerReader, Network
+
+T = TypeVar("T")
+
+TX_ID = re.compile(r"[0-9a-f]{64}")
+#: A deadline no Fabric call can meet (100 microseconds), for the per-stage timeout tests.
+TINY_TIMEOUT = 0.0001
+#: Upper bound for reading expected events, so a missing event fails the test instead of hanging it.
+EVENT_WAIT_SECONDS = 90.0
+
+_P256_ORDER = int("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16)
+
+
+@dataclass(frozen=True)
+class LiveNetwork:
+    """Where the running network's connection profiles are, and its channel and chaincode names."""
+
+    profiles_dir: Path
+    channel: str
+    chaincode: str
+
+    def profile_path(self, office: str) -> Path:
+        return self.profiles_dir / f"{office}.json"
+
+    def profile(self, office: str) -> ConnectionProfile:
+        return ConnectionProfile.load(self.profile_path(office))
+
+
+@dataclass(frozen=True)
+class Deposit:
+    """A first filing this test deposited, and the transaction that did it."""
+
+    filing_id: str
+    transaction_id: str
+    block_number: int
+
+
+def unique_number() -> str:
+    """A random 16-digit application number; normalises to itself for offices without patterns."""
+    return str(10**15 + secrets.randbelow(9 * 10**15))
+
+
+def filing_json(number: str, ip_right: str = "PATENT") -> str:
+    return json.dumps({
+        "ipRight": ip_right,
+        "applicationNumber": number,
+        "filingDate": "2024-03-15",
+        "documentSha256": secrets.token_hex(32),
+        "documentFormat": "PDF",
+    })
+
+
+def filing_id(office: str, number: str, ip_right: str = "PATENT") -> str:
+    return f"{office}:{ip_right}:{number}"
+
+
+def deposit(contract: Contract, office: str) -> Deposit:
+    """Deposit a new first filing of ``office`` (the caller's office) and wait for a VALID commit."""
+    number = unique_number()
+    submitted = contract.submit_async("DepositFirstFiling", [filing_json(number)])
+    status = submitted.status()
+    assert status.successful, status
+    return Deposit(filing_id(office, number), submitted.transaction_id, status.block_number)
+
+
+def confidential_json(title: str) -> str:
+    return json.dumps({
+        "salt": secrets.token_hex(16),
+        "title": title,
+        "applicants": [{"name": "ipledger live test", "countryCode": "JP"}],
+        "contact": {"name": "", "email": ""},
+    })
+
+
+def office_settings_json(office_record: bytes) -> str:
+    """The ``settingsJSON`` of UpdateOfficeSettings that leaves an office's settings as they are."""
+    office = json.loads(office_record)
+    return json.dumps({key: office[key] for key in ("calendar", "applicationNumberPatterns", "restorationPolicy")})
+
+
+def chain_height(network: Network) -> int:
+    return LedgerReader(network).get_chain_info().height
+
+
+def sign_elsewhere(private_key_pem: bytes, digest: bytes) -> bytes:
+    """What an offline signer (HSM, another machine) does with a digest: ECDSA P-256, DER, low S.
+
+    Deliberately independent of ipledger.gateway.signing, so the client's digests are checked against
+    a signature made without its help.
+    """
+    key = serialization.load_pem_private_key(private_key_pem, password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    r, s = decode_dss_signature(key.sign(digest, ec.ECDSA(Prehashed(hashes.SHA256()))))
+    return encode_dss_signature(r, min(s, _P256_ORDER - s))
+
+
+def endorser_msp_ids(processed_transaction: bytes) -> list[str]:
+    """MSP IDs of the endorsements in qscc GetTransactionByID output (a ``protos.ProcessedTransaction``)."""
+    processed = transaction_pb2.ProcessedTransaction.FromString(processed_transaction)
+    payload = common_pb2.Payload.FromString(processed.transactionEnvelope.payload)
+    transaction = transaction_pb2.Transaction.FromString(payload.data)
+    action = transaction_pb2.ChaincodeActionPayload.FromString(transaction.actions[0].payload)
+    return sorted(
+        identities_pb2.SerializedIdentity.FromString(endorsement.endorser).mspid
+        for endorsement in action.action.endorsements
+    )
+
+
+def envelope_tls_cert_hash(envelope_bytes: bytes) -> bytes:
+    """The ``tls_cert_hash`` in the channel header of a serialized Deliver request envelope."""
+    envelope = common_pb2.Envelope.FromString(envelope_bytes)
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    header: bytes = common_pb2.ChannelHeader.FromString(payload.header.channel_header).tls_cert_hash
+    return header
+
+
+def certificate_der_sha256(certificate_pem: bytes) -> bytes:
+    der = x509.load_pem_x509_certificate(certificate_pem).public_bytes(serialization.Encoding.DER)
+    return hashlib.sha256(der).digest()
+
+
+def read_until(stream: Any, done: Callable[[list[T]], bool], *,
+               timeout: float = EVENT_WAIT_SECONDS) -> list[T]:
+    """Read a blocking event stream until ``done(items so far)``; a watchdog closes it after ``timeout``.
+
+    On timeout the stream ends and the (incomplete) list is returned, so the caller's assertion fails with
+    what was seen instead of the test hanging.
+    """
+    items: list[T] = []
+    watchdog = threading.Timer(timeout, stream.close)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        for item in stream:
+            items.append(item)
+            if done(items):
+                break
+    finally:
+        watchdog.cancel()
+    return items
+
+
+async def aread_until(stream: AsyncIterator[T], done: Callable[[list[T]], bool], *,
+                      timeout: float = EVENT_WAIT_SECONDS) -> list[T]:
+    """The asyncio twin of :func:`read_until`."""
+    items: list[T] = []
+
+    async def consume() -> None:
+        async for item in stream:
+            items.append(item)
+            if done(items):
+                return
+
+    try:
+        await asyncio.wait_for(consume(), timeout)
+    except asyncio.TimeoutError:
+        pass
+    return items
