@@ -51,10 +51,12 @@ def test_every_orderer_is_an_active_consenter(network: Context) -> None:
 
 def test_chaincode_committed_on_every_peer_with_majority_policy(network: Context) -> None:
     spec = network.plan.spec.chaincode
+    deployed = bringup.load_state(network.plan)  # the definition's version, or a later upgrade's
     for admin in network.admins():
         committed = lifecycle.committed(admin, spec.name)
         assert committed is not None, admin.office.code
-        assert committed["version"] == spec.version and int(str(committed["sequence"])) >= spec.sequence
+        assert f"{spec.name}_{committed['version']}" == deployed["label"]
+        assert committed["sequence"] == deployed["sequence"]
         policy = base64.b64decode(str(committed["validation_parameter"]))
         assert b"/Channel/Application/Endorsement" in policy
         assert all(committed["approvals"].values())  # type: ignore[union-attr]
@@ -94,3 +96,33 @@ def test_up_refuses_a_port_in_use_and_starts_nothing(network: Context, tmp_path:
         with pytest.raises(PortInUseError, match=r"127\.0\.0\.1:30051 \(needed by peer0\.jp\.ipledger\.test\)"):
             bringup.up(ctx)
     assert {c.name for c in containers.containers(engine)} == before
+
+
+def test_status_command_reports_every_node(network: Context) -> None:
+    from click.testing import CliRunner
+
+    from ipledger.operator.commands import network as network_group
+
+    result = CliRunner().invoke(network_group, ["status", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    peers = [r for r in rows if r["role"] == "peer"]
+    orderers = [r for r in rows if r["role"] == "orderer"]
+    assert len(peers) == 4 and len(orderers) == 4
+    assert all(r["container"] == "running" and r["healthy"] for r in peers + orderers)
+    assert all(r["ordering_role"] == "consenter (active)" for r in orderers)
+    assert len({r["height"] for r in peers}) <= 2  # equal, or one block apart while a block is in flight
+    assert all(r["chaincode"] and r["chaincode"].startswith(network.plan.spec.chaincode.name) for r in peers)
+    assert sum(r["role"] == "chaincode" and r["container"] == "running" for r in rows) == 4
+
+
+def test_logs_command_names_unknown_nodes(network: Context) -> None:
+    from click.testing import CliRunner
+
+    from ipledger.operator.commands import network as network_group
+
+    result = CliRunner().invoke(network_group, ["logs", "peer9.xx.ipledger.test"])
+    assert result.exit_code == 5
+    assert "no such node 'peer9.xx.ipledger.test'" in result.output
+    ok = CliRunner().invoke(network_group, ["logs", "orderer0.jp.ipledger.test", "--tail", "5"])
+    assert ok.exit_code == 0 and ok.output.strip()
