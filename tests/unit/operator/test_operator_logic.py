@@ -1,0 +1,94 @@
+"""Pure logic of the operator layer: policies, images, cache keys, the README tour, progress lines."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ipledger.consortium.definition import parse_definition
+from ipledger.consortium.plan import build_plan
+from ipledger.operator import lifecycle
+from ipledger.operator.bringup import published_ports
+from ipledger.operator.images import ImageSpec
+from ipledger.operator.progress import Progress
+from ipledger.operator.toolchain import tree_hash
+from ipledger.operator.tour import tour_script
+
+REPO = Path(__file__).resolve().parents[3]
+RAW = yaml.safe_load((REPO / "network" / "consortium.yaml").read_text())
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("MAJORITY", ("--channel-config-policy", "/Channel/Application/Endorsement")),
+        ("ANY", ("--signature-policy", "OR('JPMSP.peer', 'USMSP.peer', 'EPMSP.peer', 'KRMSP.peer')")),
+        ("ALL", ("--signature-policy", "AND('JPMSP.peer', 'USMSP.peer', 'EPMSP.peer', 'KRMSP.peer')")),
+    ],
+)
+def test_endorsement_policy_args_follow_the_definition(rule: str, expected: tuple[str, ...]) -> None:
+    raw = dict(RAW, chaincode={**RAW["chaincode"], "endorsementPolicy": rule})
+    plan = build_plan(parse_definition(raw), REPO)
+    assert lifecycle.endorsement_policy_args(plan) == expected
+
+
+def test_published_ports_name_their_node() -> None:
+    plan = build_plan(parse_definition(RAW), REPO)
+    ports = published_ports(plan)
+    assert ports[7051] == "peer0.jp.ipledger.test"
+    assert ports[8053] == "orderer0.us.ipledger.test (admin)"
+    assert ports[10055] == "ca.kr.ipledger.test (operations)"
+    assert len(ports) == 4 * 7
+
+
+def test_image_inputs_hash_changes_with_any_input(tmp_path: Path) -> None:
+    binary = tmp_path / "peer"
+    binary.write_bytes(b"v1")
+    spec = ImageSpec(tag="x:1", files={"usr/local/bin/peer": binary}, instructions=['CMD ["peer"]'])
+    first = spec.inputs_hash()
+    assert first == spec.inputs_hash()
+    assert f'io.ipledger.inputs="{first}"' in spec.dockerfile()
+    assert spec.dockerfile().splitlines()[1] == "FROM scratch"
+    binary.write_bytes(b"v2")
+    assert spec.inputs_hash() != first
+
+
+def test_tree_hash_is_order_independent_and_content_sensitive(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.go", tmp_path / "b.go"
+    a.write_text("package a")
+    b.write_text("package b")
+    assert tree_hash([a, b], tmp_path) == tree_hash([b, a], tmp_path)
+    before = tree_hash([a, b], tmp_path)
+    b.write_text("package b // changed")
+    assert tree_hash([a, b], tmp_path) != before
+
+
+def test_tour_is_read_from_the_readme() -> None:
+    script = tour_script(REPO / "README.md")
+    assert "ipledger --office JP filings deposit" in script
+    assert "ipledger --office US claims record" in script
+
+
+def test_tour_without_markers_is_an_error(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# nothing here\n")
+    with pytest.raises(ValueError, match="has no tour"):
+        tour_script(readme)
+
+
+def test_progress_prints_each_step_with_its_duration() -> None:
+    out = io.StringIO()
+    progress = Progress(stream=out)
+    with progress.step("build"):
+        progress.note("half way")
+    with pytest.raises(RuntimeError):
+        with progress.step("explode"):
+            raise RuntimeError("boom")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "▶ build ..." and lines[1] == "  half way"
+    assert lines[2].startswith("✓ build (") and lines[2].endswith("s)")
+    assert lines[4].startswith("✗ explode failed after")
+    assert set(progress.timings) == {"build"}
