@@ -116,8 +116,10 @@ def check_ports_free(plan: ConsortiumPlan, ours: set[int]) -> None:
                              " - stop whatever listens there or change ports.base / portBase in the definition")
 
 
-def compose_env(plan: ConsortiumPlan, generated: Generated) -> dict[str, str]:
-    return {compose_gen.ca_secret_variable(o): generated.secrets[o.code] for o in plan.offices}
+def compose_env(plan: ConsortiumPlan, generated: Generated, toolchain: Toolchain) -> dict[str, str]:
+    env = {compose_gen.ca_secret_variable(o): generated.secrets[o.code] for o in plan.offices}
+    env["IPLEDGER_TOOLS_BIN"] = str(toolchain.tools_bin)
+    return env
 
 
 def _fail_unhealthy(ctx: Context, failures: dict[str, str]) -> None:
@@ -160,7 +162,7 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
                  "-channelID", plan.channel], env={"FABRIC_LOGGING_SPEC": "WARNING"})
     try:
         with progress.step("start CAs, orderers and peers"):
-            containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(plan, generated))
+            containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(plan, generated, tc))
         with progress.step("wait for /healthz of every node"):
             failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer")))
             if failures:

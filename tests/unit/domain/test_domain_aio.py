@@ -74,4 +74,5 @@ async def test_async_events_with_checkpoint() -> None:
         async for item in stream:
             seen.append(item.name)
     assert seen == ["FirstFilingDeposited", "FirstFilingPublished"]
-    assert (checkpointer.block_number, checkpointer.transaction_id) == (4, "a")  # "b" not confirmed handled
+    # Asking for the item after "b" (which ended the loop) confirmed that "b" was handled.
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, "b")
