@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from ipledger.domain.errors import DepositIncompleteError
 from ipledger.errors import IpledgerError
 from ipledger.gateway.errors import CAError, CommitError, GatewayError
 
@@ -66,7 +67,6 @@ _BY_CODE: dict[str, ExitCode] = {
     "PRIORITY_PERIOD_EXPIRED": ExitCode.CONFLICT,
     "RESTORATION_NOT_AVAILABLE": ExitCode.CONFLICT,
     "INVALID_TRANSITION": ExitCode.CONFLICT,
-    "DEPOSIT_INCOMPLETE": ExitCode.CONFLICT,
 }
 
 # gRPC status names of gateway errors without a chaincode code.
@@ -84,6 +84,8 @@ _CONFLICT_VALIDATION = frozenset({"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT",
 
 def exit_code_for(error: BaseException) -> ExitCode:
     """The exit code for an error raised while running a command."""
+    if isinstance(error, DepositIncompleteError):
+        return exit_code_for(error.cause)  # the filing is deposited; what failed decides
     if not isinstance(error, IpledgerError):
         return ExitCode.FAILURE
     chaincode_code = getattr(error, "chaincode_code", None)

@@ -34,7 +34,10 @@ class CommandFailed(click.ClickException):
     """An ipledger error at the CLI boundary: printed as ``Error: <CODE>: <message>``."""
 
     def __init__(self, error: IpledgerError) -> None:
-        super().__init__(str(error))
+        text = str(error)
+        # Ledger errors already start with their code; say it for the others too (CONNECTION_FAILED: ...).
+        super().__init__(text if text.startswith(f"{getattr(error, 'chaincode_code', None) or error.code}:")
+                         else f"{error.code}: {text}")
         self.error = error
 
     def show(self, file: IO[Any] | None = None) -> None:
@@ -46,7 +49,9 @@ def _failure_class(code: ExitCode) -> type[CommandFailed]:
     return type(f"CommandFailed{code.name.title().replace('_', '')}", (CommandFailed,), {"exit_code": int(code)})
 
 
-_FAILURES: dict[ExitCode, type[CommandFailed]] = {code: _failure_class(code) for code in ExitCode if code is not ExitCode.OK}
+_FAILURES: dict[ExitCode, type[CommandFailed]] = {
+    code: _failure_class(code) for code in ExitCode if code is not ExitCode.OK
+}
 
 
 class IpledgerGroup(click.Group):

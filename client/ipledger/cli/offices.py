@@ -11,7 +11,7 @@ from typing import Any
 import click
 import yaml
 
-from ipledger.domain.enums import IpRight, MembershipAction, ProposalStatus, RestorationCriterion, Weekday
+from ipledger.domain.enums import IpRight, MembershipAction, ProposalStatus, Weekday
 from ipledger.domain.models import (
     MembershipProposal,
     NumberPatterns,
@@ -29,6 +29,7 @@ from .params import (
     ISO_DATE,
     OFFICE_CODE,
     PROPOSAL_ID,
+    RESTORATION_RULE,
     EnumList,
     EnumType,
     InvalidInput,
@@ -162,18 +163,6 @@ def show_settings(session: Session, office_code: str | None) -> None:
     session.emit(office.settings, lambda: render_record(office.settings))
 
 
-def _restoration_rule(text: str) -> RestorationRule:
-    right, equals, criteria = text.partition("=")
-    if not equals:
-        raise ValueError("write IP_RIGHT=CRITERIA, e.g. PATENT=DUE_CARE,UNINTENTIONAL or TRADEMARK=none")
-    ip_right = IpRight.parse(right)
-    if criteria.strip().lower() in ("none", "-", ""):
-        return RestorationRule(ip_right, False, ())
-    chosen = tuple(sorted({RestorationCriterion.parse(part) for part in criteria.split(",") if part.strip()},
-                          key=list(RestorationCriterion).index))
-    return RestorationRule(ip_right, True, chosen)
-
-
 def _merge_patterns(current: tuple[NumberPatterns, ...], added: tuple[tuple[IpRight, str], ...],
                     cleared: tuple[IpRight, ...]) -> tuple[NumberPatterns, ...]:
     by_right = {entry.ip_right: entry.patterns for entry in current}
@@ -186,14 +175,10 @@ def _merge_patterns(current: tuple[NumberPatterns, ...], added: tuple[tuple[IpRi
     return tuple(NumberPatterns(ip_right, by_right[ip_right]) for ip_right in IpRight if ip_right in by_right)
 
 
-def _merge_policy(current: tuple[RestorationRule, ...], rules: tuple[str, ...]) -> tuple[RestorationRule, ...]:
+def _merge_policy(current: tuple[RestorationRule, ...],
+                  rules: tuple[RestorationRule, ...]) -> tuple[RestorationRule, ...]:
     by_right = {rule.ip_right: rule for rule in current}
-    for text in rules:
-        try:
-            rule = _restoration_rule(text)
-        except ValueError as problem:
-            raise InvalidInput(str(problem), param_hint="'--restoration'") from None
-        by_right[rule.ip_right] = rule
+    by_right.update({rule.ip_right: rule for rule in rules})
     return tuple(by_right[ip_right] for ip_right in IpRight if ip_right in by_right)
 
 
@@ -212,14 +197,14 @@ def _merge_policy(current: tuple[RestorationRule, ...], rules: tuple[str, ...]) 
               help="IP_RIGHT=REGEX (RE2); the patterns given for an IP right replace its list (repeatable).")
 @click.option("--clear-patterns", "cleared", type=EnumType(IpRight), multiple=True,
               help="Remove the number patterns of this IP right (repeatable).")
-@click.option("--restoration", "restorations", multiple=True, metavar="IP_RIGHT=CRITERIA",
+@click.option("--restoration", "restorations", type=RESTORATION_RULE, multiple=True,
               help="Restoration policy of an IP right: criteria DUE_CARE,UNINTENTIONAL or 'none' (repeatable).")
 @json_option
 @pass_session
 def update_settings(session: Session, file: Path | None, closed_weekdays: tuple[Weekday, ...] | None,
                     closed_dates: tuple[date, ...], added_dates: tuple[date, ...], clear_closed_dates: bool,
                     patterns: tuple[tuple[IpRight, str], ...], cleared: tuple[IpRight, ...],
-                    restorations: tuple[str, ...]) -> None:
+                    restorations: tuple[RestorationRule, ...]) -> None:
     """Change the acting office's settings; what is not mentioned stays as it is.
 
     The chaincode replaces all settings at once, so this reads the current
@@ -234,13 +219,15 @@ def update_settings(session: Session, file: Path | None, closed_weekdays: tuple[
     """
     if closed_dates and clear_closed_dates:
         raise InvalidInput("give either --closed-date or --clear-closed-dates", param_hint="'--closed-date'")
+    if file is None and closed_weekdays is None and not (closed_dates or added_dates or clear_closed_dates
+                                                         or patterns or cleared or restorations):
+        raise InvalidInput("nothing to change: give --file or at least one setting option", param_hint="'--file'")
     base: OfficeSettings | None = None
     if file is not None:
         try:
             base = OfficeSettings.from_json(_read_document(file, "'--file'"))
         except RecordFormatError as error:
             raise InvalidInput(str(error), param_hint="'--file'") from None
-    _merge_policy((), restorations)  # refuses a bad --restoration before any query
     ledger = session.ledger()
     with session.busy("submitting UpdateOfficeSettings"):
         current = base or ledger.get_caller_office().settings

@@ -19,8 +19,8 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Generic, TypeVar
 import click
 from click.shell_completion import CompletionItem
 
-from ipledger.domain.enums import IpRight, LedgerEnum
-from ipledger.domain.models import Applicant
+from ipledger.domain.enums import IpRight, LedgerEnum, RestorationCriterion
+from ipledger.domain.models import Applicant, RestorationRule
 from ipledger.domain.validation import (
     check_access_code,
     check_application_number,
@@ -54,6 +54,7 @@ __all__ = [
     "NumberPattern",
     "OFFICE_CODE",
     "PROPOSAL_ID",
+    "RESTORATION_RULE",
     "RETRIEVAL_ID",
     "SHA256",
     "TRANSACTION_ID",
@@ -140,7 +141,10 @@ class EnumType(_ParamType, Generic[E]):
         except ValueError as problem:
             raise InvalidInput(str(problem), ctx=ctx, param=param) from None
 
-    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str | None:
+        # Options show their choices; arguments keep their name, which error messages then cite.
+        if isinstance(param, click.Argument):
+            return None
         return "[" + "|".join(self.enum.values()) + "]"
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
@@ -221,6 +225,21 @@ class NumberPattern(_Checked[tuple[IpRight, str]]):
         return IpRight.parse(right), check_text(pattern, 1, 200)
 
 
+class RestorationRuleType(_Checked[RestorationRule]):
+    """``IP_RIGHT=CRITERIA``: ``PATENT=DUE_CARE,UNINTENTIONAL`` or ``TRADEMARK=none``."""
+
+    name = "IP_RIGHT=CRITERIA"
+
+    def _check(self, text: str) -> RestorationRule:
+        right, equals, criteria = text.partition("=")
+        if not equals:
+            raise ValueError("write IP_RIGHT=CRITERIA, e.g. PATENT=DUE_CARE,UNINTENTIONAL or TRADEMARK=none")
+        ip_right = IpRight.parse(right)
+        if criteria.strip().lower() in ("none", "-", ""):
+            return RestorationRule(ip_right, False, ())
+        return RestorationRule(ip_right, True, EnumList(RestorationCriterion)._check(criteria))
+
+
 def _office_code(text: str) -> str:
     return check_office_code(text)
 
@@ -243,6 +262,7 @@ ISO_DATE = IsoDate()
 IP_RIGHTS = EnumList(IpRight)
 APPLICANT = ApplicantType()
 DOCUMENT = DocumentFile()
+RESTORATION_RULE = RestorationRuleType()
 
 
 def enum_type(enum: type[E]) -> EnumType[E]:

@@ -23,7 +23,8 @@ from types import TracebackType
 from typing import TypeVar
 
 from ipledger.gateway.checkpointers import Checkpointer
-from ipledger.gateway.errors import ConfigurationError, GatewayError
+from ipledger.errors import IpledgerError
+from ipledger.gateway.errors import ConfigurationError
 from ipledger.gateway.gateway import AsyncGateway
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
@@ -249,10 +250,10 @@ class AsyncPriorityLedger(LedgerBase):
         """Deposit a first filing; with ``confidential``/``access_code`` also set those.
 
         The deposit itself carries public data only (MAJORITY endorses it);
-        the private parts follow as owner-endorsed transactions, submitted
-        together once the deposit committed (CONTRACT.md §1).  If one of them
-        fails, DepositIncompleteError says which, and the filing stays
-        deposited.  Returns the latest version of the filing.
+        the private parts follow as owner-endorsed transactions once the
+        deposit committed (CONTRACT.md §1).  If one of them fails,
+        DepositIncompleteError says which, and the filing stays deposited.
+        Returns the latest version of the filing.
         """
         deposit = tx.deposit_first_filing(
             ip_right=ip_right, application_number=application_number, filing_date=filing_date,
@@ -264,34 +265,22 @@ class AsyncPriorityLedger(LedgerBase):
         filing = await self._run(deposit)
         if confidential is None and access_code is None:
             return filing
-        confidential_call = None if confidential is None else tx.set_filing_confidential(filing.id, confidential)
-        access_call = None if access_code is None else tx.set_access_code(filing.id, access_code)
-        # They write different keys, so both go to the orderers before waiting for either.
-        confidential_sent = await self._try_send(confidential_call)
-        access_sent = await self._try_send(access_call)
+        # One after the other: SetFilingConfidential rewrites the filing key (its confidentialHash) that
+        # SetAccessCode reads, so in one block the later of the two would fail with MVCC_READ_CONFLICT.
         outcomes: list[tuple[str, object]] = []
-        if confidential_call is not None:
-            confidential_outcome = await self._settle(confidential_call, confidential_sent)
+        if confidential is not None:
+            confidential_outcome = await self._attempt(tx.set_filing_confidential(filing.id, confidential))
             outcomes.append(("confidential data", confidential_outcome))
-        if access_call is not None:
-            access_outcome = await self._settle(access_call, access_sent)
+        if access_code is not None:
+            access_outcome = await self._attempt(tx.set_access_code(filing.id, access_code))
             outcomes.append(("access code", access_outcome))
         return finish_deposit(filing, outcomes)
 
-    async def _try_send(self, call: Call[T] | None) -> AsyncSubmitted | Exception | None:
-        if call is None:
-            return None
+    async def _attempt(self, call: Call[T]) -> T | Exception:
+        """Run a follow-up step of a deposit, returning its failure instead of raising it."""
         try:
-            return await self._send(call)
-        except (LedgerError, GatewayError) as error:
-            return error
-
-    async def _settle(self, call: Call[T], sent: AsyncSubmitted | Exception | None) -> T | Exception:
-        if sent is None or isinstance(sent, Exception):
-            return sent or LedgerError("the transaction was not sent")
-        try:
-            return await self._wait(call, sent)
-        except (LedgerError, GatewayError) as error:
+            return await self._run(call)
+        except IpledgerError as error:  # chaincode refusal, gateway, commit or connection failure
             return error
 
     async def set_filing_confidential(self, filing_id: str, details: ConfidentialDetails) -> FirstFiling:
@@ -305,8 +294,9 @@ class AsyncPriorityLedger(LedgerBase):
     async def correct_first_filing(self, filing_id: str, *, reason: str, filing_date: date | str | None = None,
                                    document_sha256: str | None = None,
                                    document_format: DocumentFormat | str | None = None) -> FirstFiling:
-        return await self._run(tx.correct_first_filing(filing_id, reason=reason, filing_date=filing_date,
-                                                       document_sha256=document_sha256, document_format=document_format))
+        return await self._run(tx.correct_first_filing(
+            filing_id, reason=reason, filing_date=filing_date, document_sha256=document_sha256,
+            document_format=document_format))
 
     async def withdraw_first_filing(self, filing_id: str, reason: str) -> FirstFiling:
         return await self._run(tx.withdraw_first_filing(filing_id, reason))
@@ -317,7 +307,8 @@ class AsyncPriorityLedger(LedgerBase):
     async def get_first_filing(self, filing_id: str) -> FirstFiling:
         return await self._run(tx.get_first_filing(filing_id))
 
-    async def find_first_filing(self, office_code: str, ip_right: IpRight | str, application_number: str) -> FirstFiling:
+    async def find_first_filing(self, office_code: str, ip_right: IpRight | str,
+                                application_number: str) -> FirstFiling:
         """Look a first filing up by its number as written (normalised with the office's rules)."""
         return await self._run(tx.find_first_filing(office_code, ip_right, application_number))
 

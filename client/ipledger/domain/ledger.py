@@ -29,7 +29,8 @@ from types import TracebackType
 from typing import TypeVar
 
 from ipledger.gateway.checkpointers import Checkpointer
-from ipledger.gateway.errors import ConfigurationError, GatewayError
+from ipledger.errors import IpledgerError
+from ipledger.gateway.errors import ConfigurationError
 from ipledger.gateway.gateway import Gateway
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
@@ -257,10 +258,10 @@ class PriorityLedger(LedgerBase):
         """Deposit a first filing; with ``confidential``/``access_code`` also set those.
 
         The deposit itself carries public data only (MAJORITY endorses it);
-        the private parts follow as owner-endorsed transactions, submitted
-        together once the deposit committed (CONTRACT.md §1).  If one of them
-        fails, DepositIncompleteError says which, and the filing stays
-        deposited.  Returns the latest version of the filing.
+        the private parts follow as owner-endorsed transactions once the
+        deposit committed (CONTRACT.md §1).  If one of them fails,
+        DepositIncompleteError says which, and the filing stays deposited.
+        Returns the latest version of the filing.
         """
         deposit = tx.deposit_first_filing(
             ip_right=ip_right, application_number=application_number, filing_date=filing_date,
@@ -272,34 +273,22 @@ class PriorityLedger(LedgerBase):
         filing = self._run(deposit)
         if confidential is None and access_code is None:
             return filing
-        confidential_call = None if confidential is None else tx.set_filing_confidential(filing.id, confidential)
-        access_call = None if access_code is None else tx.set_access_code(filing.id, access_code)
-        # They write different keys, so both go to the orderers before waiting for either.
-        confidential_sent = self._try_send(confidential_call)
-        access_sent = self._try_send(access_call)
+        # One after the other: SetFilingConfidential rewrites the filing key (its confidentialHash) that
+        # SetAccessCode reads, so in one block the later of the two would fail with MVCC_READ_CONFLICT.
         outcomes: list[tuple[str, object]] = []
-        if confidential_call is not None:
-            confidential_outcome = self._settle(confidential_call, confidential_sent)
+        if confidential is not None:
+            confidential_outcome = self._attempt(tx.set_filing_confidential(filing.id, confidential))
             outcomes.append(("confidential data", confidential_outcome))
-        if access_call is not None:
-            access_outcome = self._settle(access_call, access_sent)
+        if access_code is not None:
+            access_outcome = self._attempt(tx.set_access_code(filing.id, access_code))
             outcomes.append(("access code", access_outcome))
         return finish_deposit(filing, outcomes)
 
-    def _try_send(self, call: Call[T] | None) -> Submitted | Exception | None:
-        if call is None:
-            return None
+    def _attempt(self, call: Call[T]) -> T | Exception:
+        """Run a follow-up step of a deposit, returning its failure instead of raising it."""
         try:
-            return self._send(call)
-        except (LedgerError, GatewayError) as error:
-            return error
-
-    def _settle(self, call: Call[T], sent: Submitted | Exception | None) -> T | Exception:
-        if sent is None or isinstance(sent, Exception):
-            return sent or LedgerError("the transaction was not sent")
-        try:
-            return self._wait(call, sent)
-        except (LedgerError, GatewayError) as error:
+            return self._run(call)
+        except IpledgerError as error:  # chaincode refusal, gateway, commit or connection failure
             return error
 
     def set_filing_confidential(self, filing_id: str, details: ConfidentialDetails) -> FirstFiling:

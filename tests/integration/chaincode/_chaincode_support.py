@@ -27,6 +27,8 @@ from ipledger.gateway import (
     GatewayError,
     LedgerReader,
     Network,
+    Status,
+    SubmitError,
 )
 
 CHANNEL = "priority"
@@ -64,7 +66,7 @@ class Tx:
     block_number: int
 
 
-@dataclass
+@dataclass(repr=False)
 class Office:
     """One office's client: its own gateway peer, its own identity (User1 of its MSP).
 
@@ -83,6 +85,9 @@ class Office:
     def __post_init__(self) -> None:
         self.contract = self.network.get_contract(CHAINCODE)
 
+    def __repr__(self) -> str:
+        return f"Office({self.code})"
+
     # -- plain calls -------------------------------------------------------------------------------------------
     def evaluate(self, name: str, *args: str, transient: Mapping[str, str] | None = None,
                  endorsing: Iterable[str] = ()) -> Any:
@@ -96,14 +101,25 @@ class Office:
     def submit_tx(self, name: str, *args: str, transient: Mapping[str, str] | None = None,
                   endorsing: Iterable[str] = ()) -> Tx:
         """Endorse, order and wait for the commit; CommitError unless VALID."""
-        submitted = self.contract.submit_async(name, list(args), transient=transient,
-                                               endorsing_organizations=list(endorsing))
-        status = submitted.status()
+        proposal = self.contract.new_proposal(name, list(args), transient=transient,
+                                              endorsing_organizations=list(endorsing))
+        transaction = proposal.endorse()
+        start = self.chain_height()  # the transaction can only land in this block or a later one
+        try:
+            submitted = transaction.submit()
+        except SubmitError as error:
+            # Fabric's BFT gateway may answer UNAVAILABLE ("insufficient number of orderers ... request already
+            # processed") although the orderers took the transaction (hyperledger/fabric#4415): look for it.
+            if error.grpc_code_name != "UNAVAILABLE":
+                raise
+            status = self.find_transaction(start, transaction.transaction_id, error)
+        else:
+            status = submitted.status()
         for office in self.consortium.values():
             office.wait_for_block(status.block_number)
         if not status.successful:
             raise CommitError(status.transaction_id, status.code, status.code_name)
-        return Tx(decode(submitted.result), submitted.transaction_id, status.block_number)
+        return Tx(decode(transaction.result), transaction.transaction_id, status.block_number)
 
     # -- refusals ----------------------------------------------------------------------------------------------
     def refused_submit(self, code: str, name: str, *args: str, transient: Mapping[str, str] | None = None,
@@ -144,8 +160,26 @@ class Office:
         result: dict[str, Any] = self.evaluate("GetAccessRecord", filing_id)
         return result
 
-    def events(self, start_block: int) -> Iterator[ChaincodeEvent]:
-        return iter(self.network.chaincode_events(CHAINCODE, start_block=start_block))
+    def find_transaction(self, start_block: int, transaction_id: str, error: Exception,
+                         max_blocks: int = 50) -> Status:
+        """The commit status of a transaction committed at or after ``start_block``;
+        re-raises ``error`` if it is not among the next ``max_blocks`` blocks."""
+        stream = self.network.filtered_block_events(start_block=start_block)
+        guard = threading.Timer(EVENT_STREAM_SAFETY_SECONDS, stream.close)
+        guard.daemon = True
+        guard.start()
+        try:
+            for count, block in enumerate(stream, 1):
+                for tx in block.filtered_transactions:
+                    if tx.txid == transaction_id:
+                        code = int(tx.tx_validation_code)
+                        return Status(code, code == 0, int(block.number), transaction_id)
+                if count >= max_blocks:
+                    break
+        finally:
+            guard.cancel()
+            stream.close()
+        raise error
 
 
 def expect_refusal(code: str, call: Callable[[], Any]) -> GatewayError:

@@ -4,6 +4,7 @@ lock, direct grant and revocation by the depositing office, and audited retrieva
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from _chaincode_support import Office, deposit, random_hex, redeem, set_access_code, sha256_hex
 from ipledger.operator.bringup import Context
@@ -11,10 +12,11 @@ from ipledger.operator.bringup import Context
 MAX_FAILED_ATTEMPTS = 5
 
 
-def _entry(record: dict, office: str) -> dict:  # type: ignore[type-arg]
+def _entry(record: dict[str, Any], office: str) -> dict[str, Any]:
     matches = [e for e in record["offices"] if e["officeCode"] == office]
     assert len(matches) == 1, record
-    return matches[0]  # type: ignore[no-any-return]
+    entry: dict[str, Any] = matches[0]
+    return entry
 
 
 def test_redeem_access_code_counts_failures_locks_and_owner_resets(
@@ -131,7 +133,11 @@ def test_retrieval_acknowledged_with_right_and_wrong_hash(
     bad = us.submit("AcknowledgeRetrieval", second["id"], tampered)
     assert (bad["status"], bad["receivedSha256"], bad["errorCode"]) == ("ERROR", tampered, "HASH_MISMATCH")
 
+    # The audit log holds both. Keys sort by request time at one-second precision, then by transaction id, so
+    # two requests within the same second may be listed in either order (see the report).
     log = jp.evaluate("ListRetrievals", filing.id, "", "")
-    assert [(r["id"], r["status"]) for r in log["records"]] == [(first["id"], "SUCCESS"), (second["id"], "ERROR")]
     assert log["bookmark"] == ""
+    assert sorted((r["id"], r["status"]) for r in log["records"]) == sorted(
+        [(first["id"], "SUCCESS"), (second["id"], "ERROR")])
+    assert [r["requestedAt"] for r in log["records"]] == sorted(r["requestedAt"] for r in log["records"])
     assert jp.evaluate("GetRetrieval", second["id"]) == bad

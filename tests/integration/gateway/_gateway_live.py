@@ -12,7 +12,8 @@ import json
 import re
 import secrets
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,13 +26,23 @@ from fabric_protos.common import common_pb2
 from fabric_protos.msp import identities_pb2
 from fabric_protos.peer import transaction_pb2
 
-from ipledger.gateway import ConnectionProfile, Contract, LedgerReader, Network
+from ipledger.gateway import (
+    AsyncContract,
+    CommitError,
+    ConnectionProfile,
+    Contract,
+    LedgerReader,
+    Network,
+    Status,
+)
 
 T = TypeVar("T")
 
 TX_ID = re.compile(r"[0-9a-f]{64}")
 #: A deadline no Fabric call can meet (100 microseconds), for the per-stage timeout tests.
 TINY_TIMEOUT = 0.0001
+#: How often a scenario is tried when other writers on the shared network invalidate it (MVCC).
+CONFLICT_ATTEMPTS = 3
 #: Upper bound for reading expected events, so a missing event fails the test instead of hanging it.
 EVENT_WAIT_SECONDS = 90.0
 
@@ -81,13 +92,61 @@ def filing_id(office: str, number: str, ip_right: str = "PATENT") -> str:
     return f"{office}:{ip_right}:{number}"
 
 
+def committed(status: Status) -> Status:
+    """``status`` if VALID, else the CommitError that ``Contract.submit`` would raise."""
+    if not status.successful:
+        raise CommitError(status.transaction_id, status.code, status.code_name)
+    return status
+
+
+def retry_conflicts(scenario: Callable[[], T]) -> T:
+    """Run ``scenario`` again when a transaction in it was invalidated by an MVCC read conflict.
+
+    Deposits read the caller's office entry and settings, which other engineers' tests on the shared
+    network update now and then (UpdateOfficeSettings); a transaction endorsed just before such an update
+    commits is invalidated through no fault of the client.  Re-endorsing after a definite invalid status is
+    safe (nothing was written), and a scenario that conflicts every time still fails.
+    """
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return scenario()
+        except CommitError as error:
+            if error.code_name != "MVCC_READ_CONFLICT" or attempt == CONFLICT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def aretry_conflicts(scenario: Callable[[], Awaitable[T]]) -> T:
+    """The asyncio twin of :func:`retry_conflicts`."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return await scenario()
+        except CommitError as error:
+            if error.code_name != "MVCC_READ_CONFLICT" or attempt == CONFLICT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
 def deposit(contract: Contract, office: str) -> Deposit:
     """Deposit a new first filing of ``office`` (the caller's office) and wait for a VALID commit."""
-    number = unique_number()
-    submitted = contract.submit_async("DepositFirstFiling", [filing_json(number)])
-    status = submitted.status()
-    assert status.successful, status
-    return Deposit(filing_id(office, number), submitted.transaction_id, status.block_number)
+    def attempt() -> Deposit:
+        number = unique_number()
+        submitted = contract.submit_async("DepositFirstFiling", [filing_json(number)])
+        status = committed(submitted.status())
+        return Deposit(filing_id(office, number), submitted.transaction_id, status.block_number)
+
+    return retry_conflicts(attempt)
+
+
+async def adeposit(contract: AsyncContract, office: str) -> Deposit:
+    """The asyncio twin of :func:`deposit`."""
+    async def attempt() -> Deposit:
+        number = unique_number()
+        submitted = await contract.submit_async("DepositFirstFiling", [filing_json(number)])
+        status = committed(await submitted.status())
+        return Deposit(filing_id(office, number), submitted.transaction_id, status.block_number)
+
+    return await aretry_conflicts(attempt)
 
 
 def confidential_json(title: str) -> str:
@@ -146,12 +205,13 @@ def certificate_der_sha256(certificate_pem: bytes) -> bytes:
     return hashlib.sha256(der).digest()
 
 
-def read_until(stream: Any, done: Callable[[list[T]], bool], *,
+def read_until(stream: Any, done: Callable[[list[T]], bool], *, each: Callable[[T], None] | None = None,
                timeout: float = EVENT_WAIT_SECONDS) -> list[T]:
     """Read a blocking event stream until ``done(items so far)``; a watchdog closes it after ``timeout``.
 
-    On timeout the stream ends and the (incomplete) list is returned, so the caller's assertion fails with
-    what was seen instead of the test hanging.
+    ``each`` is called with every item as it arrives (to checkpoint it, say).  On timeout the stream ends
+    and the (incomplete) list is returned, so the caller's assertion fails with what was seen instead of
+    the test hanging.
     """
     items: list[T] = []
     watchdog = threading.Timer(timeout, stream.close)
@@ -160,6 +220,8 @@ def read_until(stream: Any, done: Callable[[list[T]], bool], *,
     try:
         for item in stream:
             items.append(item)
+            if each is not None:
+                each(item)
             if done(items):
                 break
     finally:
@@ -168,13 +230,15 @@ def read_until(stream: Any, done: Callable[[list[T]], bool], *,
 
 
 async def aread_until(stream: AsyncIterator[T], done: Callable[[list[T]], bool], *,
-                      timeout: float = EVENT_WAIT_SECONDS) -> list[T]:
+                      each: Callable[[T], None] | None = None, timeout: float = EVENT_WAIT_SECONDS) -> list[T]:
     """The asyncio twin of :func:`read_until`."""
     items: list[T] = []
 
     async def consume() -> None:
         async for item in stream:
             items.append(item)
+            if each is not None:
+                each(item)
             if done(items):
                 return
 
@@ -183,3 +247,25 @@ async def aread_until(stream: AsyncIterator[T], done: Callable[[list[T]], bool],
     except asyncio.TimeoutError:
         pass
     return items
+
+
+def deposit_concurrently(contract: Contract, office: str, count: int) -> list[str]:
+    """Deposit ``count`` filings at once (so several may share a block); their tx ids once all are VALID."""
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return [made.transaction_id for made in pool.map(lambda _: deposit(contract, office), range(count))]
+
+
+async def adeposit_concurrently(contract: AsyncContract, office: str, count: int) -> list[str]:
+    """The asyncio twin of :func:`deposit_concurrently`."""
+    made = await asyncio.gather(*(adeposit(contract, office) for _ in range(count)))
+    return [deposit.transaction_id for deposit in made]
+
+
+def ledger_order(network: Network, transaction_ids: list[str]) -> list[str]:
+    """The transaction ids in the order the ledger holds them: by block, then position in the block."""
+    reader = LedgerReader(network)
+    position: dict[str, tuple[int, int]] = {}
+    for transaction_id in transaction_ids:
+        block = reader.get_block_by_tx_id(transaction_id)
+        position[transaction_id] = (block.number, block.transaction_ids.index(transaction_id))
+    return sorted(transaction_ids, key=position.__getitem__)

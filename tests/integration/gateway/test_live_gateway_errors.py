@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import grpc
 import pytest
 
-from _gateway_live import TX_ID, LiveNetwork, office_settings_json, unique_number
+from _gateway_live import CONFLICT_ATTEMPTS, TX_ID, LiveNetwork, office_settings_json, unique_number
 from ipledger.gateway import (
     AsyncGateway,
     CommitError,
@@ -60,19 +60,24 @@ def test_endorse_contract_framework_error_is_reported_uncoded(jp_contract: Contr
 
 
 class _HoldEnvelopeSignatures:
-    """Signs normally, but holds each thread's second signature -- its transaction envelope, made right
-    after endorsement -- until every thread has been endorsed.  So both transactions are endorsed
-    against the same ledger state before either is submitted, whatever the timing."""
+    """Signs normally, but in each armed thread holds the second signature -- the transaction envelope,
+    made right after endorsement -- until every armed thread has been endorsed.  So the transactions are
+    endorsed against the same ledger state before any is submitted, whatever the timing."""
 
     def __init__(self, signer: Signer, parties: int) -> None:
         self._signer = signer
         self._barrier = threading.Barrier(parties, timeout=60)
         self._local = threading.local()
 
+    def arm(self) -> None:
+        """Count this thread's signatures from now on."""
+        self._local.count = 0
+
     def __call__(self, digest: bytes) -> bytes:
-        self._local.count = getattr(self._local, "count", 0) + 1
-        if self._local.count == 2:
-            self._barrier.wait()
+        if getattr(self._local, "count", None) is not None:
+            self._local.count += 1
+            if self._local.count == 2:
+                self._barrier.wait()
         return self._signer(digest)
 
 
@@ -85,16 +90,24 @@ def test_submit_concurrent_read_modify_write_one_valid_one_mvcc_conflict(live: L
                          server_name=profile.gateway.server_name) as gateway:
         network = gateway.get_network(live.channel)
         contract = network.get_contract(live.chaincode)
-        settings = office_settings_json(contract.evaluate_transaction("GetOffice", "EP"))
 
-        def update() -> bytes | CommitError:
-            try:
-                return contract.submit("UpdateOfficeSettings", [settings])
-            except CommitError as error:
-                return error
+        def race() -> list[bytes | CommitError]:
+            settings = office_settings_json(contract.evaluate_transaction("GetOffice", "EP"))
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            outcomes = list(pool.map(lambda _: update(), range(2)))
+            def update(_: int) -> bytes | CommitError:
+                signer.arm()
+                try:
+                    return contract.submit("UpdateOfficeSettings", [settings])
+                except CommitError as error:
+                    return error
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                return list(pool.map(update, range(2)))
+
+        for _ in range(CONFLICT_ATTEMPTS):
+            outcomes = race()
+            if any(isinstance(outcome, bytes) for outcome in outcomes):
+                break  # both conflict only when another writer's update came in between: race again
 
         results = [o for o in outcomes if isinstance(o, bytes)]
         conflicts = [o for o in outcomes if isinstance(o, CommitError)]
@@ -111,11 +124,14 @@ def test_submit_concurrent_read_modify_write_one_valid_one_mvcc_conflict(live: L
 async def test_async_submit_async_both_endorsed_before_commit_one_mvcc_conflict(live: LiveNetwork) -> None:
     async with AsyncGateway.from_profile(live.profile_path("KR")) as gateway:
         contract = gateway.get_network(live.channel).get_contract(live.chaincode)
-        settings = office_settings_json(await contract.evaluate_transaction("GetOffice", "KR"))
-        proposals = [contract.new_proposal("UpdateOfficeSettings", [settings]) for _ in range(2)]
-        endorsed = await asyncio.gather(*(proposal.endorse() for proposal in proposals))
-        submitted = [await transaction.submit() for transaction in endorsed]
-        statuses = await asyncio.gather(*(s.status() for s in submitted))
+        for _ in range(CONFLICT_ATTEMPTS):
+            settings = office_settings_json(await contract.evaluate_transaction("GetOffice", "KR"))
+            proposals = [contract.new_proposal("UpdateOfficeSettings", [settings]) for _ in range(2)]
+            endorsed = await asyncio.gather(*(proposal.endorse() for proposal in proposals))
+            submitted = [await transaction.submit() for transaction in endorsed]
+            statuses = await asyncio.gather(*(s.status() for s in submitted))
+            if any(status.successful for status in statuses):
+                break  # both conflict only when another writer's update came in between: try again
 
     assert sorted(status.code_name for status in statuses) == ["MVCC_READ_CONFLICT", "VALID"]
     assert {status.transaction_id for status in statuses} == {s.transaction_id for s in submitted}

@@ -13,22 +13,28 @@ from _gateway_live import (
     TINY_TIMEOUT,
     TX_ID,
     LiveNetwork,
+    aretry_conflicts,
+    committed,
     confidential_json,
     deposit,
     endorser_msp_ids,
     filing_id,
     filing_json,
+    retry_conflicts,
     unique_number,
 )
 from ipledger.gateway import (
     AsyncGateway,
+    AsyncSubmittedTransaction,
     CommitStatusError,
     Contract,
     EndorseError,
     Gateway,
     GatewayError,
     Network,
+    Status,
     SubmitError,
+    SubmittedTransaction,
     Timeouts,
 )
 
@@ -40,7 +46,8 @@ def test_gateway_from_profile_evaluates_and_submits(live: LiveNetwork) -> None:
         assert (office["officeCode"], office["mspId"]) == ("JP", "JPMSP")
 
         number = unique_number()
-        deposited = json.loads(contract.submit_transaction("DepositFirstFiling", filing_json(number)))
+        deposited = json.loads(retry_conflicts(
+            lambda: contract.submit_transaction("DepositFirstFiling", filing_json(number))))
         assert deposited["id"] == filing_id("JP", number)
         assert json.loads(contract.evaluate_transaction("GetFirstFiling", deposited["id"])) == deposited
 
@@ -53,18 +60,21 @@ async def test_async_gateway_from_profile_evaluates_and_submits(live: LiveNetwor
         assert caller["officeCode"] == "US"
 
         number = unique_number()
-        deposited = json.loads(await contract.submit_transaction("DepositFirstFiling", filing_json(number)))
+        deposited = json.loads(await aretry_conflicts(
+            lambda: contract.submit_transaction("DepositFirstFiling", filing_json(number))))
         assert deposited["id"] == filing_id("US", number)
         assert json.loads(await contract.evaluate_transaction("GetFirstFiling", deposited["id"])) == deposited
 
 
 def test_contract_submit_async_gives_result_now_and_status_later(live: LiveNetwork, jp_contract: Contract) -> None:
-    number = unique_number()
-    submitted = jp_contract.submit_async("DepositFirstFiling", [filing_json(number)])
-    assert TX_ID.fullmatch(submitted.transaction_id)
-    assert json.loads(submitted.result)["id"] == filing_id("JP", number)
+    def scenario() -> tuple[SubmittedTransaction, Status]:
+        number = unique_number()
+        submitted = jp_contract.submit_async("DepositFirstFiling", [filing_json(number)])
+        assert TX_ID.fullmatch(submitted.transaction_id)
+        assert json.loads(submitted.result)["id"] == filing_id("JP", number)
+        return submitted, committed(submitted.status())
 
-    status = submitted.status()
+    submitted, status = retry_conflicts(scenario)
     assert status.successful and status.code_name == "VALID"
     assert status.transaction_id == submitted.transaction_id and status.block_number > 0
     assert submitted.status() == status  # CommitStatus is idempotent
@@ -77,10 +87,14 @@ def test_contract_submit_async_gives_result_now_and_status_later(live: LiveNetwo
 async def test_async_contract_submit_async_gives_result_now_and_status_later(live: LiveNetwork) -> None:
     async with AsyncGateway.from_profile(live.profile_path("EP")) as gateway:
         contract = gateway.get_network(live.channel).get_contract(live.chaincode)
-        number = unique_number()
-        submitted = await contract.submit_async("DepositFirstFiling", [filing_json(number)])
-        assert json.loads(submitted.result)["id"] == filing_id("EP", number)
-        status = await submitted.status()
+
+        async def scenario() -> tuple[AsyncSubmittedTransaction, Status]:
+            number = unique_number()
+            submitted = await contract.submit_async("DepositFirstFiling", [filing_json(number)])
+            assert json.loads(submitted.result)["id"] == filing_id("EP", number)
+            return submitted, committed(await submitted.status())
+
+        submitted, status = await aretry_conflicts(scenario)
         assert status.successful and status.transaction_id == submitted.transaction_id
         assert await gateway.new_commit(submitted.bytes).status() == status
 
@@ -112,12 +126,15 @@ def test_timeouts_tiny_evaluate_deadline_raises_gateway_error(jp_contract: Contr
 
 
 def test_timeouts_commit_status_deadline_leaves_transaction_to_commit(jp_contract: Contract) -> None:
-    submitted = jp_contract.submit_async("DepositFirstFiling", [filing_json(unique_number())])
-    with pytest.raises(CommitStatusError) as caught:
-        submitted.status(timeout=TINY_TIMEOUT)
-    assert caught.value.grpc_code is grpc.StatusCode.DEADLINE_EXCEEDED
-    assert caught.value.transaction_id == submitted.transaction_id
-    assert submitted.status().successful
+    def scenario() -> Status:
+        submitted = jp_contract.submit_async("DepositFirstFiling", [filing_json(unique_number())])
+        with pytest.raises(CommitStatusError) as caught:
+            submitted.status(timeout=TINY_TIMEOUT)
+        assert caught.value.grpc_code is grpc.StatusCode.DEADLINE_EXCEEDED
+        assert caught.value.transaction_id == submitted.transaction_id
+        return committed(submitted.status())
+
+    assert retry_conflicts(scenario).successful
 
 
 async def test_async_timeouts_per_call_deadlines_raise_typed_errors(live: LiveNetwork) -> None:
@@ -134,12 +151,15 @@ async def test_async_timeouts_per_call_deadlines_raise_typed_errors(live: LiveNe
         assert endorse_error.value.grpc_code is grpc.StatusCode.DEADLINE_EXCEEDED
         assert endorse_error.value.transaction_id is not None and TX_ID.fullmatch(endorse_error.value.transaction_id)
 
-        submitted = await contract.submit_async("DepositFirstFiling", [filing_json(unique_number())])
-        with pytest.raises(CommitStatusError) as status_error:
-            await submitted.status(timeout=TINY_TIMEOUT)
-        assert status_error.value.grpc_code is grpc.StatusCode.DEADLINE_EXCEEDED
-        assert status_error.value.transaction_id == submitted.transaction_id
-        assert (await submitted.status()).successful
+        async def scenario() -> Status:
+            submitted = await contract.submit_async("DepositFirstFiling", [filing_json(unique_number())])
+            with pytest.raises(CommitStatusError) as status_error:
+                await submitted.status(timeout=TINY_TIMEOUT)
+            assert status_error.value.grpc_code is grpc.StatusCode.DEADLINE_EXCEEDED
+            assert status_error.value.transaction_id == submitted.transaction_id
+            return committed(await submitted.status())
+
+        assert (await aretry_conflicts(scenario)).successful
 
 
 def test_contract_transient_data_reaches_chaincode_endorsed_by_own_org(
@@ -148,12 +168,16 @@ def test_contract_transient_data_reaches_chaincode_endorsed_by_own_org(
     filing = deposit(jp_contract, "JP")
     confidential = confidential_json(f"live gateway test {filing.filing_id}")
 
-    submitted = jp_contract.submit_async(
-        "SetFilingConfidential", [filing.filing_id],
-        transient={"confidential": confidential}, endorsing_organizations=["JPMSP"],
-    )
+    def scenario() -> SubmittedTransaction:
+        submitted = jp_contract.submit_async(
+            "SetFilingConfidential", [filing.filing_id],
+            transient={"confidential": confidential}, endorsing_organizations=["JPMSP"],
+        )
+        committed(submitted.status())
+        return submitted
+
+    submitted = retry_conflicts(scenario)
     updated = json.loads(submitted.result)
-    assert submitted.status().successful
 
     stored_bytes = jp_contract.evaluate("GetFilingConfidential", [filing.filing_id],
                                         endorsing_organizations=["JPMSP"])
@@ -173,9 +197,10 @@ def test_contract_transient_data_reaches_chaincode_endorsed_by_own_org(
 
 def test_contract_endorsing_organizations_choose_the_peers(live: LiveNetwork, jp_contract: Contract) -> None:
     filing = deposit(jp_contract, "JP")
-    jp_contract.submit("SetFilingConfidential", [filing.filing_id],
-                       transient={"confidential": confidential_json("endorsing organisations test")},
-                       endorsing_organizations=["JPMSP"])
+    retry_conflicts(lambda: jp_contract.submit(
+        "SetFilingConfidential", [filing.filing_id],
+        transient={"confidential": confidential_json("endorsing organisations test")},
+        endorsing_organizations=["JPMSP"]))
 
     own = json.loads(jp_contract.evaluate("GetFilingConfidential", [filing.filing_id],
                                           endorsing_organizations=["JPMSP"]))

@@ -12,13 +12,12 @@ from click.testing import CliRunner, Result
 # The fakes at the I/O seam are shared with the domain tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "domain"))
 
+from _cli_support import Run  # noqa: E402
 from _domain_fakes import FakeContract, FakeNetwork  # noqa: E402
 
 from ipledger.cli.main import cli  # noqa: E402
 from ipledger.cli.session import Session  # noqa: E402
 from ipledger.domain import PriorityLedger  # noqa: E402
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture

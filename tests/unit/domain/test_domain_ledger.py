@@ -195,7 +195,7 @@ def test_list_returns_one_page() -> None:
     assert len(page.records) == 1 and page.bookmark == "next"
 
 
-def test_deposit_runs_public_then_private_steps_concurrently() -> None:
+def test_deposit_runs_public_then_private_steps_one_after_the_other() -> None:
     confidential = dict(examples.FIRST_FILING, confidentialHash="ef" * 32)
     contract = FakeContract({"DepositFirstFiling": examples.FIRST_FILING,
                              "SetFilingConfidential": confidential,
@@ -208,9 +208,11 @@ def test_deposit_runs_public_then_private_steps_concurrently() -> None:
     assert deposit.transient == {} and deposit.endorsing_organizations == ()
     assert [call.arguments for call in private] == [("JP:PATENT:2024012345",)] * 2
     assert all(call.endorsing_organizations == ("JPMSP",) for call in private)
-    # The deposit commits first; both private steps are sent before waiting for either.
-    kinds = [entry.split(":")[0] for entry in contract.log]
-    assert kinds == ["submit", "status", "submit", "submit", "status", "status"]
+    # Each step commits before the next: SetFilingConfidential writes the filing key SetAccessCode reads,
+    # so sending both at once would invalidate one of them (MVCC_READ_CONFLICT).
+    assert contract.log[0::2] == ["submit:DepositFirstFiling", "submit:SetFilingConfidential",
+                                  "submit:SetAccessCode"]
+    assert all(entry.startswith("status:") for entry in contract.log[1::2])
 
 
 def test_deposit_without_extras_is_one_transaction() -> None:
@@ -243,6 +245,17 @@ def test_failed_private_step_reports_an_incomplete_deposit() -> None:
     assert error.filing.confidential_hash == "ef" * 32
     assert error.cause.code == "INVALID_TRANSITION"  # type: ignore[attr-defined]
     assert "JP:PATENT:2024012345 was deposited" in str(error)
+
+
+def test_invalid_commit_of_a_private_step_also_reports_an_incomplete_deposit() -> None:
+    contract = FakeContract({"DepositFirstFiling": examples.FIRST_FILING, "SetAccessCode": examples.ACCESS_RECORD},
+                            invalid={"SetAccessCode"})
+    with pytest.raises(DepositIncompleteError) as raised:
+        ledger_for(contract).deposit_first_filing(
+            ip_right="PATENT", application_number="JP 2024-012345", filing_date="2024-03-15",
+            document_sha256=examples.DIGEST, access_code="7f3a9c21")
+    assert isinstance(raised.value.cause, CommitError)
+    assert raised.value.filing.id == "JP:PATENT:2024012345"
 
 
 def test_record_priority_claim_returns_claim_and_earliest_date() -> None:
