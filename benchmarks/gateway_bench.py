@@ -40,8 +40,8 @@ sys.path.insert(0, str(REPO / "client"))
 
 import grpc  # noqa: E402
 
+from ipledger.errors import IpledgerError  # noqa: E402
 from ipledger.gateway import AsyncContract, AsyncGateway, Contract, Gateway  # noqa: E402
-from ipledger.gateway.errors import IpledgerError  # noqa: E402
 
 NODE_DIR = REPO / "benchmarks" / "node"
 OFFICES = ("JP", "US", "EP", "KR")

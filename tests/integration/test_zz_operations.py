@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from ipledger.gateway import Gateway, GatewayError, LedgerReader
-from ipledger.operator import bringup, containers, lifecycle
+from ipledger.operator import bringup, containers, images, lifecycle
 from ipledger.operator.bringup import Context
+from ipledger.operator.errors import NodeUnhealthyError
+from ipledger.operator.progress import Progress
 
 
 def _height(ctx: Context, office: str) -> int:
@@ -51,6 +55,23 @@ def test_upgrade_chaincode_keeps_readers_served(network: Context) -> None:
     labels = {c.labels.get("io.ipledger.chaincode-label") for c in containers.containers(network.need_engine())
               if c.labels.get("io.ipledger.role") == "chaincode"}
     assert labels == {f"{plan.spec.chaincode.name}_{version}"}
+
+
+def test_up_stops_on_a_node_that_never_becomes_healthy_and_leaves_nothing(
+        network: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = network.need_engine()
+    bringup.down(network)
+    # Peers started from the orderer image never serve the peer's /healthz.
+    monkeypatch.setenv("IPLEDGER_PEER_IMAGE", images.ORDERER_IMAGE)
+    broken = Context(plan=network.plan, progress=Progress(quiet=True), health_timeout=15)
+    try:
+        with pytest.raises(NodeUnhealthyError, match=r"peer0\.jp\.ipledger\.test: not healthy"):
+            bringup.up(broken)
+        assert containers.containers(engine) == []
+        assert containers.volumes(engine) == [] and containers.networks(engine) == []
+    finally:
+        monkeypatch.delenv("IPLEDGER_PEER_IMAGE")
+        bringup.up(network)  # the next test needs the network again
 
 
 def test_down_keep_data_then_up_keeps_the_ledger(network: Context) -> None:

@@ -8,6 +8,7 @@ removes what it started in this run and names the node and the cause.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class Context:
     progress: Progress
     engine: Engine | None = None
     toolchain: Toolchain | None = None
+    # How long `up` waits for every node's /healthz before giving up and cleaning up.
+    health_timeout: float = field(default_factory=lambda: float(os.environ.get("IPLEDGER_HEALTH_TIMEOUT", "120")))
     _admins: list[OfficeAdmin] = field(default_factory=list)
 
     @classmethod
@@ -164,7 +167,7 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
         with progress.step("start CAs, orderers and peers"):
             containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(plan, generated, tc))
         with progress.step("wait for /healthz of every node"):
-            failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer")))
+            failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer")), timeout=ctx.health_timeout)
             if failures:
                 _fail_unhealthy(ctx, failures)
         with progress.step(f"join orderers and peers to channel {plan.channel}"):

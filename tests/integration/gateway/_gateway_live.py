@@ -22,9 +22,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
-from fabric_protos.common import common_pb2
-from fabric_protos.msp import identities_pb2
-from fabric_protos.peer import transaction_pb2
+from fabric_protos.common import common_pb2 as _common_pb2
+from fabric_protos.msp import identities_pb2 as _identities_pb2
+from fabric_protos.peer import transaction_pb2 as _transaction_pb2
 
 from ipledger.gateway import (
     AsyncContract,
@@ -37,6 +37,11 @@ from ipledger.gateway import (
 )
 
 T = TypeVar("T")
+
+# The generated protobuf modules have no static types (as in ipledger.gateway._protos).
+common_pb2: Any = _common_pb2
+identities_pb2: Any = _identities_pb2
+transaction_pb2: Any = _transaction_pb2
 
 TX_ID = re.compile(r"[0-9a-f]{64}")
 #: A deadline no Fabric call can meet (100 microseconds), for the per-stage timeout tests.

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fabric_protos.peer import transaction_pb2
-
 from _gateway_live import (
     LiveNetwork,
     adeposit,
@@ -23,10 +21,12 @@ from _gateway_live import (
     envelope_tls_cert_hash,
     ledger_order,
     read_until,
+    transaction_pb2,
 )
 from ipledger.gateway import (
     AsyncGateway,
     AsyncLedgerReader,
+    BlockInfo,
     ChaincodeEvent,
     FileCheckpointer,
     Gateway,
