@@ -148,21 +148,10 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
     had_volumes = bool(containers.volumes(engine))
     check_ports_free(plan, containers.published_ports(engine))
     tc = ctx.need_toolchain()
-    cc_binary = ensure_chaincode(plan.root, cache_root(), progress) if deploy else None
-    with progress.step("images"):
-        ensure_network_images(engine, tc, progress)
-        cc_tag = ""
-        if cc_binary is not None:
-            spec = chaincode_image(cc_binary, chaincode_key(plan.root))
-            ensure_image(engine, spec, progress)
-            cc_tag = spec.tag
+    cc_tag = _prepare_images(ctx, deploy)
     with progress.step("generate crypto material, channel configuration, profiles and compose file"):
         generated = generate(plan)
-        if not plan.channel_block.exists():
-            plan.channel_block.parent.mkdir(parents=True, exist_ok=True)
-            run([str(tc.fabric("configtxgen")), "-configPath", str(generated.configtx_path.parent),
-                 "-profile", "IpledgerChannel", "-outputBlock", str(plan.channel_block),
-                 "-channelID", plan.channel], env={"FABRIC_LOGGING_SPEC": "WARNING"})
+        _create_genesis_block(plan, tc, generated)
     try:
         with progress.step("start CAs, orderers and peers"):
             containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(plan, generated, tc))
@@ -171,13 +160,7 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
             if failures:
                 _fail_unhealthy(ctx, failures)
         with progress.step(f"join orderers and peers to channel {plan.channel}"):
-            for admin in ctx.admins():
-                if admin.join_orderer(plan.channel_block):
-                    progress.note(f"{admin.office.orderer.host} joined {plan.channel}")
-            for admin in ctx.admins():
-                for peer in admin.office.peers:
-                    if admin.join_peer(peer, plan.channel_block):
-                        progress.note(f"{peer.host} joined {plan.channel}")
+            _join_channel(ctx)
         result = UpResult(package_id=generated.package.package_id, chaincode_containers=[], timings={})
         if deploy:
             with progress.step(f"deploy chaincode {plan.spec.chaincode.name} {plan.spec.chaincode.version}"):
@@ -190,6 +173,41 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
         raise
     result.timings = dict(progress.timings)
     return result
+
+
+def _prepare_images(ctx: Context, deploy: bool) -> str:
+    """Build what is missing of the node images and (when deploying) the chaincode image; returns its tag."""
+    engine, tc, progress = ctx.need_engine(), ctx.need_toolchain(), ctx.progress
+    binary = ensure_chaincode(ctx.plan.root, cache_root(), progress) if deploy else None
+    with progress.step("images"):
+        ensure_network_images(engine, tc, progress)
+        if binary is None:
+            return ""
+        spec = chaincode_image(binary, chaincode_key(ctx.plan.root))
+        ensure_image(engine, spec, progress)
+        return spec.tag
+
+
+def _create_genesis_block(plan: ConsortiumPlan, tc: Toolchain, generated: Generated) -> None:
+    """The channel's first block, made once: every orderer and peer joins with these same bytes."""
+    if plan.channel_block.exists():
+        return
+    plan.channel_block.parent.mkdir(parents=True, exist_ok=True)
+    run([str(tc.fabric("configtxgen")), "-configPath", str(generated.configtx_path.parent),
+         "-profile", "IpledgerChannel", "-outputBlock", str(plan.channel_block), "-channelID", plan.channel],
+        env={"FABRIC_LOGGING_SPEC": "WARNING"})
+
+
+def _join_channel(ctx: Context) -> None:
+    """Orderers join through the channel participation API, then peers; nodes already in are left alone."""
+    plan = ctx.plan
+    for admin in ctx.admins():
+        if admin.join_orderer(plan.channel_block):
+            ctx.progress.note(f"{admin.office.orderer.host} joined {plan.channel}")
+    for admin in ctx.admins():
+        for peer in admin.office.peers:
+            if admin.join_peer(peer, plan.channel_block):
+                ctx.progress.note(f"{peer.host} joined {plan.channel}")
 
 
 def _cleanup_failed_up(ctx: Context, before: set[str], had_volumes: bool) -> None:

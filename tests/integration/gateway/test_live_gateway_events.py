@@ -7,7 +7,9 @@ properties that hold for any traffic (no duplicates, block order).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from _gateway_live import (
     LiveNetwork,
@@ -26,7 +28,6 @@ from _gateway_live import (
 from ipledger.gateway import (
     AsyncGateway,
     AsyncLedgerReader,
-    BlockInfo,
     ChaincodeEvent,
     FileCheckpointer,
     Gateway,
@@ -154,8 +155,8 @@ def test_block_events_are_consecutive_and_hold_the_transaction(live: LiveNetwork
     made = deposit(jp_network.get_contract(live.chaincode), "JP")
 
     with jp_network.block_events(start_block=start) as stream:
-        blocks = [decode_block(block) for block in read_until(
-            stream, lambda seen: decode_block(seen[-1]).number >= made.block_number)]
+        received: list[Any] = read_until(stream, lambda seen: decode_block(seen[-1]).number >= made.block_number)
+    blocks = [decode_block(block) for block in received]
 
     assert [block.number for block in blocks] == list(range(start, made.block_number + 1))
     block = blocks[-1]
@@ -172,7 +173,7 @@ def test_filtered_block_events_are_consecutive_and_hold_the_transaction(
     made = deposit(jp_network.get_contract(live.chaincode), "JP")
 
     with jp_network.filtered_block_events(start_block=start) as stream:
-        blocks = read_until(stream, lambda seen: seen[-1].number >= made.block_number)
+        blocks: list[Any] = read_until(stream, lambda seen: seen[-1].number >= made.block_number)
 
     assert [block.number for block in blocks] == list(range(start, made.block_number + 1))
     assert all(block.channel_id == live.channel for block in blocks)
@@ -184,34 +185,44 @@ def test_filtered_block_events_are_consecutive_and_hold_the_transaction(
     assert event_names == ["FirstFilingDeposited"]
 
 
-def _mutual_tls_gateway_args(live: LiveNetwork) -> tuple[str, Identity, PrivateKeySigner, dict[str, object]]:
-    profile = live.profile("JP")
-    user = profile.users["User1"]
-    assert user.tls_cert_path is not None and user.tls_key_path is not None
-    identity = Identity(profile.msp_id, user.cert_path.read_bytes())
-    options: dict[str, object] = {
-        "tls_root_cert": profile.gateway.tls_root_cert(),
-        "server_name": profile.gateway.server_name,
-        "client_cert": user.tls_cert_path.read_bytes(),
-        "client_key": user.tls_key_path.read_bytes(),
-    }
-    return profile.gateway.endpoint, identity, PrivateKeySigner.from_pem(user.key_path.read_bytes()), options
+@dataclass(frozen=True)
+class _TlsClient:
+    """JP User1 with the TLS client certificate and key its profile lists (users.User1.tlsCertPath/...)."""
+
+    endpoint: str
+    server_name: str | None
+    tls_root_cert: bytes
+    identity: Identity
+    signer: PrivateKeySigner
+    client_cert: bytes
+    client_key: bytes
+
+    @classmethod
+    def of(cls, live: LiveNetwork) -> _TlsClient:
+        profile = live.profile("JP")
+        user = profile.users["User1"]
+        assert user.tls_cert_path is not None and user.tls_key_path is not None
+        return cls(profile.gateway.endpoint, profile.gateway.server_name, profile.gateway.tls_root_cert(),
+                   Identity(profile.msp_id, user.cert_path.read_bytes()),
+                   PrivateKeySigner.from_pem(user.key_path.read_bytes()),
+                   user.tls_cert_path.read_bytes(), user.tls_key_path.read_bytes())
 
 
 def test_block_events_with_client_tls_certificate_bind_its_hash(live: LiveNetwork, jp_network: Network) -> None:
-    endpoint, identity, signer, options = _mutual_tls_gateway_args(live)
-    client_cert = options["client_cert"]
-    assert isinstance(client_cert, bytes)
+    client = _TlsClient.of(live)
     start = chain_height(jp_network)
     made = deposit(jp_network.get_contract(live.chaincode), "JP")
 
-    with Gateway.connect(endpoint, identity, signer, **options) as gateway:  # type: ignore[arg-type]
+    with Gateway.connect(client.endpoint, client.identity, client.signer, tls_root_cert=client.tls_root_cert,
+                         server_name=client.server_name, client_cert=client.client_cert,
+                         client_key=client.client_key) as gateway:
         network = gateway.get_network(live.channel)
         request = network.new_block_events_request(start_block=start)
-        assert envelope_tls_cert_hash(request.bytes) == certificate_der_sha256(client_cert)
+        assert envelope_tls_cert_hash(request.bytes) == certificate_der_sha256(client.client_cert)
         with request.events() as stream:
-            blocks = [decode_block(b) for b in read_until(
-                stream, lambda seen: decode_block(seen[-1]).number >= made.block_number)]
+            received: list[Any] = read_until(
+                stream, lambda seen: decode_block(seen[-1]).number >= made.block_number)
+    blocks = [decode_block(block) for block in received]
     assert made.transaction_id in blocks[-1].transaction_ids
     assert [block.number for block in blocks] == list(range(start, made.block_number + 1))
 
@@ -220,17 +231,17 @@ def test_block_events_with_client_tls_certificate_bind_its_hash(live: LiveNetwor
 
 
 async def test_async_filtered_block_events_with_client_tls_certificate_bind_its_hash(live: LiveNetwork) -> None:
-    endpoint, identity, signer, options = _mutual_tls_gateway_args(live)
-    client_cert = options["client_cert"]
-    assert isinstance(client_cert, bytes)
-    async with AsyncGateway.connect(endpoint, identity, signer, **options) as gateway:  # type: ignore[arg-type]
+    client = _TlsClient.of(live)
+    async with AsyncGateway.connect(client.endpoint, client.identity, client.signer,
+                                    tls_root_cert=client.tls_root_cert, server_name=client.server_name,
+                                    client_cert=client.client_cert, client_key=client.client_key) as gateway:
         network = gateway.get_network(live.channel)
         contract = network.get_contract(live.chaincode)
         start = (await AsyncLedgerReader(network).get_chain_info()).height
         made = await adeposit(contract, "JP")
         request = network.new_filtered_block_events_request(start_block=start)
-        assert envelope_tls_cert_hash(request.bytes) == certificate_der_sha256(client_cert)
+        assert envelope_tls_cert_hash(request.bytes) == certificate_der_sha256(client.client_cert)
         async with request.events() as stream:
-            blocks = await aread_until(stream, lambda seen: seen[-1].number >= made.block_number)
+            blocks: list[Any] = await aread_until(stream, lambda seen: seen[-1].number >= made.block_number)
     assert [block.number for block in blocks] == list(range(start, made.block_number + 1))
     assert made.transaction_id in {tx.txid for tx in blocks[-1].filtered_transactions}

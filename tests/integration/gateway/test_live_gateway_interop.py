@@ -27,7 +27,7 @@ from _gateway_live import (
     read_until,
     unique_number,
 )
-from ipledger.gateway import Contract, LedgerReader, Network
+from ipledger.gateway import ChaincodeEvent, Contract, LedgerReader, Network
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.bringup import Context
 from ipledger.operator.errors import CommandFailedError
@@ -115,7 +115,7 @@ def test_interop_node_submission_read_by_python_client(
     filing = filing_id("US", number)
     block_number = int(submitted["status"]["blockNumber"])
     with jp_network.chaincode_events(live.chaincode, start_block=block_number) as stream:
-        seen = read_until(stream, lambda events: events[-1].transaction_id == transaction_id)
+        seen: list[ChaincodeEvent] = read_until(stream, lambda events: events[-1].transaction_id == transaction_id)
     assert seen[-1].transaction_id == transaction_id
 
     assert json.loads(jp_contract.evaluate_transaction("GetFirstFiling", filing)) == json.loads(submitted["result"])
@@ -148,7 +148,8 @@ def test_interop_peer_cli_invoke_read_by_python_client(
 
     filing = filing_id("KR", number)
     with jp_network.chaincode_events(live.chaincode, start_block=start) as stream:
-        seen = read_until(stream, lambda events: json.loads(events[-1].payload)["recordId"] == filing)
+        seen: list[ChaincodeEvent] = read_until(
+            stream, lambda events: json.loads(events[-1].payload)["recordId"] == filing)
     transaction_id = seen[-1].transaction_id
     assert json.loads(seen[-1].payload)["recordId"] == filing
 
