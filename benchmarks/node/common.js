@@ -68,7 +68,7 @@ function connectProfile(profilePath, user = 'User1') {
 
 // A DepositFirstFiling argument with a random 16-digit application number (unique, never conflicting).
 function newFilingJSON() {
-    const number = String(crypto.randomInt(1, 9)) + crypto.randomBytes(8).readBigUInt64BE().toString().padStart(15, '0').slice(-15);
+    const number = (10n ** 15n + (crypto.randomBytes(8).readBigUInt64BE() % (9n * 10n ** 15n))).toString();
     return JSON.stringify({
         ipRight: 'PATENT',
         applicationNumber: number,

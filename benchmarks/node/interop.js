@@ -20,7 +20,8 @@ function parseArgs(argv) {
         }
     }
     if (!options.profile || rest.length === 0) {
-        throw new Error('usage: interop.js --profile PROFILE [--user USER] (evaluate|submit) NAME [ARG...] | events --start-block N --transactions ID,ID');
+        throw new Error('usage: interop.js --profile PROFILE [--user USER] '
+            + '(evaluate|submit) NAME [ARG...] | events --start-block N --transactions ID,ID');
     }
     return { options, command: rest[0], name: rest[1], args: rest.slice(2) };
 }

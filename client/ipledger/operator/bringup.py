@@ -17,7 +17,7 @@ from pathlib import Path
 from ipledger.consortium import compose as compose_gen
 from ipledger.consortium.definition import load_definition
 from ipledger.consortium.generate import Generated, generate
-from ipledger.consortium.package import build_package, chaincode_label
+from ipledger.consortium.package import ChaincodePackage, build_package
 from ipledger.consortium.plan import ConsortiumPlan, build_plan
 from ipledger.operator import containers, health, lifecycle, registry
 from ipledger.operator.admin import OfficeAdmin
@@ -222,32 +222,39 @@ def _cleanup_failed_up(ctx: Context, before: set[str], had_volumes: bool) -> Non
 
 
 def deploy_chaincode(ctx: Context, generated: Generated, image: str) -> list[str]:
-    """Install, start the servers, approve and commit the definition's chaincode - or, when a later version
-    was deployed by ``upgrade-chaincode``, just start the servers of that committed version again."""
-    plan, progress, engine = ctx.plan, ctx.progress, ctx.need_engine()
-    admins = ctx.admins()
+    """Roll out the definition's chaincode - or, when ``upgrade-chaincode`` deployed a later version, just
+    start the servers of that committed version again."""
+    plan = ctx.plan
     state = load_state(plan)
     if int(str(state.get("sequence", 0))) > plan.spec.chaincode.sequence:
         label, package_id = str(state["label"]), str(state["packageId"])
         image = str(state.get("chaincodeImage") or image)
-        progress.note(f"{label} (sequence {state['sequence']}) was deployed by an upgrade: restarting its servers")
-        return [containers.start_chaincode(engine, plan, office, label, package_id, image)
+        ctx.progress.note(f"{label} (sequence {state['sequence']}) was deployed by an upgrade: restarting its servers")
+        return [containers.start_chaincode(ctx.need_engine(), plan, office, label, package_id, image)
                 for office in plan.offices]
-    package = generated.package
-    lifecycle.install_everywhere(admins, package, generated.package_path, progress)
+    return _roll_out(ctx, generated.package, generated.package_path, image, plan.spec.chaincode.version,
+                     plan.spec.chaincode.sequence)
+
+
+def _roll_out(ctx: Context, package: ChaincodePackage, package_path: Path, image: str, version: str,
+              sequence: int) -> list[str]:
+    """Install everywhere, start each office's server, approve by every office, commit; each step skipped
+    when already done. Servers start before the commit, so the new definition is served the moment it lands."""
+    plan, progress, engine, admins = ctx.plan, ctx.progress, ctx.need_engine(), ctx.admins()
+    lifecycle.install_everywhere(admins, package, package_path, progress)
     names = [containers.start_chaincode(engine, plan, office, package.label, package.package_id, image)
              for office in plan.offices]
-    definition = lifecycle.Definition(name=plan.spec.chaincode.name, version=plan.spec.chaincode.version,
-                                      sequence=plan.spec.chaincode.sequence, package_id=package.package_id,
+    definition = lifecycle.Definition(name=plan.spec.chaincode.name, version=version, sequence=sequence,
+                                      package_id=package.package_id,
                                       policy_args=lifecycle.endorsement_policy_args(plan))
     current = lifecycle.committed(admins[0], definition.name)
-    if current is not None and int(str(current.get("sequence", 0))) >= definition.sequence:
+    if current is not None and int(str(current.get("sequence", 0))) >= sequence:
         progress.note(f"{definition.name} sequence {current.get('sequence')} already committed")
     else:
         lifecycle.approve_everywhere(admins, definition, progress)
         lifecycle.commit(admins, definition, progress)
     save_state(plan, {"packageId": package.package_id, "label": package.label, "chaincodeImage": image,
-                      "sequence": definition.sequence})
+                      "sequence": sequence})
     return names
 
 
@@ -274,27 +281,14 @@ def down(ctx: Context, keep_data: bool = False) -> list[str]:
 def upgrade_chaincode(ctx: Context, version: str) -> str:
     """Deploy a new chaincode version as the next sequence; the old servers keep answering until commit."""
     plan = ctx.plan
-    admins = ctx.admins()
-    engine = ctx.need_engine()
-    current = lifecycle.committed(admins[0], plan.spec.chaincode.name)
+    current = lifecycle.committed(ctx.admins()[0], plan.spec.chaincode.name)
     if current is None:
         raise OperatorError(f"chaincode {plan.spec.chaincode.name} is not committed yet: run `up` first")
     sequence = int(str(current.get("sequence", 0))) + 1
     package = build_package(plan.spec.chaincode.name, version)
     package_path = package.write(plan.packages_dir)
-    binary = ensure_chaincode(plan.root, cache_root(), ctx.progress)
-    spec = chaincode_image(binary, chaincode_key(plan.root))
-    ensure_image(engine, spec, ctx.progress)
+    image = _prepare_images(ctx, deploy=True)
     with ctx.progress.step(f"upgrade {plan.spec.chaincode.name} to {version} (sequence {sequence})"):
-        lifecycle.install_everywhere(admins, package, package_path, ctx.progress)
-        for office in plan.offices:
-            containers.start_chaincode(engine, plan, office, package.label, package.package_id, spec.tag)
-        definition = lifecycle.Definition(name=plan.spec.chaincode.name, version=version, sequence=sequence,
-                                          package_id=package.package_id,
-                                          policy_args=lifecycle.endorsement_policy_args(plan))
-        lifecycle.approve_everywhere(admins, definition, ctx.progress)
-        lifecycle.commit(admins, definition, ctx.progress)
-        containers.stop_chaincode_except(engine, chaincode_label(plan.spec.chaincode.name, version))
-    save_state(plan, {"packageId": package.package_id, "label": package.label, "chaincodeImage": spec.tag,
-                      "sequence": sequence})
+        _roll_out(ctx, package, package_path, image, version, sequence)
+        containers.stop_chaincode_except(ctx.need_engine(), package.label)
     return package.package_id

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping
 
 from ipledger.consortium.plan import CHAINCODE_PORT, ConsortiumPlan, OfficePlan
@@ -123,7 +122,3 @@ def remove_everything(engine: Engine, keep_volumes: bool) -> None:
             run([engine.docker, "volume", "rm", "-f", vol], check=False)
     for net in networks(engine):
         run([engine.docker, "network", "rm", net], check=False)
-
-
-def existing_paths(paths: list[Path]) -> list[Path]:
-    return [p for p in paths if p.exists()]
