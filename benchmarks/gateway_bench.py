@@ -41,7 +41,14 @@ sys.path.insert(0, str(REPO / "client"))
 import grpc  # noqa: E402
 
 from ipledger.errors import IpledgerError  # noqa: E402
-from ipledger.gateway import AsyncContract, AsyncGateway, Contract, Gateway  # noqa: E402
+from ipledger.gateway import (  # noqa: E402
+    AsyncContract,
+    AsyncGateway,
+    ConnectionProfile,
+    Contract,
+    Gateway,
+    Status,
+)
 
 NODE_DIR = REPO / "benchmarks" / "node"
 OFFICES = ("JP", "US", "EP", "KR")
@@ -55,8 +62,15 @@ class Phase:
     calls: int = 0
     errors: int = 0
     invalid: Counter[str] = field(default_factory=Counter)
+    error_samples: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     cpu_s: float = 0.0
+
+    def failed(self, error: Exception) -> None:
+        self.errors += 1
+        text = str(error).replace("\n", " ")
+        if len(self.error_samples) < 3 and text not in self.error_samples:
+            self.error_samples.append(text)
 
     @property
     def succeeded(self) -> int:
@@ -105,15 +119,17 @@ def _closed_loop_threads(count: int, concurrency: int, call: Callable[[int], Non
         list(pool.map(call, range(count)))
 
 
-def bench_sync(profiles: Sequence[Path], evaluates: int, submits: int, concurrency: int, warmup: int) -> Result:
+def bench_sync(profiles: Sequence[ConnectionProfile], evaluates: int, submits: int, concurrency: int,
+               warmup: int) -> Result:
     gateways = [Gateway.from_profile(profile) for profile in profiles]
     try:
-        contracts: list[Contract] = [g.get_network("priority").get_contract("ipledger") for g in gateways]
-        office = OFFICES[0]
+        contracts: list[Contract] = [
+            g.get_network(p.channel).get_contract(p.chaincode) for g, p in zip(gateways, profiles)]
+        office = profiles[0].office
         for _ in range(warmup):
             contracts[0].evaluate_transaction("GetOffice", office)
-        for contract, name in zip(contracts, OFFICES):
-            contract.evaluate_transaction("GetOffice", name)
+        for contract, profile in zip(contracts, profiles):  # connect every gateway before timing
+            contract.evaluate_transaction("GetOffice", profile.office)
 
         evaluate = Phase(calls=evaluates)
         lock = threading.Lock()
@@ -122,9 +138,9 @@ def bench_sync(profiles: Sequence[Path], evaluates: int, submits: int, concurren
             started = time.perf_counter()
             try:
                 contracts[0].evaluate_transaction("GetOffice", office)
-            except IpledgerError:
+            except IpledgerError as error:
                 with lock:
-                    evaluate.errors += 1
+                    evaluate.failed(error)
                 return
             with lock:
                 evaluate.latencies_ms.append(1000 * (time.perf_counter() - started))
@@ -138,9 +154,9 @@ def bench_sync(profiles: Sequence[Path], evaluates: int, submits: int, concurren
             started = time.perf_counter()
             try:
                 status = contract.submit_async("DepositFirstFiling", [filing_json()]).status()
-            except IpledgerError:
+            except IpledgerError as error:
                 with lock:
-                    submit.errors += 1
+                    submit.failed(error)
                 return
             with lock:
                 if status.successful:
@@ -174,16 +190,17 @@ async def _closed_loop_tasks(count: int, concurrency: int, call: Callable[[int],
     await asyncio.gather(*(worker() for _ in range(min(concurrency, count))))
 
 
-async def bench_async(profiles: Sequence[Path], evaluates: int, submits: int, concurrency: int,
+async def bench_async(profiles: Sequence[ConnectionProfile], evaluates: int, submits: int, concurrency: int,
                       warmup: int) -> Result:
     gateways = [AsyncGateway.from_profile(profile) for profile in profiles]
     try:
-        contracts: list[AsyncContract] = [g.get_network("priority").get_contract("ipledger") for g in gateways]
-        office = OFFICES[0]
+        contracts: list[AsyncContract] = [
+            g.get_network(p.channel).get_contract(p.chaincode) for g, p in zip(gateways, profiles)]
+        office = profiles[0].office
         for _ in range(warmup):
             await contracts[0].evaluate_transaction("GetOffice", office)
-        for contract, name in zip(contracts, OFFICES):
-            await contract.evaluate_transaction("GetOffice", name)
+        for contract, profile in zip(contracts, profiles):  # connect every gateway before timing
+            await contract.evaluate_transaction("GetOffice", profile.office)
 
         evaluate = Phase(calls=evaluates)
 
@@ -191,8 +208,8 @@ async def bench_async(profiles: Sequence[Path], evaluates: int, submits: int, co
             started = time.perf_counter()
             try:
                 await contracts[0].evaluate_transaction("GetOffice", office)
-            except IpledgerError:
-                evaluate.errors += 1
+            except IpledgerError as error:
+                evaluate.failed(error)
                 return
             evaluate.latencies_ms.append(1000 * (time.perf_counter() - started))
 
@@ -206,8 +223,8 @@ async def bench_async(profiles: Sequence[Path], evaluates: int, submits: int, co
             try:
                 submitted = await contract.submit_async("DepositFirstFiling", [filing_json()])
                 status = await submitted.status()
-            except IpledgerError:
-                submit.errors += 1
+            except IpledgerError as error:
+                submit.failed(error)
                 return
             if status.successful:
                 submit.latencies_ms.append(1000 * (time.perf_counter() - started))
@@ -231,16 +248,19 @@ async def _ameasure(phase: Phase, run: Any) -> None:
 # -- the official Node client ---------------------------------------------------------------------------------
 
 def _phase_from_node(data: dict[str, Any], calls: int) -> Phase:
-    invalid = Counter({f"code {code}": count for code, count in (data.get("invalid") or {}).items()})
+    invalid = Counter({Status(int(code), False, 0, "").code_name: count
+                       for code, count in (data.get("invalid") or {}).items()})
     return Phase(latencies_ms=list(data["latenciesMs"]), calls=calls, errors=int(data["errors"]), invalid=invalid,
-                 wall_s=float(data["wallS"]), cpu_s=float(data["cpuS"]))
+                 error_samples=list(data.get("errorSamples") or []), wall_s=float(data["wallS"]),
+                 cpu_s=float(data["cpuS"]))
 
 
-def bench_node(profiles: Sequence[Path], evaluates: int, submits: int, concurrency: int, warmup: int) -> Result:
+def bench_node(profiles: Sequence[ConnectionProfile], evaluates: int, submits: int, concurrency: int,
+               warmup: int) -> Result:
     if not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, capture_output=True)
     done = subprocess.run(
-        ["node", str(NODE_DIR / "bench.js"), "--profiles", ",".join(str(p) for p in profiles),
+        ["node", str(NODE_DIR / "bench.js"), "--profiles", ",".join(str(p.path) for p in profiles),
          "--evaluates", str(evaluates), "--submits", str(submits), "--concurrency", str(concurrency),
          "--warmup", str(warmup)],
         capture_output=True, text=True, check=False, timeout=1800,
@@ -281,6 +301,8 @@ def report(results: Sequence[Result], evaluates: int, submits: int, concurrency:
               f"{s.percentile(0.95):>8.1f}{s.cpu_ms_per_call:>8.2f}")
         if e.errors or failed:
             print(f"{'':<22}evaluate errors {e.errors}; submit errors {s.errors}, invalid {dict(s.invalid)}")
+            for text in e.error_samples + s.error_samples:
+                print(f"{'':<24}{text[:200]}")
     node = next((r for r in results if r.client.startswith("node")), None)
     if node is None:
         return
@@ -307,10 +329,11 @@ def main() -> None:
     parser.add_argument("--skip-node", action="store_true", help="only the Python clients")
     args = parser.parse_args()
 
-    profiles = [args.profiles_dir / f"{office}.json" for office in OFFICES]
-    missing = [str(p) for p in profiles if not p.is_file()]
+    paths = [args.profiles_dir / f"{office}.json" for office in OFFICES]
+    missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise SystemExit(f"no connection profile {', '.join(missing)}: is the network up?")
+    profiles = [ConnectionProfile.load(path) for path in paths]
     shape = (args.evaluates, args.submits, args.concurrency, args.warmup)
     results = []
     print("python sync ...", flush=True)

@@ -32,6 +32,15 @@ function parseArgs(argv) {
     };
 }
 
+// Keeps the first few distinct error messages, to explain failures in the report.
+function sample(samples, error) {
+    const details = (error.details || []).map((d) => `${d.mspId}: ${d.message}`).join('; ');
+    const text = `${error.name || 'Error'}: ${error.message}${details ? ` (${details})` : ''}`;
+    if (samples.length < 3 && !samples.includes(text)) {
+        samples.push(text);
+    }
+}
+
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const cpuSeconds = (since) => {
     const used = process.cpuUsage(since);
@@ -55,6 +64,7 @@ async function benchEvaluate(connection, options) {
         await connection.contract.evaluateTransaction('GetOffice', connection.office);
     }
     const latencies = [];
+    const samples = [];
     let errors = 0;
     const cpuStart = process.cpuUsage();
     const start = nowMs();
@@ -65,13 +75,15 @@ async function benchEvaluate(connection, options) {
             latencies.push(nowMs() - t0);
         } catch (error) {
             errors++;
+            sample(samples, error);
         }
     });
-    return { latenciesMs: latencies, errors, wallS: (nowMs() - start) / 1000, cpuS: cpuSeconds(cpuStart) };
+    return { latenciesMs: latencies, errors, errorSamples: samples, wallS: (nowMs() - start) / 1000, cpuS: cpuSeconds(cpuStart) };
 }
 
 async function benchSubmit(connections, options) {
     const latencies = [];
+    const samples = [];
     const invalid = {};
     let valid = 0;
     let errors = 0;
@@ -94,9 +106,10 @@ async function benchSubmit(connections, options) {
             }
         } catch (error) {
             errors++;
+            sample(samples, error);
         }
     });
-    return { latenciesMs: latencies, valid, invalid, errors, wallS: (nowMs() - start) / 1000, cpuS: cpuSeconds(cpuStart) };
+    return { latenciesMs: latencies, valid, invalid, errors, errorSamples: samples, wallS: (nowMs() - start) / 1000, cpuS: cpuSeconds(cpuStart) };
 }
 
 async function main() {

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
+from ipledger.domain.errors import NotFoundError
 from ipledger.gateway.blocks import BlockInfo, ChainInfo, TransactionInfo
+from ipledger.gateway.errors import GatewayError
 
 from .options import json_option
 from .output import render_table
@@ -35,6 +39,17 @@ def _transaction_json(transaction: TransactionInfo) -> dict[str, Any]:
         "validationCode": transaction.validation_code,
         "validationCodeName": transaction.validation_code_name,
     }
+
+
+@contextmanager
+def _not_found_as(what: str) -> Iterator[None]:
+    """qscc answers a missing block or transaction with a generic error; say NOT_FOUND (exit code 3)."""
+    try:
+        yield
+    except GatewayError as error:
+        if "no such block number" in str(error) or "no such transaction ID" in str(error):
+            raise NotFoundError(f"{what} does not exist on this peer's ledger") from error
+        raise
 
 
 def _block_json(block: BlockInfo) -> dict[str, Any]:
@@ -98,7 +113,7 @@ def block(session: Session, number: int) -> None:
       ipledger --office JP ledger block 12
       ipledger --office JP ledger block 0 --json
     """
-    with session.busy("querying qscc"):
+    with session.busy("querying qscc"), _not_found_as(f"block {number}"):
         info = session.ledger_reader().get_block_by_number(number)
     session.emit(_block_json(info), lambda: (
         f"block {info.number}\ndata hash {info.data_hash}\nprevious hash {info.previous_hash}\n\n"
@@ -116,6 +131,6 @@ def transaction(session: Session, transaction_id: str) -> None:
     Example:
       ipledger --office JP ledger transaction 9f3c0a...e1
     """
-    with session.busy("querying qscc"):
+    with session.busy("querying qscc"), _not_found_as(f"transaction {transaction_id}"):
         info = session.ledger_reader().get_transaction_by_id(transaction_id)
     session.emit(_transaction_json(info), lambda: _transaction_text(info))

@@ -68,6 +68,11 @@ class LiveNetwork:
     def profile(self, office: str) -> ConnectionProfile:
         return ConnectionProfile.load(self.profile_path(office))
 
+    def peer_address(self, office: str) -> str:
+        """How the gateway names the office's peer in error details: host name and published port."""
+        peer = self.profile(office).peers[0]
+        return f"{peer.name}:{peer.endpoint.rsplit(':', 1)[1]}"
+
 
 @dataclass(frozen=True)
 class Deposit:

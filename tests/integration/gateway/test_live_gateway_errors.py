@@ -24,7 +24,7 @@ from ipledger.gateway import (
 )
 
 
-def test_evaluate_chaincode_error_text_reaches_message_and_details(jp_contract: Contract) -> None:
+def test_evaluate_chaincode_error_text_reaches_message_and_details(live: LiveNetwork, jp_contract: Contract) -> None:
     missing = f"JP:PATENT:{unique_number()}"
     with pytest.raises(GatewayError) as caught:
         jp_contract.evaluate_transaction("GetFirstFiling", missing)
@@ -33,12 +33,12 @@ def test_evaluate_chaincode_error_text_reaches_message_and_details(jp_contract: 
     assert error.grpc_code is grpc.StatusCode.UNKNOWN
     assert error.chaincode_message() == f"NOT_FOUND: first filing {missing} does not exist"
     assert f"NOT_FOUND: first filing {missing} does not exist" in str(error)
-    assert [(d.msp_id, d.address) for d in error.details] == [("JPMSP", "peer0.jp.ipledger.test:7051")]
+    assert [(d.msp_id, d.address) for d in error.details] == [("JPMSP", live.peer_address("JP"))]
     assert "NOT_FOUND: " in error.details[0].message
     assert error.transaction_id is not None and TX_ID.fullmatch(error.transaction_id)
 
 
-def test_endorse_chaincode_error_text_reaches_message_and_details(jp_contract: Contract) -> None:
+def test_endorse_chaincode_error_text_reaches_message_and_details(live: LiveNetwork, jp_contract: Contract) -> None:
     missing = f"JP:PATENT:{unique_number()}"
     with pytest.raises(EndorseError) as caught:
         jp_contract.submit("WithdrawFirstFiling", [missing, "live gateway test"])
@@ -47,7 +47,7 @@ def test_endorse_chaincode_error_text_reaches_message_and_details(jp_contract: C
     assert error.chaincode_message() == f"NOT_FOUND: first filing {missing} does not exist"
     text = str(error)
     assert text.startswith("endorse error: ABORTED: ")
-    assert f"peer0.jp.ipledger.test:7051 (JPMSP): chaincode response 500, NOT_FOUND: first filing {missing}" in text
+    assert f"{live.peer_address('JP')} (JPMSP): chaincode response 500, NOT_FOUND: first filing {missing}" in text
     assert error.transaction_id is not None and error.transaction_id in text
     assert all(detail.msp_id and detail.address for detail in error.details)
 

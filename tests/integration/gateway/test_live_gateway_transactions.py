@@ -195,7 +195,22 @@ def test_contract_transient_data_reaches_chaincode_endorsed_by_own_org(
     assert sent["title"].encode() not in raw  # transient data never reaches the ledger
 
 
-def test_contract_endorsing_organizations_choose_the_peers(live: LiveNetwork, jp_contract: Contract) -> None:
+@pytest.mark.parametrize("chosen", [["EPMSP", "JPMSP", "USMSP"], ["EPMSP", "JPMSP", "KRMSP"]])
+def test_contract_endorsing_organizations_choose_the_endorsers(
+    live: LiveNetwork, jp_network: Network, jp_contract: Contract, chosen: list[str]
+) -> None:
+    def scenario() -> str:
+        submitted = jp_contract.submit_async("DepositFirstFiling", [filing_json(unique_number())],
+                                             endorsing_organizations=chosen)
+        committed(submitted.status())
+        return submitted.transaction_id
+
+    transaction_id = retry_conflicts(scenario)
+    raw = jp_network.get_contract("qscc").evaluate("GetTransactionByID", [live.channel, transaction_id])
+    assert endorser_msp_ids(raw) == chosen
+
+
+def test_contract_evaluate_endorsing_organizations_choose_the_peer(live: LiveNetwork, jp_contract: Contract) -> None:
     filing = deposit(jp_contract, "JP")
     retry_conflicts(lambda: jp_contract.submit(
         "SetFilingConfidential", [filing.filing_id],
@@ -210,4 +225,6 @@ def test_contract_endorsing_organizations_choose_the_peers(live: LiveNetwork, jp
     with pytest.raises(GatewayError) as caught:
         jp_contract.evaluate("GetFilingConfidential", [filing.filing_id], endorsing_organizations=["USMSP"])
     assert [detail.msp_id for detail in caught.value.details] == ["USMSP"]
-    assert "peer0.us.ipledger.test" in caught.value.details[0].address
+    assert caught.value.details[0].address == live.peer_address("US")
+    message = caught.value.chaincode_message()
+    assert message is not None and message.startswith("NOT_FOUND: ") and filing.filing_id in message
