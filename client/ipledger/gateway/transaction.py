@@ -5,11 +5,14 @@ from __future__ import annotations
 import builtins
 from typing import Generic
 
+import grpc
+
 from . import _builder
 from ._context import ClientT, Context
 from ._grpc import AsyncGatewayClient, SyncGatewayClient
 from ._protos import Message
 from .commit import AsyncSubmittedTransaction, SubmittedTransaction
+from .errors import SubmitError
 from .timeouts import USE_DEFAULT, TimeoutArg
 
 __all__ = ["AsyncTransaction", "Transaction"]
@@ -73,11 +76,27 @@ class _TransactionBase(Generic[ClientT]):
         return _builder.submit_request(self._channel, self._prepared), status_request
 
 
+def already_ordered(error: SubmitError) -> bool:
+    """True when a BFT submit was refused only because consensus already had the transaction.
+
+    The peer gateway sends a transaction to every orderer and wants a quorum of acceptances; an orderer
+    that already received it from a peer orderer answers "request already processed", which counts as a
+    refusal (hyperledger/fabric#4415). Such a transaction is on its way into a block, so the commit status
+    - not the submit error - tells its fate.
+    """
+    return error.grpc_code == grpc.StatusCode.UNAVAILABLE and any(
+        "already processed" in detail.message for detail in error.details)
+
+
 class Transaction(_TransactionBase[SyncGatewayClient]):
     def submit(self, *, timeout: TimeoutArg = USE_DEFAULT) -> SubmittedTransaction:
         """Send the signed transaction to the orderers; returns at once, before commit."""
         request, status_request = self._prepare_submit()
-        self._context.client.submit(request, timeout)
+        try:
+            self._context.client.submit(request, timeout)
+        except SubmitError as error:
+            if not already_ordered(error):
+                raise
         return SubmittedTransaction(self._context, self.transaction_id, status_request, self._result)
 
 
@@ -85,5 +104,9 @@ class AsyncTransaction(_TransactionBase[AsyncGatewayClient]):
     async def submit(self, *, timeout: TimeoutArg = USE_DEFAULT) -> AsyncSubmittedTransaction:
         """Send the signed transaction to the orderers; returns at once, before commit."""
         request, status_request = self._prepare_submit()
-        await self._context.client.submit(request, timeout)
+        try:
+            await self._context.client.submit(request, timeout)
+        except SubmitError as error:
+            if not already_ordered(error):
+                raise
         return AsyncSubmittedTransaction(self._context, self.transaction_id, status_request, self._result)
