@@ -98,6 +98,8 @@ def exit_code_for(error: BaseException) -> ExitCode:
         return _BY_GRPC_STATUS.get(error.grpc_code_name or "", ExitCode.FAILURE)
     if isinstance(error, CAError) and error.http_status in (401, 403):
         return ExitCode.NOT_AUTHORISED
+    if isinstance(error, CAError) and error.http_status == 409:  # e.g. the identity is already registered
+        return ExitCode.CONFLICT
     return ExitCode.FAILURE
 
 

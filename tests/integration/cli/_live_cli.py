@@ -151,11 +151,13 @@ def console_script() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "ipledger.cli"]
 
 
-def run_console(profiles_dir: Path, *args: str, timeout: float = 180.0) -> subprocess.CompletedProcess[str]:
+def run_console(profiles_dir: Path, *args: str, env: Mapping[str, str] | None = None,
+                timeout: float = 180.0) -> subprocess.CompletedProcess[str]:
     """``ipledger ARGS`` as a separate process; ``timeout`` is only a safety net against a hang."""
     environment = {key: value for key, value in os.environ.items()
                    if key not in ("IPLEDGER_OFFICE", "IPLEDGER_PROFILE", "IPLEDGER_USER")}
     environment["IPLEDGER_PROFILES"] = str(profiles_dir)
+    environment.update(env or {})
     return subprocess.run([*console_script(), *args], capture_output=True, text=True, env=environment,
                           timeout=timeout, check=False)
 

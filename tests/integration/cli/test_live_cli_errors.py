@@ -161,6 +161,8 @@ def test_exit_codes_as_the_shell_sees_them(cli: Cli, closed_profiles: Path, peer
     shown = run_console(profiles, "--office", "US", "--json", "offices", "show", "JP")
     assert shown.returncode == 0, shown.stderr
     assert Office.from_json(json.loads(shown.stdout)).office_code == "JP"
+    own = run_console(profiles, "offices", "show", "--json", env={"IPLEDGER_OFFICE": "KR"})  # office from the env
+    assert own.returncode == 0 and Office.from_json(json.loads(own.stdout)).office_code == "KR", own.stderr
 
     impossible = run_console(profiles, "--office", "JP", "deadlines", "compute", "2024-02-30", "--ip-right", "PATENT")
     assert impossible.returncode == 2 and impossible.stdout == ""

@@ -121,6 +121,7 @@ def test_confidential_set_and_access_code_commands(cli: Cli, peers: Peers, tmp_p
     stale = cli.run("US", "--json", "grants", "redeem", "JP", "PATENT", filing.number, "--filing-date",
                     filing.filing_date, "--code", "ABCDEF12")
     assert stale.exit_code == ExitCode.CONFLICT, describe(stale)
+    peers.settle()  # JP's peer endorses the next redemption too: it must have committed this one
     granted = decoded(RedemptionResult, cli.write("US", "grants", "redeem", "JP", "PATENT", filing.number,
                                                   "--filing-date", filing.filing_date, "--code", code.group(1)))
     assert granted.result.value == "ACCESS_GRANTED"
@@ -221,3 +222,32 @@ def test_list_with_filters_and_pagination(cli: Cli, peers: Peers, tmp_path: Path
     assert re.search(r"more records: repeat with --bookmark \S+", table.stderr), describe(table)
     full = cli.run("JP", "filings", "list", *window)
     assert all(filing.id in full.stdout for filing in patents) and "record(s)" in full.stderr
+
+
+def test_deposit_by_digest_international_and_generated_code(cli: Cli, peers: Peers, tmp_path: Path) -> None:
+    # An international application (PCT receiving office JP), by its digest, with a generated access code.
+    digest = "AB" * 32
+    for _ in range(3):
+        number = f"PCT/JP2024/{random_digits(6)}"
+        result = cli.run("JP", "filings", "deposit", "--ip-right", "patent", "--number", number, "--category",
+                         "INTERNATIONAL", "--filing-date", "2024-06-03", "--sha256", digest, "--format",
+                         "ST92_PACKAGE", "--generate-access-code", json_output=True)
+        if "ALREADY_EXISTS" not in result.stderr:  # someone drew the same six digits
+            break
+    assert result.exit_code == 0, describe(result)
+    filing = decoded(FirstFiling, json.loads(result.stdout))
+    assert filing.id == f"JP:PATENT:{number.replace('/', '')}"
+    assert (filing.application_category.value, filing.document_format.value, filing.document_sha256) == (
+        "INTERNATIONAL", "ST92_PACKAGE", digest.lower())
+    code = re.search(r"access code \(give it to the applicant; the ledger keeps only its hash\): ([0-9a-f]{16})$",
+                     result.stderr.strip())
+    assert code is not None and code.group(1) not in result.stdout, describe(result)
+
+    # --json also after the command name; the PCT number is found as written.
+    peers.settle()
+    shown = cli.run("US", "filings", "show", filing.id, "--json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout) == filing.to_json()
+    assert cli.json("US", "filings", "find", "JP", "PATENT", number.lower()) == filing.to_json()
+    granted = decoded(RedemptionResult, cli.write("US", "grants", "redeem", "JP", "PATENT", number,
+                                                  "--filing-date", "2024-06-03", "--code", code.group(1)))
+    assert granted.result.value == "ACCESS_GRANTED" and granted.filing_id == filing.id

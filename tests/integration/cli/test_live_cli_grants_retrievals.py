@@ -50,19 +50,23 @@ def test_redeem_lock_reset_grant_and_revoke(cli: Cli, peers: Peers, tmp_path: Pa
                                 "--filing-date", "2024-06-04", "--code", CODE))
     assert line.startswith("Error: DATE_MISMATCH: ") and filing.filing_date not in line
 
-    # The right code (lower case works too), prompted for when --code is not given.
+    # The right code (lower case works too), prompted for when --code is not given.  JP's peer endorses every
+    # redemption, so it must have committed the previous one first (else MVCC_READ_CONFLICT).
+    peers.settle()
     granted = cli.run("US", "grants", "redeem", "JP", "PATENT", filing.number, "--filing-date", filing.filing_date,
                       json_output=True, input=CODE.lower() + "\n")
     assert granted.exit_code == 0, describe(granted)
     result = decoded(RedemptionResult, json.loads(granted.stdout[granted.stdout.index("{"):]))
     assert (result.filing_id, result.office_code, result.result.value, result.failed_attempts,
             result.remaining_attempts, result.locked) == (filing.id, "US", "ACCESS_GRANTED", 0, 5, False)
+    peers.settle()
     line = error_line(cli.fails(ExitCode.CONFLICT, "US", "grants", "redeem", "JP", "PATENT", filing.number,
                                 "--filing-date", filing.filing_date, "--code", CODE))
     assert line.startswith("Error: ALREADY_EXISTS: ")
 
     # Five wrong codes lock the EPO out, even for the right code; only JP can reset the lock.
     for attempt in range(1, 6):
+        peers.settle()
         refused = redeem(cli, "EP", filing, "0000")
         assert refused.exit_code == ExitCode.CONFLICT, describe(refused)
         counters = decoded(RedemptionResult, json.loads(refused.stdout))
@@ -70,6 +74,7 @@ def test_redeem_lock_reset_grant_and_revoke(cli: Cli, peers: Peers, tmp_path: Pa
             attempt, 5 - attempt, attempt == 5)
         if attempt == 5:
             assert "access is now locked" in error_line(refused)
+    peers.settle()
     locked = redeem(cli, "EP", filing, CODE)
     assert locked.exit_code == ExitCode.CONFLICT
     assert error_line(locked).startswith("Error: ACCESS_LOCKED: ")
@@ -165,6 +170,15 @@ def test_request_complete_show_and_log_retrievals(cli: Cli, peers: Peers, tmp_pa
     line = error_line(cli.fails(ExitCode.USAGE, "US", "retrievals", "complete", third.id, "--sha256", "ab" * 32,
                                 "--failed", "OTHER"))
     assert "exactly one of" in line
+    line = error_line(cli.fails(ExitCode.USAGE, "US", "retrievals", "complete", third.id, "--sha256", "ab" * 32,
+                                "--message", "no failure"))
+    assert "--message goes with --failed" in line
+
+    # By digest instead of the file (any case; stored in lower case).
+    fourth = decoded(Retrieval, cli.write("US", "retrievals", "request", filing.id))
+    by_digest = decoded(Retrieval, cli.write("US", "retrievals", "complete", fourth.id, "--sha256",
+                                             sha256_of(filing.document).upper()))
+    assert (by_digest.status.value, by_digest.received_sha256) == ("SUCCESS", sha256_of(filing.document))
 
     assert decoded(Retrieval, cli.json("US", "retrievals", "show", first.id)) == done
     peers.settle()
@@ -172,17 +186,22 @@ def test_request_complete_show_and_log_retrievals(cli: Cli, peers: Peers, tmp_pa
     text = cli.run("JP", "retrievals", "show", third.id)
     assert text.exit_code == 0 and "DOWNLOAD_FAILED" in text.stdout and "timeout after 3 attempts" in text.stdout
 
-    # The depositing office's audit log: every request, in order, all pages or one at a time.
+    # The depositing office's audit log: every request, all pages or one at a time, in key order (the request
+    # time to the second, then the transaction id: requests within one second keep no order among themselves).
     log = decoded_list(Retrieval, cli.json("JP", "retrievals", "log", filing.id))
-    assert [retrieval.id for retrieval in log] == [first.id, second.id, third.id]
-    assert [retrieval.status.value for retrieval in log] == ["SUCCESS", "ERROR", "ERROR"]
-    page = decoded_page(Retrieval, cli.json("JP", "retrievals", "log", filing.id, "--page-size", "2", "--page"))
-    assert [retrieval.id for retrieval in page.records] == [first.id, second.id] and not page.is_last
-    rest = decoded_page(Retrieval, cli.json("JP", "retrievals", "log", filing.id, "--page-size", "2", "--bookmark",
+    ids = [retrieval.id for retrieval in log]
+    requests = (first, second, third, fourth)
+    assert sorted(ids) == ids and set(ids) == {r.id for r in requests}
+    assert [retrieval.requested_at for retrieval in log] == sorted(r.requested_at for r in requests)  # type: ignore
+    assert {retrieval.id: retrieval.status.value for retrieval in log} == {
+        first.id: "SUCCESS", second.id: "ERROR", third.id: "ERROR", fourth.id: "SUCCESS"}
+    page = decoded_page(Retrieval, cli.json("JP", "retrievals", "log", filing.id, "--page-size", "3", "--page"))
+    assert [retrieval.id for retrieval in page.records] == ids[:3] and not page.is_last
+    rest = decoded_page(Retrieval, cli.json("JP", "retrievals", "log", filing.id, "--page-size", "3", "--bookmark",
                                             page.bookmark))
-    assert [retrieval.id for retrieval in rest.records] == [third.id]
+    assert [retrieval.id for retrieval in rest.records] == ids[3:]
     table = cli.run("JP", "retrievals", "log", filing.id)
-    assert table.exit_code == 0 and table.stdout.count("US") >= 3 and "3 record(s)" in table.stderr
+    assert table.exit_code == 0 and table.stdout.count("US") >= 4 and "4 record(s)" in table.stderr
 
     # The owner does not retrieve its own document; nobody retrieves a withdrawn one.
     line = error_line(cli.fails(ExitCode.USAGE, "JP", "retrievals", "request", filing.id))
