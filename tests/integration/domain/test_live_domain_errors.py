@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from _live_domain import PRIORITY_DATE, Peers, deposit, random_digits, retry_conflicts, sha256
+from _live_domain import PRIORITY_DATE, Deposited, Peers, deposit, random_digits, retry_conflicts, sha256
 from ipledger.domain import (
     AccessCodeMismatchError,
     AccessCodeNotSetError,
@@ -135,7 +135,7 @@ def test_refusals_about_priority_claims(ledgers: dict[str, PriorityLedger], peer
     design = deposit(jp, "JP", ip_right=IpRight.INDUSTRIAL_DESIGN)
     peers.settle()
 
-    def claim(later_date: date, *, later_right: IpRight = IpRight.PATENT, priority: Any = first,
+    def claim(later_date: date, *, later_right: IpRight = IpRight.PATENT, priority: Deposited = first,
               priority_right: IpRight = IpRight.PATENT, priority_date: date = PRIORITY_DATE) -> Any:
         return us.record_priority_claim(
             later_application_number=_later(), later_ip_right=later_right, later_filing_date=later_date,
@@ -143,10 +143,11 @@ def test_refusals_about_priority_claims(ledgers: dict[str, PriorityLedger], peer
             priority_filing_date=priority_date)
 
     patent = us.compute_priority_deadline("US", IpRight.PATENT, PRIORITY_DATE, IpRight.PATENT)
-    assert patent.restoration_end is not None
+    restoration_end = patent.restoration_end
+    assert restoration_end is not None
     refused(PriorityDateNotEarlierError, lambda: claim(PRIORITY_DATE))
     refused(IncompatibleIpTypeError, lambda: claim(patent.period_end, later_right=IpRight.TRADEMARK))
-    refused(PriorityPeriodExpiredError, lambda: claim(patent.restoration_end + timedelta(days=1)))
+    refused(PriorityPeriodExpiredError, lambda: claim(restoration_end + timedelta(days=1)))
     refused(DateMismatchError, lambda: claim(patent.period_end, priority_date=PRIORITY_DATE - timedelta(days=1)))
     # A late design: within two months, but the USPTO does not restore designs.
     designs = us.compute_priority_deadline("US", IpRight.INDUSTRIAL_DESIGN, PRIORITY_DATE,

@@ -15,8 +15,17 @@ from datetime import timedelta
 
 import pytest
 
-from _live_domain import PRIORITY_DATE, Peers, adeposit, aretry_conflicts, deposit, new_document, random_digits, \
-    retry_conflicts, sha256
+from _live_domain import (
+    PRIORITY_DATE,
+    Peers,
+    adeposit,
+    aretry_conflicts,
+    deposit,
+    new_document,
+    random_digits,
+    retry_conflicts,
+    sha256,
+)
 from ipledger.domain import (
     AccessCodeMismatchError,
     Applicant,
@@ -40,7 +49,8 @@ CODE = "7f3a9c21"
 
 
 def _details(marker: str) -> ConfidentialDetails:
-    return ConfidentialDetails(f"Folding widget {marker}", (Applicant("ACME K.K.", "JP"), Applicant(f"Inventor {marker}")),
+    return ConfidentialDetails(f"Folding widget {marker}",
+                               (Applicant("ACME K.K.", "JP"), Applicant(f"Inventor {marker}")),
                                Contact("Hanako Yamada", f"ip-{marker}@acme.example"))
 
 
@@ -50,7 +60,8 @@ def test_sync_deposit_redeem_retrieve_and_claim(ledgers: dict[str, PriorityLedge
     deposited = deposit(jp, "JP", confidential=details, access_code=CODE)
     filing = deposited.filing
     assert filing.status is FilingStatus.AVAILABLE and filing.version == 1 and filing.filing_date == PRIORITY_DATE
-    assert filing.document_sha256 == sha256(deposited.document) and re.fullmatch("[0-9a-f]{64}", filing.confidential_hash)
+    assert filing.document_sha256 == sha256(deposited.document)
+    assert re.fullmatch("[0-9a-f]{64}", filing.confidential_hash)
     assert jp.get_filing_confidential(filing.id).details == details
     assert jp.check_confidential_integrity(filing.id).match
 

@@ -11,8 +11,15 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from _live_domain import Deposited, Peers, adeposit, deposit, random_past_date, retry_conflicts
-from ipledger.domain import AsyncPriorityLedger, FilingStatus, FirstFiling, HistoryEntry, IpRight, Page, \
-    PriorityLedger
+from ipledger.domain import (
+    AsyncPriorityLedger,
+    FilingStatus,
+    FirstFiling,
+    HistoryEntry,
+    IpRight,
+    Page,
+    PriorityLedger,
+)
 
 RECORDS = 7
 PAGE_SIZE = 3
