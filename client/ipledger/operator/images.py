@@ -124,9 +124,9 @@ def image_inputs(engine: Engine, tag: str) -> str | None:
     return labels.get(INPUTS_LABEL) if isinstance(labels, dict) else None
 
 
-def ensure_image(engine: Engine, spec: ImageSpec, progress: Progress) -> bool:
+def ensure_image(engine: Engine, spec: ImageSpec, progress: Progress, no_cache: bool = False) -> bool:
     """Build the image unless one with the same inputs exists. Returns True when it was built."""
-    if image_inputs(engine, spec.tag) == spec.inputs_hash():
+    if not no_cache and image_inputs(engine, spec.tag) == spec.inputs_hash():
         return False
     with progress.step(f"build image {spec.tag}"):
         context = Path(tempfile.mkdtemp(prefix="ipledger-image-"))
@@ -143,7 +143,8 @@ def ensure_image(engine: Engine, spec: ImageSpec, progress: Progress) -> bool:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(text)
             (context / "Dockerfile").write_text(spec.dockerfile(), encoding="utf-8")
-            run([engine.docker, "build", "--pull=false", "-q", "-t", spec.tag, str(context)],
+            run([engine.docker, "build", "--pull=false", "-q", *(["--no-cache"] if no_cache else []),
+                 "-t", spec.tag, str(context)],
                 env={"DOCKER_BUILDKIT": "0"})
         finally:
             shutil.rmtree(context, ignore_errors=True)
