@@ -148,6 +148,13 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
         "CORE_PEER_LISTENADDRESS": f"0.0.0.0:{peer.port}",
         "CORE_PEER_GOSSIP_BOOTSTRAP": office.peers[0].address,
         "CORE_PEER_GOSSIP_EXTERNALENDPOINT": peer.address,
+        # Discovery (and so the gateway's endorsement plans) learns other offices' peers and installed
+        # chaincode from gossip. Peers join the channel one after the other, so the first attempts to reach
+        # other offices' anchor peers fail; with the 25 s default reconnect interval (and 4-5 s state and
+        # alive intervals) a fresh network could not endorse for ~20 s.
+        "CORE_PEER_GOSSIP_RECONNECTINTERVAL": "2s",
+        "CORE_PEER_GOSSIP_ALIVEUPDATEINTERVAL": "1s",
+        "CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL": "1s",
         "CORE_PEER_LOCALMSPID": office.msp_id,
         "CORE_PEER_MSPCONFIGPATH": f"{NODE_DIR}/msp",
         "CORE_PEER_TLS_ENABLED": "true",
