@@ -11,6 +11,7 @@ from ipledger.operator import bringup, containers, images, lifecycle
 from ipledger.operator.bringup import Context
 from ipledger.operator.errors import NodeUnhealthyError
 from ipledger.operator.progress import Progress
+from ipledger.operator.run import run
 
 
 def _height(ctx: Context, office: str) -> int:
@@ -61,6 +62,7 @@ def test_up_stops_on_a_node_that_never_becomes_healthy_and_leaves_nothing(
         network: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = network.need_engine()
     bringup.down(network)
+    dangling = set(run([engine.docker, "volume", "ls", "-q", "--filter", "dangling=true"]).split())
     # Peers started from the orderer image never serve the peer's /healthz.
     monkeypatch.setenv("IPLEDGER_PEER_IMAGE", images.ORDERER_IMAGE)
     broken = Context(plan=network.plan, progress=Progress(quiet=True), health_timeout=15)
@@ -69,6 +71,8 @@ def test_up_stops_on_a_node_that_never_becomes_healthy_and_leaves_nothing(
             bringup.up(broken)
         assert containers.containers(engine) == []
         assert containers.volumes(engine) == [] and containers.networks(engine) == []
+        # Not even the anonymous volumes of the images' VOLUME lines are left behind.
+        assert set(run([engine.docker, "volume", "ls", "-q", "--filter", "dangling=true"]).split()) <= dangling
     finally:
         monkeypatch.delenv("IPLEDGER_PEER_IMAGE")
         bringup.up(network)  # the next test needs the network again

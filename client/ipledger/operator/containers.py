@@ -65,7 +65,8 @@ def logs_tail(engine: Engine, name: str, lines: int = 20) -> str:
 
 def remove_containers(engine: Engine, names: list[str]) -> None:
     if names:
-        run([engine.docker, "rm", "-f", *names], check=False)
+        # -v: also the anonymous volumes of the images' VOLUME lines, which would otherwise be left behind
+        run([engine.docker, "rm", "-f", "-v", *names], check=False)
 
 
 def chaincode_container_name(plan: ConsortiumPlan, office: OfficePlan, label: str) -> str:
