@@ -52,7 +52,7 @@ from .enums import (
     RestorationDecision,
     RetrievalFailureReason,
 )
-from .errors import LedgerError, NotFoundError
+from .errors import NotFoundError
 from .events import AsyncLedgerEventStream
 from .ledger import DEFAULT_CONNECT_TIMEOUT
 from .models import (

@@ -58,7 +58,7 @@ from .enums import (
     RestorationDecision,
     RetrievalFailureReason,
 )
-from .errors import LedgerError, NotFoundError
+from .errors import NotFoundError
 from .events import LedgerEventStream
 from .models import (
     AccessRecord,

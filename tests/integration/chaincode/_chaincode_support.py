@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from _live_blocks import wait_for_block
 from ipledger.gateway import (
     ChaincodeEvent,
     CommitError,
@@ -146,18 +147,8 @@ class Office:
         return LedgerReader(self.network).get_chain_info().height
 
     def wait_for_block(self, number: int) -> None:
-        """Return once this office's peer has committed block ``number`` (its deliver service sends only
-        committed blocks and waits for the block if it is not there yet)."""
-        stream = self.network.filtered_block_events(start_block=number)
-        guard = threading.Timer(EVENT_STREAM_SAFETY_SECONDS, stream.close)
-        guard.daemon = True
-        guard.start()
-        try:
-            block = next(stream, None)
-        finally:
-            guard.cancel()
-            stream.close()
-        assert block is not None and int(block.number) == number, f"peer of {self.code} did not commit block {number}"
+        """Return once this office's peer has committed block ``number``."""
+        wait_for_block(self.network, number, self.code)
 
     def office(self, code: str | None = None) -> dict[str, Any]:
         result: dict[str, Any] = self.evaluate("GetOffice", code or self.code)

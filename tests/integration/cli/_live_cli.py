@@ -18,7 +18,6 @@ import os
 import secrets
 import subprocess
 import sys
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
@@ -27,6 +26,7 @@ from typing import Any, TypeVar
 
 from click.testing import CliRunner, Result
 
+from _live_blocks import wait_for_block
 from ipledger.cli.exit_codes import ExitCode
 from ipledger.cli.main import cli
 from ipledger.domain._codec import camel_case
@@ -35,10 +35,6 @@ from ipledger.domain.models import Page, Record
 from ipledger.gateway import Gateway, LedgerReader, Network
 
 OFFICES = ("JP", "US", "EP", "KR")
-
-#: Safety net for reading a block stream: a stream that never delivers is closed after this many seconds, so the
-#: test fails with a message instead of hanging.  Not a timing assertion.
-STREAM_SAFETY_SECONDS = 120.0
 
 #: Attempts for a write that other engineers' concurrent updates may invalidate (MVCC_READ_CONFLICT).
 CONFLICT_ATTEMPTS = 3
@@ -282,17 +278,7 @@ class Peers:
         return newest
 
     def _wait_for_block(self, office: str, number: int) -> None:
-        # A peer's deliver service sends committed blocks only, and waits for a block it does not have yet.
-        stream = self._networks[office].filtered_block_events(start_block=number)
-        guard = threading.Timer(STREAM_SAFETY_SECONDS, stream.close)
-        guard.daemon = True
-        guard.start()
-        try:
-            block = next(stream, None)
-        finally:
-            guard.cancel()
-            stream.close()
-        assert block is not None and int(block.number) == number, f"the peer of {office} did not commit {number}"
+        wait_for_block(self._networks[office], number, office)
 
     def close(self) -> None:
         for gateway in self._gateways:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+from _live_blocks import wait_for_block
 from ipledger.domain import (
     AsyncPriorityLedger,
     ConfidentialDetails,
@@ -128,18 +129,8 @@ class Peers:
 
     def settle(self) -> int:
         newest = max(self.height(code) for code in self._networks) - 1
-        for network in self._networks.values():
-            # A peer's deliver service sends committed blocks only, and waits for one it does not have yet.
-            stream = network.filtered_block_events(start_block=newest)
-            guard = threading.Timer(STREAM_SAFETY_SECONDS, stream.close)
-            guard.daemon = True
-            guard.start()
-            try:
-                block = next(stream, None)
-            finally:
-                guard.cancel()
-                stream.close()
-            assert block is not None and int(block.number) == newest
+        for code, network in self._networks.items():
+            wait_for_block(network, newest, code)
         return newest
 
 
