@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ipledger.gateway import Gateway, GatewayError, LedgerReader
 from ipledger.operator import bringup, containers, images, lifecycle
@@ -89,3 +92,33 @@ def test_down_keep_data_then_up_keeps_the_ledger(network: Context) -> None:
     with Gateway.from_profile(network.plan.profiles_dir / "EP.json", user="User1") as gw:
         contract = gw.get_network(network.plan.channel).get_contract(network.plan.spec.chaincode.name)
         assert b"JPMSP" in contract.evaluate_transaction("GetOffice", "JP")
+
+
+def test_raft_consortium_is_selectable_and_orders_transactions(network: Context, tmp_path: Path) -> None:
+    raw = yaml.safe_load((network.plan.root / "network" / "consortium.yaml").read_text())
+    raw["ordering"]["type"] = "RAFT"
+    raw["offices"] = raw["offices"][:3]  # Raft tolerates crash faults: three orderers are enough
+    definition = tmp_path / "consortium-3offices-raft.yaml"
+    definition.write_text(yaml.safe_dump(raw))
+    bringup.down(network)
+    raft = Context.load(definition, Progress(quiet=True))
+    try:
+        bringup.up(raft)
+        for admin in raft.admins():
+            info = admin.orderer_channel_info()
+            assert info is not None and info["consensusRelation"] == "consenter"
+        with Gateway.from_profile(raft.plan.profiles_dir / "EP.json", user="User1") as gw:
+            contract = gw.get_network(raft.plan.channel).get_contract(raft.plan.spec.chaincode.name)
+            offices = json.loads(contract.evaluate_transaction("ListOffices", "", ""))["records"]
+            assert [o["officeCode"] for o in offices] == ["EP", "JP", "US"]
+        block = tmp_path / "config.block"
+        admin = raft.admins()[0]
+        admin.peer("channel", "fetch", "config", str(block), *admin.orderer_args(), "-c", raft.plan.channel)
+        decoded = json.loads(run([str(admin.toolchain.fabric("configtxlator")), "proto_decode",
+                                  "--type", "common.Block", "--input", str(block)]))
+        config = decoded["data"]["data"][0]["payload"]["data"]["config"]
+        consensus = config["channel_group"]["groups"]["Orderer"]["values"]["ConsensusType"]["value"]
+        assert consensus["type"] == "etcdraft"
+        assert len(consensus["metadata"]["consenters"]) == 3
+    finally:
+        bringup.down(raft)
