@@ -6,10 +6,11 @@ import json
 import threading
 from pathlib import Path
 
+import grpc
 import pytest
 import yaml
 
-from ipledger.gateway import Gateway, GatewayError, LedgerReader
+from ipledger.gateway import Gateway, GatewayError, Identity, LedgerReader, PrivateKeySigner, load_private_key
 from ipledger.operator import bringup, containers, images, lifecycle
 from ipledger.operator.bringup import Context
 from ipledger.operator.errors import NodeUnhealthyError
@@ -122,3 +123,41 @@ def test_raft_consortium_is_selectable_and_orders_transactions(network: Context,
         assert len(consensus["metadata"]["consenters"]) == 3
     finally:
         bringup.down(raft)
+
+
+def test_mutual_tls_consortium_requires_client_certificates(network: Context, tmp_path: Path) -> None:
+    raw = yaml.safe_load((network.plan.root / "network" / "consortium.yaml").read_text())
+    raw["tls"] = {"mutual": True}
+    definition = tmp_path / "consortium-4offices-bft-mtls.yaml"
+    definition.write_text(yaml.safe_dump(raw))
+    bringup.down(network)
+    mtls = Context.load(definition, Progress(quiet=True))
+    try:
+        bringup.up(mtls)  # the peer CLI and our gateway client both present client certificates
+        profile_path = mtls.plan.profiles_dir / "JP.json"
+        profile = json.loads(profile_path.read_text())
+        assert profile["mutualTls"] is True
+        with Gateway.from_profile(profile_path, user="User1") as gw:
+            net = gw.get_network(mtls.plan.channel)
+            assert b"JPMSP" in net.get_contract(mtls.plan.spec.chaincode.name).evaluate_transaction("GetOffice", "JP")
+            # Deliver checks that the request binds the TLS client certificate the connection presented.
+            stream = net.block_events(start_block=0)
+            try:
+                assert next(stream).header.number == 0
+            finally:
+                stream.close()
+        # Without a client certificate the peer refuses the TLS handshake.
+        base = profile_path.parent
+        user = profile["users"]["User1"]
+        anonymous = Gateway.connect(
+            profile["gateway"]["endpoint"],
+            Identity(profile["mspId"], (base / user["certPath"]).read_bytes()),
+            PrivateKeySigner(load_private_key((base / user["keyPath"]).read_bytes())),
+            tls_root_cert=(base / profile["gateway"]["tlsRootCertPath"]).read_bytes(),
+            server_name=profile["gateway"]["serverName"])
+        with anonymous, pytest.raises(GatewayError) as refused:
+            anonymous.get_network(mtls.plan.channel).get_contract(mtls.plan.spec.chaincode.name) \
+                .evaluate("GetOffice", arguments=["JP"], timeout=10)
+        assert refused.value.grpc_code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+    finally:
+        bringup.down(mtls)
