@@ -17,6 +17,7 @@ FABRIC_CA_VERSION = "1.5.21"
 # Inside the compose network every node listens on the port it is published on, so in-network and host
 # addresses differ only by host name (the TLS certificates name both).
 CHAINCODE_PORT = 9999
+DEFAULT_SOURCE = "network/consortium.yaml"
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,9 @@ def label_slug(label: str) -> str:
 class ConsortiumPlan:
     spec: ConsortiumSpec
     offices: tuple[OfficePlan, ...]
-    root: Path  # repository root: the compose file lives here
+    root: Path  # repository root: compose paths are relative to it
     generated: Path  # network/generated
+    source: str = "network/consortium.yaml"  # the definition, as named in generated files
 
     @property
     def channel(self) -> str:
@@ -152,10 +154,22 @@ class ConsortiumPlan:
 
     @property
     def compose_file(self) -> Path:
-        return self.root / "docker-compose-fabric.yaml"
+        """The committed root file for the default definition; any other definition's goes to generated/,
+        so trying another topology never rewrites a committed file."""
+        if self.source == DEFAULT_SOURCE:
+            return self.root / "docker-compose-fabric.yaml"
+        return self.generated / "docker-compose-fabric.yaml"
 
 
-def build_plan(spec: ConsortiumSpec, root: Path) -> ConsortiumPlan:
+def source_name(definition: Path, root: Path) -> str:
+    """How generated files name their definition: relative to the repository when it lies inside it."""
+    try:
+        return definition.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(definition)
+
+
+def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consortium.yaml") -> ConsortiumPlan:
     offices = []
     for i, office in enumerate(spec.offices):
         base = office.port_base if office.port_base is not None else spec.ports.base + i * spec.ports.stride
@@ -172,4 +186,5 @@ def build_plan(spec: ConsortiumSpec, root: Path) -> ConsortiumPlan:
         ca = CAPlan(office=office.code, name=f"ca-{office.code.lower()}", host=f"ca.{domain}", port=ports["ca"],
                     operations_port=ports["ca-operations"])
         offices.append(OfficePlan(spec=office, domain=domain, port_base=base, peers=peers, orderer=orderer, ca=ca))
-    return ConsortiumPlan(spec=spec, offices=tuple(offices), root=root, generated=root / "network" / "generated")
+    return ConsortiumPlan(spec=spec, offices=tuple(offices), root=root, generated=root / "network" / "generated",
+                          source=source)

@@ -18,7 +18,7 @@ from ipledger.consortium import compose as compose_gen
 from ipledger.consortium.definition import load_definition
 from ipledger.consortium.generate import Generated, generate
 from ipledger.consortium.package import ChaincodePackage, build_package
-from ipledger.consortium.plan import ConsortiumPlan, build_plan
+from ipledger.consortium.plan import ConsortiumPlan, build_plan, source_name
 from ipledger.operator import containers, health, lifecycle, registry
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.engine import Engine, ensure_engine
@@ -52,8 +52,9 @@ class Context:
 
     @classmethod
     def load(cls, definition: Path | None = None, progress: Progress | None = None) -> "Context":
-        spec = load_definition(definition or default_definition())
-        return cls(plan=build_plan(spec, repo_root()), progress=progress or Progress())
+        path = definition or default_definition()
+        spec = load_definition(path)
+        return cls(plan=build_plan(spec, repo_root(), source_name(path, repo_root())), progress=progress or Progress())
 
     def need_engine(self, install: bool = True) -> Engine:
         if self.engine is None:

@@ -87,7 +87,7 @@ def generate(definition: str | None, check: bool) -> None:
             current = ctx.plan.compose_file.read_text() if ctx.plan.compose_file.exists() else ""
             if current != render_compose(ctx.plan):
                 raise OperatorError(f"{ctx.plan.compose_file.name} is out of date: run `ipledger network generate`")
-            click.echo(f"{ctx.plan.compose_file.name} matches {definition or 'network/consortium.yaml'}")
+            click.echo(f"{ctx.plan.compose_file.name} matches {ctx.plan.source}")
             return
         from ipledger.consortium.generate import generate as gen
 

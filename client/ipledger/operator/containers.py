@@ -26,7 +26,7 @@ class ContainerState:
 
 
 def compose(engine: Engine, plan: ConsortiumPlan, *args: str, env: Mapping[str, str] | None = None) -> str:
-    return run([*engine.compose_argv(plan.compose_file, plan.project), *args], cwd=plan.root, env=env)
+    return run([*engine.compose_argv(plan.compose_file, plan.project, plan.root), *args], cwd=plan.root, env=env)
 
 
 def containers(engine: Engine, label: str = PROJECT_LABEL, all_states: bool = True) -> list[ContainerState]:

@@ -25,8 +25,10 @@ class Engine:
     docker: str
     compose: tuple[str, ...]  # argv prefix of the compose tool
 
-    def compose_argv(self, compose_file: Path, project: str) -> list[str]:
-        return [*self.compose, "-f", str(compose_file), "-p", project]
+    def compose_argv(self, compose_file: Path, project: str, project_directory: Path) -> list[str]:
+        # Paths in the compose file are relative to the repository, wherever the file itself lives.
+        return [*self.compose, "-f", str(compose_file), "--project-directory", str(project_directory),
+                "-p", project]
 
 
 def daemon_answers() -> bool:
