@@ -26,18 +26,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.live)
 
 
-def _running(ctx: Context) -> bool:
+def _running_roles(ctx: Context) -> set[str]:
     engine = ctx.need_engine(install=False)
-    states = [c for c in containers.containers(engine) if c.status == "running"]
-    return any(c.labels.get("io.ipledger.role") == "chaincode" for c in states) and ctx.plan.state_file.exists()
+    return {c.labels.get("io.ipledger.role", "") for c in containers.containers(engine) if c.status == "running"}
 
 
 @pytest.fixture(scope="session")
 def network() -> Iterator[Context]:
     ctx = Context.load(progress=Progress())
-    if REUSE and _running(ctx):
+    roles = _running_roles(ctx)
+    if REUSE and {"peer", "chaincode"} <= roles and ctx.plan.state_file.exists():
         yield ctx
         return
+    if "peer" in roles and not REUSE:
+        # Never wipe a consortium someone is using (its ledgers would go with it).
+        pytest.exit("an ipledger network is running: stop it with `scripts/network down`, or set "
+                    "IPLEDGER_REUSE_NETWORK=1 to run the live tests against it", returncode=3)
     bringup.down(ctx)  # a clean slate: nothing left from an earlier, interrupted session
     try:
         bringup.up(ctx)

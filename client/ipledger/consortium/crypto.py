@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from ipledger.consortium.files import write_file
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan
 
 VALIDITY = dt.timedelta(days=3650)
@@ -61,11 +61,8 @@ def _cert_pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-def _write(path: Path, data: bytes, private: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    # Keys are readable by the owner only; the containers run as root and read them through bind mounts.
-    os.chmod(path, 0o600 if private else 0o644)
+# Keys are readable by the owner only; the containers run as root and read them through bind mounts.
+_write = write_file
 
 
 def _name(org: str, common_name: str, unit: str | None = None) -> x509.Name:

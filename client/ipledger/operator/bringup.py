@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipledger.consortium import compose as compose_gen
-from ipledger.consortium.definition import load_definition
+from ipledger.consortium.definition import VERSION, load_definition
 from ipledger.consortium.generate import Generated, generate
 from ipledger.consortium.package import ChaincodePackage, build_package
 from ipledger.consortium.plan import ConsortiumPlan, build_plan, source_name
@@ -160,6 +160,9 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
             failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer")), timeout=ctx.health_timeout)
             if failures:
                 _fail_unhealthy(ctx, failures)
+        with progress.step("enroll each office's CA registrar into its wallet"):
+            for code in registry.enroll_registrars(plan, generated.secrets):
+                progress.note(f"{code}: registrar enrolled")
         with progress.step(f"join orderers and peers to channel {plan.channel}"):
             _join_channel(ctx)
         result = UpResult(package_id=generated.package.package_id, chaincode_containers=[], timings={})
@@ -285,6 +288,11 @@ def upgrade_chaincode(ctx: Context, version: str) -> str:
     current = lifecycle.committed(ctx.admins()[0], plan.spec.chaincode.name)
     if current is None:
         raise OperatorError(f"chaincode {plan.spec.chaincode.name} is not committed yet: run `up` first")
+    if not VERSION.match(version):
+        raise OperatorError(f"chaincode version {version!r} must be 1-64 letters, digits or _.+-")
+    if current.get("version") == version:
+        raise OperatorError(f"{plan.spec.chaincode.name} {version} is already the committed version "
+                            f"(sequence {current.get('sequence')}); choose a new version")
     sequence = int(str(current.get("sequence", 0))) + 1
     package = build_package(plan.spec.chaincode.name, version)
     package_path = package.write(plan.packages_dir)

@@ -15,6 +15,7 @@ from ipledger.operator.engine import Engine
 from ipledger.operator.run import run
 
 PROJECT_LABEL = "io.ipledger.project=ipledger"
+IMAGE_LABEL = "io.ipledger.chaincode-image"
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,12 @@ def start_chaincode(engine: Engine, plan: ConsortiumPlan, office: OfficePlan, la
     """Run the office's chaincode server for one package (idempotent); returns the container name."""
     name = chaincode_container_name(plan, office, label)
     existing = {c.name: c for c in containers(engine, f"io.ipledger.chaincode-label={label}")}
-    if name in existing and existing[name].status == "running":
+    current = existing.get(name)
+    # A CCaaS package ID names only the connection, not the code: a server running another image (the
+    # chaincode was rebuilt) is replaced, or the old code would go on answering.
+    if current is not None and current.status == "running" and current.labels.get(IMAGE_LABEL) == image:
         return name
-    remove_containers(engine, [name] if name in existing else [])
+    remove_containers(engine, [name] if current is not None else [])
     tls_dir = plan.crypto_dir(office) / "chaincode-server"
     run([
         engine.docker, "run", "-d", "--name", name, "--hostname", name,
@@ -88,6 +92,7 @@ def start_chaincode(engine: Engine, plan: ConsortiumPlan, office: OfficePlan, la
         "--restart", "unless-stopped",
         "--label", PROJECT_LABEL, "--label", f"io.ipledger.office={office.code}",
         "--label", "io.ipledger.role=chaincode", "--label", f"io.ipledger.chaincode-label={label}",
+        "--label", f"{IMAGE_LABEL}={image}",
         "-v", f"{tls_dir}:/etc/ipledger/tls:ro",
         "-e", f"CHAINCODE_SERVER_ADDRESS=0.0.0.0:{CHAINCODE_PORT}",
         "-e", f"CHAINCODE_ID={package_id}",

@@ -60,7 +60,8 @@ def committed(admin: OfficeAdmin, name: str) -> dict[str, object] | None:
         out = admin.peer("lifecycle", "chaincode", "querycommitted", "--channelID", admin.plan.channel,
                          "--name", name, "--output", "json")
     except CommandFailedError as exc:
-        if "404" in exc.output or "not found" in exc.output:
+        # The peer's answer for a chaincode never committed on the channel.
+        if "namespace " in exc.output and " is not defined" in exc.output:
             return None
         raise
     return dict(json.loads(out))

@@ -9,7 +9,7 @@ import json
 import time
 
 from ipledger.consortium.plan import ConsortiumPlan
-from ipledger.gateway import Gateway, GatewayError
+from ipledger.gateway import CAClient, ConnectionProfile, Gateway, GatewayError
 
 IP_RIGHTS = ("PATENT", "UTILITY_MODEL", "INDUSTRIAL_DESIGN", "TRADEMARK")
 
@@ -21,6 +21,26 @@ def offices_document(plan: ConsortiumPlan) -> list[dict[str, object]]:
          "roles": {"depositing": list(IP_RIGHTS), "accessing": list(IP_RIGHTS)}}
         for o in plan.offices
     ]
+
+
+REGISTRAR_LABEL = "registrar"
+
+
+def enroll_registrars(plan: ConsortiumPlan, secrets: dict[str, str]) -> list[str]:
+    """Enroll each office CA's bootstrap registrar into that office's wallet (label ``registrar``), once.
+
+    The secret stays in ``secrets.json`` (the operator's); staff profiles never carry it.
+    """
+    enrolled = []
+    for office in plan.offices:
+        profile = ConnectionProfile.load(plan.profiles_dir / f"{office.code}.json")
+        wallet = profile.wallet()
+        if profile.ca is None or wallet is None or REGISTRAR_LABEL in wallet.list():
+            continue
+        CAClient.from_profile(profile.ca).enroll("admin", secrets[office.code]).store(
+            wallet, REGISTRAR_LABEL, office.msp_id)
+        enrolled.append(office.code)
+    return enrolled
 
 
 def initialise(plan: ConsortiumPlan, ready_timeout: float = 90.0) -> bool:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -316,6 +317,11 @@ def copy_profile(source: Path, target_dir: Path, *, endpoint: str | None = None,
         for key, value in list(user.items()):
             user[key] = absolute(value)
     if wallet is not None:
+        # A fresh wallet, holding only the office's CA registrar (enrolled there by `up`).
+        registrar = (base / document["walletPath"]).resolve() / "registrar.id"
+        if registrar.exists():
+            wallet.mkdir(parents=True, exist_ok=True, mode=0o700)
+            shutil.copy2(registrar, wallet / "registrar.id")
         document["walletPath"] = str(wallet)
     elif "walletPath" in document:
         document["walletPath"] = absolute(document["walletPath"])
