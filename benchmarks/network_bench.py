@@ -20,6 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "client"))
 
+from ipledger.consortium.plan import CA_IMAGE, ORDERER_IMAGE, PEER_IMAGE  # noqa: E402
 from ipledger.operator import bringup, containers, images  # noqa: E402
 from ipledger.operator.bringup import Context  # noqa: E402
 from ipledger.operator.progress import Progress  # noqa: E402
@@ -36,18 +37,24 @@ def figure(name: str, value: float, unit: str) -> None:
 def cold_build() -> None:
     """Fabric + Fabric CA from the module proxy with empty Go build caches (downloads stay cached)."""
     quiet = Progress(quiet=True)
+    saved = os.environ.get("GOCACHE")
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as gocache:
         os.environ["GOCACHE"] = gocache
+        try:
+            _timed_builds(Path(cache), quiet)
+        finally:
+            if saved is None:
+                del os.environ["GOCACHE"]
+            else:
+                os.environ["GOCACHE"] = saved
+
+
+def _timed_builds(cache: Path, quiet: Progress) -> None:
+    for label, build in (("Fabric peer/orderer/tools", ensure_fabric), ("Fabric CA (cgo, static)", ensure_fabric_ca),
+                         ("image tools", ensure_tools)):
         start = time.monotonic()
-        ensure_fabric(REPO, Path(cache), quiet)
-        figure("cold build: Fabric peer/orderer/tools", time.monotonic() - start, "s")
-        start = time.monotonic()
-        ensure_fabric_ca(REPO, Path(cache), quiet)
-        figure("cold build: Fabric CA (cgo, static)", time.monotonic() - start, "s")
-        start = time.monotonic()
-        ensure_tools(REPO, Path(cache), quiet)
-        figure("cold build: image tools", time.monotonic() - start, "s")
-        del os.environ["GOCACHE"]
+        build(REPO, cache, quiet)
+        figure(f"cold build: {label}", time.monotonic() - start, "s")
 
 
 def image_build(ctx: Context) -> None:
@@ -64,8 +71,8 @@ def image_build(ctx: Context) -> None:
     figure("image build (peer + orderer + CA)", total, "s")
 
 
-def memory_bytes(engine_docker: str) -> float:
-    out = run([engine_docker, "stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}"])
+def memory_bytes(engine_docker: str, names: list[str]) -> float:
+    out = run([engine_docker, "stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", *names])
     total = 0.0
     for line in out.splitlines():
         m = re.search(r"\s([\d.]+)\s*([KMG]i?B|B)\s*/", line)
@@ -92,8 +99,8 @@ def main() -> None:
         print(f"    {step:<60} {seconds:6.1f} s")
     time.sleep(5)  # let the nodes settle before measuring memory
     nodes = containers.containers(engine)
-    figure(f"memory of the running network ({len(nodes)} containers)", memory_bytes(engine.docker) / 2**20, "MiB")
-    for tag in (images.PEER_IMAGE, images.ORDERER_IMAGE, images.CA_IMAGE):
+    figure(f"memory of the running network ({len(nodes)} containers)", memory_bytes(engine.docker, [n.name for n in nodes]) / 2**20, "MiB")
+    for tag in (PEER_IMAGE, ORDERER_IMAGE, CA_IMAGE):
         figure(f"image size {tag}", images.image_size(engine, tag) / 2**20, "MiB")
     state = bringup.load_state(ctx.plan)
     if state.get("chaincodeImage"):

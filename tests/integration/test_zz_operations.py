@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from ipledger.gateway import Gateway, GatewayError, Identity, LedgerReader, PrivateKeySigner, load_private_key
-from ipledger.operator import bringup, containers, images, lifecycle
+from ipledger.consortium.plan import ORDERER_IMAGE
+from ipledger.operator import bringup, containers, lifecycle
 from ipledger.operator.bringup import Context
 from ipledger.operator.errors import NodeUnhealthyError
 from ipledger.operator.progress import Progress
@@ -68,7 +69,7 @@ def test_up_stops_on_a_node_that_never_becomes_healthy_and_leaves_nothing(
     bringup.down(network)
     dangling = set(run([engine.docker, "volume", "ls", "-q", "--filter", "dangling=true"]).split())
     # Peers started from the orderer image never serve the peer's /healthz.
-    monkeypatch.setenv("IPLEDGER_PEER_IMAGE", images.ORDERER_IMAGE)
+    monkeypatch.setenv("IPLEDGER_PEER_IMAGE", ORDERER_IMAGE)
     broken = Context(plan=network.plan, progress=Progress(quiet=True), health_timeout=15)
     try:
         with pytest.raises(NodeUnhealthyError, match=r"peer0\.jp\.ipledger\.test: not healthy"):

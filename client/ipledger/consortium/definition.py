@@ -152,7 +152,7 @@ class _Checker:
 
     def policy(self, raw: Mapping[str, Any], key: str, path: str, default: str) -> str:
         value = self.string(raw, key, path, None, "", default)
-        if value and value.split(" ")[0] not in POLICY_KEYWORDS:
+        if value and value not in POLICY_KEYWORDS:
             self.problem(f"{path}.{key}", f"{value!r} must be one of {', '.join(POLICY_KEYWORDS)}")
         return value
 

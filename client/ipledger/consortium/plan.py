@@ -18,6 +18,10 @@ FABRIC_CA_VERSION = "1.5.21"
 # addresses differ only by host name (the TLS certificates name both).
 CHAINCODE_PORT = 9999
 DEFAULT_SOURCE = "network/consortium.yaml"
+# The local images `ipledger network up` builds (FROM scratch, out of the cached binaries).
+PEER_IMAGE = f"ipledger/fabric-peer:{FABRIC_VERSION}"
+ORDERER_IMAGE = f"ipledger/fabric-orderer:{FABRIC_VERSION}"
+CA_IMAGE = f"ipledger/fabric-ca:{FABRIC_CA_VERSION}"
 
 
 @dataclass(frozen=True)

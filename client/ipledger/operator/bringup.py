@@ -38,6 +38,19 @@ def default_definition() -> Path:
     return repo_root() / "network" / "consortium.yaml"
 
 
+def _seconds_from_env(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise OperatorError(f"{name}={raw!r} must be a number of seconds") from None
+    if value <= 0:
+        raise OperatorError(f"{name}={raw!r} must be more than 0 seconds")
+    return value
+
+
 @dataclass
 class Context:
     """What every operator command needs: the plan, the engine and the built tools."""
@@ -47,7 +60,7 @@ class Context:
     engine: Engine | None = None
     toolchain: Toolchain | None = None
     # How long `up` waits for every node's /healthz before giving up and cleaning up.
-    health_timeout: float = field(default_factory=lambda: float(os.environ.get("IPLEDGER_HEALTH_TIMEOUT", "120")))
+    health_timeout: float = field(default_factory=lambda: _seconds_from_env("IPLEDGER_HEALTH_TIMEOUT", 120.0))
     _admins: list[OfficeAdmin] = field(default_factory=list)
 
     @classmethod
@@ -248,7 +261,7 @@ def _roll_out(ctx: Context, package: ChaincodePackage, package_path: Path, image
     lifecycle.install_everywhere(admins, package, package_path, progress)
     names = [containers.start_chaincode(engine, plan, office, package.label, package.package_id, image)
              for office in plan.offices]
-    definition = lifecycle.Definition(name=plan.spec.chaincode.name, version=version, sequence=sequence,
+    definition = lifecycle.ChaincodeDefinition(name=plan.spec.chaincode.name, version=version, sequence=sequence,
                                       package_id=package.package_id,
                                       policy_args=lifecycle.endorsement_policy_args(plan))
     current = lifecycle.committed(admins[0], definition.name)
@@ -263,6 +276,7 @@ def _roll_out(ctx: Context, package: ChaincodePackage, package_path: Path, image
 
 
 def save_state(plan: ConsortiumPlan, state: dict[str, object]) -> None:
+    state = {"_generated": "written by ipledger network up / upgrade-chaincode - do not edit", **state}
     plan.state_file.parent.mkdir(parents=True, exist_ok=True)
     plan.state_file.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 

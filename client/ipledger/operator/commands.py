@@ -14,11 +14,14 @@ from ipledger.consortium.definition import DefinitionError
 from ipledger.errors import IpledgerError
 from ipledger.operator import bringup, containers
 from ipledger.operator.bringup import Context
-from ipledger.operator.errors import OperatorError
+from ipledger.operator.errors import NodeNotFoundError, OutOfDateError
 from ipledger.operator.progress import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The same exit codes as the rest of `ipledger` (cli/exit_codes.py): usage 2, not found 3, network 5.
+EXIT_FAILURE = 1
 EXIT_DEFINITION = 2
+EXIT_NOT_FOUND = 3
 EXIT_OPERATION = 5
 
 
@@ -31,10 +34,16 @@ def _guard(fn: Callable[[], None]) -> None:
     try:
         fn()
     except DefinitionError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_DEFINITION)
-    except (OperatorError, IpledgerError) as exc:
-        click.echo(f"error [{exc.code}]: {exc}", err=True)
+    except NodeNotFoundError as exc:
+        click.echo(f"Error: {exc.code}: {exc}", err=True)
+        sys.exit(EXIT_NOT_FOUND)
+    except OutOfDateError as exc:
+        click.echo(f"Error: {exc.code}: {exc}", err=True)
+        sys.exit(EXIT_FAILURE)
+    except IpledgerError as exc:
+        click.echo(f"Error: {exc.code}: {exc}", err=True)
         sys.exit(EXIT_OPERATION)
 
 
@@ -86,7 +95,7 @@ def generate(definition: str | None, check: bool) -> None:
         if check:
             current = ctx.plan.compose_file.read_text() if ctx.plan.compose_file.exists() else ""
             if current != render_compose(ctx.plan):
-                raise OperatorError(f"{ctx.plan.compose_file.name} is out of date: run `ipledger network generate`")
+                raise OutOfDateError(f"{ctx.plan.compose_file.name} is out of date: run `ipledger network generate`")
             click.echo(f"{ctx.plan.compose_file.name} matches {ctx.plan.source}")
             return
         from ipledger.consortium.generate import generate as gen
@@ -188,7 +197,7 @@ def status(definition: str | None, as_json: bool) -> None:
 @network.command()
 @definition_option
 @click.argument("node")
-@click.option("--tail", default=50, show_default=True, help="Number of lines.")
+@click.option("--tail", default=50, show_default=True, type=click.IntRange(min=1), help="Number of lines.")
 def logs(definition: str | None, node: str, tail: int) -> None:
     """Print the last log lines of one node (container name, e.g. peer0.jp.ipledger.test).
 
@@ -201,7 +210,7 @@ def logs(definition: str | None, node: str, tail: int) -> None:
         engine = ctx.need_engine(install=False)
         names = [c.name for c in containers.containers(engine)]
         if node not in names:
-            raise OperatorError(f"no such node {node!r}; nodes: {', '.join(names) or 'none running'}")
+            raise NodeNotFoundError(f"no such node {node!r}; nodes: {', '.join(names) or 'none running'}")
         click.echo(containers.logs_tail(engine, node, tail), nl=False)
     _guard(act)
 

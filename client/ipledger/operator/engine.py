@@ -34,8 +34,11 @@ class Engine:
 def daemon_answers() -> bool:
     if shutil.which("docker") is None:
         return False
-    proc = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, timeout=30, check=False)
+    try:
+        proc = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        return False  # a daemon that hangs is as good as none
     return proc.returncode == 0
 
 
@@ -70,10 +73,10 @@ def _start_daemon(progress: Progress, log_dir: Path) -> None:
                                      "run `sudo dockerd &` (or `sudo service docker start`) and retry")
     log_dir.mkdir(parents=True, exist_ok=True)
     with progress.step("start dockerd"):
-        log = open(log_dir / "dockerd.log", "ab")
-        # A new session, so the daemon outlives this command (and a later CI step reuses it).
-        subprocess.Popen(["dockerd"], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                         start_new_session=True)
+        with open(log_dir / "dockerd.log", "ab") as log:
+            # A new session, so the daemon outlives this command (and a later CI step reuses it).
+            subprocess.Popen(["dockerd"], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             start_new_session=True)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if daemon_answers():

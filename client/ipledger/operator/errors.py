@@ -11,6 +11,14 @@ class OperatorError(IpledgerError):
     code = "OPERATION_FAILED"
 
 
+class NodeNotFoundError(OperatorError):
+    code = "NOT_FOUND"
+
+
+class OutOfDateError(OperatorError):
+    code = "OUT_OF_DATE"
+
+
 class EngineUnavailableError(OperatorError):
     code = "ENGINE_UNAVAILABLE"
 

@@ -12,16 +12,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipledger.consortium.plan import FABRIC_CA_VERSION, FABRIC_VERSION
+from ipledger.consortium.plan import CA_IMAGE, ORDERER_IMAGE, PEER_IMAGE
 from ipledger.operator.engine import Engine
 from ipledger.operator.progress import Progress
 from ipledger.operator.run import run
 from ipledger.operator.toolchain import CHAINCODE_BINARY, Toolchain
 
 INPUTS_LABEL = "io.ipledger.inputs"
-PEER_IMAGE = f"ipledger/fabric-peer:{FABRIC_VERSION}"
-ORDERER_IMAGE = f"ipledger/fabric-orderer:{FABRIC_VERSION}"
-CA_IMAGE = f"ipledger/fabric-ca:{FABRIC_CA_VERSION}"
 CHAINCODE_REPOSITORY = "ipledger/chaincode"
 NSSWITCH = b"hosts: files dns\n"
 

@@ -18,7 +18,7 @@ from ipledger.operator.progress import Progress
 
 
 @dataclass(frozen=True)
-class Definition:
+class ChaincodeDefinition:
     """A chaincode definition to approve and commit."""
 
     name: str
@@ -67,14 +67,14 @@ def committed(admin: OfficeAdmin, name: str) -> dict[str, object] | None:
     return dict(json.loads(out))
 
 
-def approvals(admin: OfficeAdmin, d: Definition) -> dict[str, bool]:
+def approvals(admin: OfficeAdmin, d: ChaincodeDefinition) -> dict[str, bool]:
     out = admin.peer("lifecycle", "chaincode", "checkcommitreadiness", "--channelID", admin.plan.channel,
                      "--name", d.name, "--version", d.version, "--sequence", str(d.sequence), *d.policy_args,
                      "--output", "json")
     return {k: bool(v) for k, v in json.loads(out).get("approvals", {}).items()}
 
 
-def approve_everywhere(admins: list[OfficeAdmin], d: Definition, progress: Progress) -> None:
+def approve_everywhere(admins: list[OfficeAdmin], d: ChaincodeDefinition, progress: Progress) -> None:
     for admin in admins:
         if approvals(admin, d).get(admin.office.msp_id):
             continue
@@ -85,10 +85,8 @@ def approve_everywhere(admins: list[OfficeAdmin], d: Definition, progress: Progr
         progress.note(f"{admin.office.code} approved {d.name} {d.version} (sequence {d.sequence})")
 
 
-def commit(admins: list[OfficeAdmin], d: Definition, progress: Progress) -> bool:
-    current = committed(admins[0], d.name)
-    if current is not None and int(str(current.get("sequence", 0))) >= d.sequence:
-        return False
+def commit(admins: list[OfficeAdmin], d: ChaincodeDefinition, progress: Progress) -> None:
+    """Commit with one endorsing peer per office (callers check first that the sequence is not committed)."""
     peer_args: list[str] = []
     for admin in admins:
         peer = admin.office.peers[0]
@@ -98,4 +96,3 @@ def commit(admins: list[OfficeAdmin], d: Definition, progress: Progress) -> bool
                "--name", d.name, "--version", d.version, "--sequence", str(d.sequence), *d.policy_args,
                *peer_args, "--waitForEvent", timeout=180)
     progress.note(f"committed {d.name} {d.version} (sequence {d.sequence}) on {first.plan.channel}")
-    return True

@@ -57,8 +57,8 @@ def collect(ctx: Context) -> list[NodeStatus]:
                 if info is not None:
                     height = int(str(info.get("height", 0)))
                     relation = f"{info.get('consensusRelation')} ({info.get('status')})"
-            except OperatorError:
-                relation = "unreachable"
+            except OperatorError as exc:
+                relation = f"unreachable: {str(exc).splitlines()[-1][:80]}"
         rows.append(NodeStatus(office.code, o.host, "orderer", state(o.host), probe(o.operations_port),
                                height=height, ordering_role=relation))
         for p in office.peers:
@@ -70,8 +70,8 @@ def collect(ctx: Context) -> list[NodeStatus]:
                     committed = lifecycle.committed(admin, plan.spec.chaincode.name)
                     if committed:
                         cc = f"{plan.spec.chaincode.name} {committed.get('version')} (sequence {committed.get('sequence')})"
-                except OperatorError:
-                    pass
+                except OperatorError as exc:
+                    cc = f"unreachable: {str(exc).splitlines()[-1][:80]}"
             rows.append(NodeStatus(office.code, p.host, "peer", state(p.host), probe(p.operations_port),
                                    height=height, chaincode=cc))
     for name, st in sorted(states.items()):
