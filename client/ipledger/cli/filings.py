@@ -154,6 +154,8 @@ def deposit(session: Session, ip_right: IpRight, application_number: str, filing
             _announce_code(session, code)
         session.note(f"first filing {error.filing.id} is deposited; repeat the missing step with "
                      f"`ipledger filings confidential set` or `ipledger filings access-code`")
+        if session.json_output:
+            session.emit(error.filing, lambda: "")  # scripts still learn the deposited filing's id
         raise
     session.emit(filing, lambda: render_record(filing))
     if code and generate_access_code:

@@ -17,7 +17,6 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-import click
 
 from ipledger.domain._codec import format_timestamp
 
@@ -143,7 +142,3 @@ def to_jsonable(value: object) -> Any:
 
 def json_text(value: object, *, indent: int | None = 2) -> str:
     return json.dumps(to_jsonable(value), ensure_ascii=False, indent=indent)
-
-
-def echo(text: str) -> None:
-    click.echo(text)

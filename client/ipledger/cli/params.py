@@ -240,15 +240,7 @@ class RestorationRuleType(_Checked[RestorationRule]):
         return RestorationRule(ip_right, True, EnumList(RestorationCriterion)._check(criteria))
 
 
-def _office_code(text: str) -> str:
-    return check_office_code(text)
-
-
-def _application_number(text: str) -> str:
-    return check_application_number(text)
-
-
-OFFICE_CODE = ValidatedText("OFFICE", _office_code, upper=True)
+OFFICE_CODE = ValidatedText("OFFICE", check_office_code, upper=True)
 FILING_ID = ValidatedText("FILING_ID", check_filing_id, upper=True)
 RETRIEVAL_ID = ValidatedText("RETRIEVAL_ID", check_retrieval_id)
 CLAIM_ID = ValidatedText("CLAIM_ID", check_claim_id, upper=True)
@@ -257,13 +249,9 @@ PROPOSAL_ID = ValidatedText("PROPOSAL_ID", check_proposal_id)
 SHA256 = ValidatedText("SHA256", check_sha256)
 ACCESS_CODE = ValidatedText("CODE", check_access_code)
 EMAIL = ValidatedText("EMAIL", check_email)
-APPLICATION_NUMBER = ValidatedText("NUMBER", _application_number)
+APPLICATION_NUMBER = ValidatedText("NUMBER", check_application_number)
 ISO_DATE = IsoDate()
 IP_RIGHTS = EnumList(IpRight)
 APPLICANT = ApplicantType()
 DOCUMENT = DocumentFile()
 RESTORATION_RULE = RestorationRuleType()
-
-
-def enum_type(enum: type[E]) -> EnumType[E]:
-    return EnumType(enum)
