@@ -19,7 +19,7 @@ const (
 	kindOpenProposal = "ipl.openProposal"   // [officeCode] → open proposal id
 	kindFiling       = "ipl.filing"         // [office, ipRight, number] SBE = office
 	kindAccess       = "ipl.access"         // [office, ipRight, number] SBE = office
-	kindRetrieval    = "ipl.retrieval"      // [office, ipRight, number, txId] SBE = requester
+	kindRetrieval    = "ipl.retrieval"      // [office, ipRight, number, stamp_txId] SBE = requester
 	kindClaim        = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf
 	kindClaimByPrio  = "ipl.claimByPrio"    // [prOffice, prRight, prNumber, osf, ipRight, number, seq]
 	// Private, in the owner's implicit collection.

@@ -114,7 +114,7 @@ def init_consortium(session: Session, file: Path) -> None:
 
     \b
     Example:
-      ipledger --office JP --user Admin offices init network/offices.yaml
+      ipledger --office JP --user Admin offices init offices.json
     """
     document = _read_document(file, "FILE")
     if not isinstance(document, list) or not document:
