@@ -23,6 +23,25 @@ func (t *txn) callerMSP() (string, error) {
 	return msp, nil
 }
 
+// callerIsAdmin reports whether the submitting identity is an administrator of its MSP: with NodeOUs the
+// certificate carries the organisational unit "admin".
+func (t *txn) callerIsAdmin() bool {
+	ci := t.ctx.GetClientIdentity()
+	if ci == nil {
+		return false
+	}
+	cert, err := ci.GetX509Certificate()
+	if err != nil || cert == nil {
+		return false
+	}
+	for _, unit := range cert.Subject.OrganizationalUnit {
+		if unit == "admin" {
+			return true
+		}
+	}
+	return false
+}
+
 // callerOffice resolves the calling office (any status); for queries.
 func (t *txn) callerOffice() (officeRecord, error) {
 	msp, err := t.callerMSP()

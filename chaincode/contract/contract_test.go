@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,16 +78,16 @@ func TestMetadataTagsQueriesAsEvaluate(t *testing.T) {
 	}
 }
 
-// serializedIdentity builds the creator bytes of a client of mspID with a
-// throw-away certificate, so the real cid library resolves the MSP ID.
-func serializedIdentity(t *testing.T, mspID string) []byte {
+// serializedIdentity builds the creator bytes of an identity of mspID (NodeOU unit) with a
+// throw-away certificate, so the real cid library resolves the MSP ID and the unit.
+func serializedIdentity(t *testing.T, mspID, unit string) []byte {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "User1"},
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "User1", OrganizationalUnit: []string{unit}},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
@@ -106,9 +107,10 @@ func TestInvokeThroughTheChaincodeResolvesTheCallerFromItsCertificate(t *testing
 		t.Fatal(err)
 	}
 	ledger := newFakeLedger()
+	unit := "client"
 	invoke := func(fn string, args ...string) (int32, string) {
 		stub := newFakeStub(ledger, "0f", time.Date(2025, 3, 17, 0, 0, 0, 0, time.UTC), jpMSP, nil)
-		stub.function, stub.args, stub.creator = fn, args, serializedIdentity(t, jpMSP)
+		stub.function, stub.args, stub.creator = fn, args, serializedIdentity(t, jpMSP, unit)
 		resp := cc.Invoke(stub)
 		if resp.Status == 200 {
 			stub.commit()
@@ -116,9 +118,15 @@ func TestInvokeThroughTheChaincodeResolvesTheCallerFromItsCertificate(t *testing
 		}
 		return resp.Status, resp.Message
 	}
+	// Only an administrator of a listed office may found the registry.
+	if status, msg := invoke("InitConsortium", toJSON(t, consortium())); status == 200 || !strings.HasPrefix(msg, "NOT_AUTHORIZED: ") {
+		t.Fatalf("InitConsortium as a client: %d %s", status, msg)
+	}
+	unit = "admin"
 	if status, msg := invoke("InitConsortium", toJSON(t, consortium())); status != 200 {
 		t.Fatalf("InitConsortium: %d %s", status, msg)
 	}
+	unit = "client"
 	status, payload := invoke("GetCallerOffice")
 	var o Office
 	if status != 200 || json.Unmarshal([]byte(payload), &o) != nil || o.OfficeCode != "JP" {

@@ -2,6 +2,8 @@ package contract
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"slices"
@@ -326,13 +328,22 @@ func (i *fakeHistory) Next() (*queryresult.KeyModification, error) {
 	return i.items[i.pos-1], nil
 }
 
-// fakeIdentity reports only an MSP ID, the one attribute the contract uses.
+// fakeIdentity reports an MSP ID and a certificate whose NodeOU is admin or client.
 type fakeIdentity struct {
 	cid.ClientIdentity
-	msp string
+	msp    string
+	client bool // a client of the MSP rather than an administrator
 }
 
 func (f fakeIdentity) GetMSPID() (string, error) { return f.msp, nil }
+
+func (f fakeIdentity) GetX509Certificate() (*x509.Certificate, error) {
+	unit := "admin"
+	if f.client {
+		unit = "client"
+	}
+	return &x509.Certificate{Subject: pkix.Name{OrganizationalUnit: []string{unit}}}, nil
+}
 
 // fakeContext is the transaction context handed to contract methods.
 type fakeContext struct {

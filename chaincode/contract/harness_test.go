@@ -76,6 +76,7 @@ func (h *harness) sub(t *testing.T) *harness { return &harness{t: t, world: h.wo
 type opts struct {
 	transient map[string]string
 	peer      string // endorsing peer's MSP; default = caller's
+	client    bool   // call as a client identity instead of an administrator
 }
 
 // call invokes a contract method by name like the peer would, checks the
@@ -97,7 +98,7 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 		}
 	}
 	stub := newFakeStub(h.ledger, txID, h.clock, peerMSP, transient)
-	ctx := &fakeContext{stub: stub, id: fakeIdentity{msp: msp}}
+	ctx := &fakeContext{stub: stub, id: fakeIdentity{msp: msp, client: o.client}}
 	m := reflect.ValueOf(h.c).MethodByName(fn)
 	if !m.IsValid() {
 		h.t.Fatalf("no transaction %s", fn)

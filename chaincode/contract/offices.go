@@ -60,6 +60,10 @@ func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, o
 	if len(existing) > 0 {
 		return "", errs.New(errs.AlreadyExists, "the consortium is already initialised")
 	}
+	// Whoever initialises decides the founding registry: an administrator, not any client of a member.
+	if !t.callerIsAdmin() {
+		return "", errs.New(errs.NotAuthorized, "InitConsortium needs an administrator identity (NodeOU admin) of a listed office")
+	}
 
 	offices := make([]officeRecord, 0, len(in))
 	settings := make([]settingsRecord, 0, len(in))

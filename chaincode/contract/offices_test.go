@@ -216,3 +216,9 @@ func TestEveryStoredRecordIsCanonicalJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestInitConsortiumNeedsAnAdministrator(t *testing.T) {
+	h := newHarness(t)
+	h.expectCode(errs.NotAuthorized, jpMSP, opts{client: true}, "InitConsortium", toJSON(t, consortium()))
+	h.must(jpMSP, "InitConsortium", toJSON(t, consortium()))
+}
