@@ -9,6 +9,7 @@ from typing import Any, Callable, TypeVar
 
 import click
 
+from ipledger.cli.output import render_table
 from ipledger.consortium.compose import render_compose
 from ipledger.consortium.definition import DefinitionError
 from ipledger.errors import IpledgerError
@@ -50,22 +51,6 @@ def _guard(fn: Callable[[], None]) -> None:
 def definition_option(fn: F) -> F:
     return click.option("--definition", "-d", "definition", type=click.Path(dir_okay=False),
                         help="Consortium definition (default: network/consortium.yaml).")(fn)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
-def _table(rows: list[dict[str, object]], columns: list[str]) -> str:
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
-    return "\n".join(line.rstrip() for line in lines)
 
 
 @click.group("network")
@@ -189,8 +174,9 @@ def status(definition: str | None, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(rows, indent=2))
         else:
-            click.echo(_table(rows, ["office", "node", "role", "container", "healthy", "height", "ordering_role",
-                                     "chaincode"]))
+            columns = ["office", "node", "role", "container", "healthy", "height", "ordering_role", "chaincode"]
+            click.echo(render_table([c.replace("_", " ") for c in columns],
+                                    [[row.get(c) for c in columns] for row in rows]))
     _guard(act)
 
 
