@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import shutil
 import subprocess
 import sys
 import venv
@@ -33,6 +34,19 @@ def ensure_venv() -> None:
     print("✓ Python environment (.venv)", flush=True)
 
 
+def ensure_node_client() -> None:
+    """The official Node Gateway client, for the interoperability tests and the benchmark (npm registry)."""
+    node_dir = REPO / "benchmarks" / "node"
+    if (node_dir / "node_modules").exists():
+        return
+    if shutil.which("npm") is None:
+        print("! npm not found: the interoperability tests against the Node client will fail", flush=True)
+        return
+    print("▶ Node client (npm ci in benchmarks/node) ...", flush=True)
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=node_dir, check=True)
+    print("✓ Node client", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--python-only", action="store_true", help="only create the Python environment")
@@ -40,6 +54,7 @@ def main() -> int:
     ensure_venv()
     if args.python_only:
         return 0
+    ensure_node_client()
     return subprocess.run([str(PY), "-m", "ipledger.operator", "bootstrap"], cwd=REPO).returncode
 
 

@@ -42,8 +42,11 @@ def node_client(network: Context) -> Path:
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.fail("Node.js and npm are needed for the interoperability tests")
     if not (NODE_CLIENT / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_CLIENT, check=True,
-                       capture_output=True, timeout=600)
+        # scripts/setup installs it; this covers a bare pytest run. npm's own output explains a failure.
+        installed = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_CLIENT, capture_output=True,
+                                   text=True, timeout=600, check=False)
+        if installed.returncode != 0:
+            pytest.fail(f"npm ci in {NODE_CLIENT} failed:\n{installed.stdout}\n{installed.stderr}")
     return NODE_CLIENT
 
 
