@@ -1,7 +1,9 @@
 package contract
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -14,9 +16,12 @@ import (
 const (
 	resultGranted  = "ACCESS_GRANTED"
 	resultMismatch = "ACCESS_CODE_MISMATCH"
+	resultPending  = "ATTEMPT_PENDING"
 )
 
-// RedemptionResult is the outcome of RedeemAccessCode.
+// RedemptionResult is the outcome of RedeemAccessCode (result
+// ATTEMPT_PENDING) and of SettleAccessCodeRedemption (ACCESS_GRANTED or
+// ACCESS_CODE_MISMATCH).
 type RedemptionResult struct {
 	FilingID          string `json:"filingId"`
 	OfficeCode        string `json:"officeCode"`
@@ -30,10 +35,42 @@ type redeemInput struct {
 	AccessCode string `json:"accessCode"`
 }
 
-// RedeemAccessCode lets an office of second filing obtain access with the
-// applicant's access code (the DAS route). The client must have it endorsed
-// by the owner's peer only: no other peer can read the stored code hash. It
-// therefore writes nothing but the owner-SBE access record.
+// accessAttemptRecord is a presented access code awaiting settlement, stored
+// in the owner's implicit collection. It holds neither the code nor its
+// stored hash: AttemptHash = sha256(prefix, Salt, hashAccessCode(code salt,
+// code)) with a per-transaction Salt, so no two attempts share a value and
+// the private-write hash in a proposal response reveals nothing.
+type accessAttemptRecord struct {
+	FilingID    string `json:"filingId"`
+	OfficeCode  string `json:"officeCode"`
+	CodeVersion int    `json:"codeVersion"`
+	Salt        string `json:"salt"`
+	AttemptHash string `json:"attemptHash"`
+	AttemptedAt string `json:"attemptedAt"`
+	TxID        string `json:"txId"`
+}
+
+// attemptSalt derives the salt of an attempt from its transaction id.
+func attemptSalt(txID string) string {
+	sum := sha256.Sum256([]byte("ipledger/access-attempt-salt/v1\n" + txID))
+	return hex.EncodeToString(sum[:16])
+}
+
+// hashAttempt binds a code hash (hashAccessCode with the stored salt) to an
+// attempt salt.
+func hashAttempt(salt, codeHash string) string {
+	sum := sha256.Sum256([]byte("ipledger/access-attempt/v1\n" + salt + "\n" + codeHash))
+	return hex.EncodeToString(sum[:])
+}
+
+// RedeemAccessCode lets an office of second filing present the applicant's
+// access code (the DAS route). It is phase one of two: the client must have
+// it endorsed by the owner's peer only (no other peer can read the stored
+// code hash), and it does NOT compare the code. It records the attempt
+// privately, counts it as a failed attempt in the owner-SBE access record and
+// marks it pending, so its result, events and read-write set are the same for
+// a right and a wrong code: simulating it without submitting reveals nothing.
+// SettleAccessCodeRedemption compares the committed attempt.
 func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, filingDate string) (string, error) {
 	t, err := begin(ctx)
 	if err != nil {
@@ -102,6 +139,8 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 		return "", errs.New(errs.AlreadyExists, "office %s already has access to %s", caller.OfficeCode, f.ID)
 	case e.Locked:
 		return "", errs.New(errs.AccessLocked, "access-code redemption of %s is locked for office %s; the depositing office must reset it", f.ID, caller.OfficeCode)
+	case e.PendingAttempt:
+		return "", errs.New(errs.InvalidTransition, "office %s has an unsettled attempt on %s; submit SettleAccessCodeRedemption first", caller.OfficeCode, f.ID)
 	case !a.AccessCodeSet:
 		return "", errs.New(errs.AccessCodeNotSet, "no access code has been set for %s", f.ID)
 	}
@@ -110,18 +149,112 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 		return "", err
 	}
 
-	res := RedemptionResult{FilingID: f.ID, OfficeCode: caller.OfficeCode}
+	salt := attemptSalt(t.txID)
+	try := accessAttemptRecord{
+		FilingID: f.ID, OfficeCode: caller.OfficeCode, CodeVersion: stored.CodeVersion, Salt: salt,
+		AttemptHash: hashAttempt(salt, hashAccessCode(stored.Salt, in.AccessCode)), AttemptedAt: t.now, TxID: t.txID,
+	}
+	if err := t.putAttempt(owner, ref, caller.OfficeCode, try); err != nil {
+		return "", err
+	}
+	// Counted before anyone knows the outcome; a match undoes it at settlement.
+	e.FailedAttempts++
+	if e.FailedAttempts >= maxFailedAttempts {
+		e.Locked, e.LockedAt = true, t.now
+	}
+	e.PendingAttempt, e.PendingAttemptAt = true, t.now
+	res := RedemptionResult{FilingID: f.ID, OfficeCode: caller.OfficeCode, Result: resultPending,
+		FailedAttempts: e.FailedAttempts, RemainingAttempts: max(0, maxFailedAttempts-e.FailedAttempts), Locked: e.Locked}
+	a.UpdatedAt = t.now
+	if err := t.putAccess(ref, a); err != nil {
+		return "", err
+	}
+	if err := t.emit("AccessCodeAttempted", event{RecordType: recAccess, RecordID: f.ID, OfficeCode: caller.OfficeCode, SubjectOffice: caller.OfficeCode, Status: "PENDING"}); err != nil {
+		return "", err
+	}
+	return result(res)
+}
+
+// SettleAccessCodeRedemption is phase two: it compares the committed pending
+// attempt of accessingOffice with the stored code hash (constant time). A
+// match grants access and clears the failure count; a mismatch leaves the
+// failure RedeemAccessCode counted (locked after five). Either way the
+// attempt is deleted. Callable by the accessing office or the owner; it must
+// be endorsed by the owner's peer only, which alone reads the attempt.
+func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	caller, err := t.activeCaller()
+	if err != nil {
+		return "", err
+	}
+	ref, err := parseFilingID(filingID)
+	if err != nil {
+		return "", err
+	}
+	if err := priority.ValidateOfficeCode(accessingOffice); err != nil {
+		return "", err
+	}
+	f, err := t.requireFiling(ref)
+	if err != nil {
+		return "", err
+	}
+	if caller.OfficeCode != f.OfficeCode && caller.OfficeCode != accessingOffice {
+		return "", errs.New(errs.NotAuthorized, "only %s or %s may settle this redemption of %s", accessingOffice, f.OfficeCode, f.ID)
+	}
+	if f.Status == filingWithdrawn {
+		return "", errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
+	}
+	owner, err := t.requireOffice(f.OfficeCode)
+	if err != nil {
+		return "", err
+	}
+	a, err := t.loadAccess(ref)
+	if err != nil {
+		return "", err
+	}
+	if cur, ok := a.find(accessingOffice); !ok || !cur.PendingAttempt {
+		return "", errs.New(errs.InvalidTransition, "office %s has no pending access-code attempt on %s", accessingOffice, f.ID)
+	}
+	stored, err := t.loadAccessCode(owner, ref)
+	if err != nil {
+		return "", err
+	}
+	tryKey, err := t.key(kindAccessTry, append(ref.attrs(), accessingOffice)...)
+	if err != nil {
+		return "", err
+	}
+	raw, err := t.getPrivate(implicitCollection(owner.MSPID), tryKey)
+	if err != nil {
+		return "", err
+	}
+	if raw == nil {
+		return "", errs.New(errs.InvalidTransition, "the pending attempt of office %s on %s is not recorded", accessingOffice, f.ID)
+	}
+	var try accessAttemptRecord
+	if err := jsonUnmarshal(raw, &try); err != nil {
+		return "", err
+	}
+	if err := t.stub.DelPrivateData(implicitCollection(owner.MSPID), tryKey); err != nil {
+		return "", errs.Internalf("deleting private data: %v", err)
+	}
+
+	e := a.entry(accessingOffice)
+	e.PendingAttempt, e.PendingAttemptAt = false, ""
+	res := RedemptionResult{FilingID: f.ID, OfficeCode: accessingOffice}
 	eventName, status := "AccessGranted", grantActive
-	given := hashAccessCode(stored.Salt, in.AccessCode)
-	if subtle.ConstantTimeCompare([]byte(given), []byte(stored.CodeHash)) == 1 {
+	want := hashAttempt(try.Salt, stored.CodeHash)
+	match := subtle.ConstantTimeCompare([]byte(try.AttemptHash), []byte(want)) == 1
+	if match && try.CodeVersion == stored.CodeVersion {
 		e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason = grantActive, routeAccessCode, t.now, "", ""
-		e.FailedAttempts = 0
+		e.FailedAttempts, e.Locked, e.LockedAt = 0, false, ""
 		res.Result = resultGranted
 	} else {
-		e.FailedAttempts++
 		eventName, status = "AccessCodeRejected", "REJECTED"
-		if e.FailedAttempts >= maxFailedAttempts {
-			e.Locked, e.LockedAt, status = true, t.now, "LOCKED"
+		if e.Locked {
+			status = "LOCKED"
 		}
 		res.Result = resultMismatch
 	}
@@ -131,10 +264,25 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 	if err := t.putAccess(ref, a); err != nil {
 		return "", err
 	}
-	if err := t.emit(eventName, event{RecordType: recAccess, RecordID: f.ID, OfficeCode: caller.OfficeCode, SubjectOffice: caller.OfficeCode, Status: status}); err != nil {
+	if err := t.emit(eventName, event{RecordType: recAccess, RecordID: f.ID, OfficeCode: caller.OfficeCode, SubjectOffice: accessingOffice, Status: status}); err != nil {
 		return "", err
 	}
 	return result(res)
+}
+
+func (t *txn) putAttempt(owner officeRecord, ref filingRef, office string, try accessAttemptRecord) error {
+	key, err := t.key(kindAccessTry, append(ref.attrs(), office)...)
+	if err != nil {
+		return err
+	}
+	raw, err := marshal(try)
+	if err != nil {
+		return err
+	}
+	if err := t.stub.PutPrivateData(implicitCollection(owner.MSPID), key, raw); err != nil {
+		return errs.Internalf("writing private data: %v", err)
+	}
+	return nil
 }
 
 // loadAccessCode reads the owner's private code record. A nil read means this
@@ -150,7 +298,7 @@ func (t *txn) loadAccessCode(owner officeRecord, ref filingRef) (accessCodeRecor
 	}
 	if raw == nil {
 		return accessCodeRecord{}, errs.New(errs.WrongEndorser,
-			"this peer cannot read the access code of %s; endorse RedeemAccessCode only on %s's peer", ref.ID(), owner.MSPID)
+			"this peer cannot read the access code of %s; endorse RedeemAccessCode and SettleAccessCodeRedemption only on %s's peer", ref.ID(), owner.MSPID)
 	}
 	var rec accessCodeRecord
 	if err := jsonUnmarshal(raw, &rec); err != nil {

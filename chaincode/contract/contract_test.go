@@ -67,8 +67,8 @@ func metadataTags(t *testing.T) map[string][]string {
 
 func TestMetadataTagsQueriesAsEvaluate(t *testing.T) {
 	tags := metadataTags(t)
-	if len(tags) != 40 {
-		t.Fatalf("%d transactions in the metadata, want the 40 of CONTRACT.md", len(tags))
+	if len(tags) != 41 {
+		t.Fatalf("%d transactions in the metadata, want the 41 of CONTRACT.md", len(tags))
 	}
 	for name, tag := range tags {
 		wantEvaluate := slices.Contains(evaluateTransactions, name)

@@ -99,6 +99,10 @@ func (s *fakeStub) commit() {
 			s.ledger.private[c] = map[string][]byte{}
 		}
 		for k, v := range kv {
+			if v == nil {
+				delete(s.ledger.private[c], k)
+				continue
+			}
 			s.ledger.private[c][k] = v
 		}
 	}
@@ -176,6 +180,18 @@ func (s *fakeStub) PutPrivateData(collection, key string, value []byte) error {
 		s.privWrites[collection] = map[string][]byte{}
 	}
 	s.privWrites[collection][key] = slices.Clone(value)
+	return nil
+}
+
+// DelPrivateData buffers a delete (nil value) like DelState.
+func (s *fakeStub) DelPrivateData(collection, key string) error {
+	if collection == "" || key == "" {
+		return errors.New("fake: DelPrivateData needs collection and key")
+	}
+	if s.privWrites[collection] == nil {
+		s.privWrites[collection] = map[string][]byte{}
+	}
+	s.privWrites[collection][key] = nil
 	return nil
 }
 

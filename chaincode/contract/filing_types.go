@@ -93,6 +93,11 @@ type AccessEntry struct {
 	FailedAttempts   int    `json:"failedAttempts"`
 	Locked           bool   `json:"locked"`
 	LockedAt         string `json:"lockedAt"`
+	// PendingAttempt marks a committed RedeemAccessCode attempt, already
+	// counted in FailedAttempts, that SettleAccessCodeRedemption has not yet
+	// compared with the code.
+	PendingAttempt   bool   `json:"pendingAttempt"`
+	PendingAttemptAt string `json:"pendingAttemptAt"`
 }
 
 // AccessRecord holds all grants and redemption counters of one document in a

@@ -23,8 +23,9 @@ const (
 	kindClaim        = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf
 	kindClaimByPrio  = "ipl.claimByPrio"    // [prOffice, prRight, prNumber, osf, ipRight, number, seq]
 	// Private, in the owner's implicit collection.
-	kindConfidential = "ipl.confidential" // [office, ipRight, number]
-	kindAccessCode   = "ipl.accessCode"   // [office, ipRight, number]
+	kindConfidential = "ipl.confidential"  // [office, ipRight, number]
+	kindAccessCode   = "ipl.accessCode"    // [office, ipRight, number]
+	kindAccessTry    = "ipl.accessAttempt" // [office, ipRight, number, accessingOffice]
 )
 
 // filingDateIndexPrefix starts the plain (non-composite) keys of the

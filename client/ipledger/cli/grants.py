@@ -57,7 +57,7 @@ def redeem(session: Session, office_code: str, ip_right: IpRight, application_nu
     if code is None:
         code = click.prompt("Access code", hide_input=True, type=ACCESS_CODE)
     assert code is not None
-    with session.busy("submitting RedeemAccessCode"):
+    with session.busy("submitting RedeemAccessCode, then SettleAccessCodeRedemption"):
         try:
             result = session.ledger().redeem_access_code(office_code, ip_right, application_number, filing_date,
                                                          code)

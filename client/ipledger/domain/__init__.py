@@ -71,6 +71,7 @@ from .errors import (
     WrongEndorserError,
 )
 from .events import (
+    AccessCodeAttempted,
     AccessCodeChanged,
     AccessCodeRejected,
     AccessEvent,
@@ -138,6 +139,7 @@ from .models import (
 )
 
 __all__ = [
+    "AccessCodeAttempted",
     "AccessCodeChanged",
     "AccessCodeMismatchError",
     "AccessCodeNotSetError",

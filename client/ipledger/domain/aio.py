@@ -15,6 +15,7 @@ in flight at once (``asyncio.gather``).  The transaction shapes come from
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date
@@ -24,7 +25,7 @@ from typing import TypeVar
 
 from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
-from ipledger.gateway.errors import ConfigurationError
+from ipledger.gateway.errors import CommitError, ConfigurationError
 from ipledger.gateway.gateway import AsyncGateway
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
@@ -52,9 +53,9 @@ from .enums import (
     RestorationDecision,
     RetrievalFailureReason,
 )
-from .errors import NotFoundError
+from .errors import InvalidTransitionError, NotFoundError
 from .events import AsyncLedgerEventStream
-from .ledger import DEFAULT_CONNECT_TIMEOUT
+from .ledger import DEFAULT_CONNECT_TIMEOUT, SETTLE_ATTEMPTS, settle_retry_delay
 from .models import (
     AccessRecord,
     ConfidentialDetails,
@@ -341,11 +342,34 @@ class AsyncPriorityLedger(LedgerBase):
                                  filing_date: date | str, access_code: str) -> RedemptionResult:
         """Obtain access to another office's first filing with the applicant's access code.
 
-        A wrong code is committed (it counts towards the lock) and then
-        raised as AccessCodeMismatchError.
+        Two transactions, both endorsed by the owner's peer alone: the attempt
+        (``RedeemAccessCode``, counted as a failure before anyone learns the
+        outcome), then its settlement (``SettleAccessCodeRedemption``). A wrong
+        code stays counted (towards the lock) and is raised as
+        AccessCodeMismatchError.
         """
-        return await self._run(tx.redeem_access_code(office_code, ip_right, application_number, filing_date,
-                                                     access_code))
+        attempt = await self._run(tx.redeem_access_code(office_code, ip_right, application_number, filing_date,
+                                                        access_code))
+        return await self.settle_access_code_redemption(attempt.filing_id, attempt.office_code)
+
+    async def settle_access_code_redemption(self, filing_id: str, accessing_office: str) -> RedemptionResult:
+        """Settle a committed pending attempt (e.g. one left by an interrupted :meth:`redeem_access_code`).
+
+        The attempt was committed as seen by the caller's own peer; the owner's
+        peer, which endorses the settlement, may not have committed that block
+        yet (it then answers INVALID_TRANSITION, or its stale read is
+        invalidated as MVCC_READ_CONFLICT). Both are retried a few times:
+        giving up would leave the counted attempt pending.
+        """
+        for attempt in range(1, SETTLE_ATTEMPTS + 1):
+            try:
+                return await self._run(tx.settle_access_code_redemption(filing_id, accessing_office))
+            except (CommitError, InvalidTransitionError) as error:
+                conflict = isinstance(error, InvalidTransitionError) or error.code_name == "MVCC_READ_CONFLICT"
+                if not conflict or attempt == SETTLE_ATTEMPTS:
+                    raise
+            await asyncio.sleep(settle_retry_delay(attempt))
+        raise AssertionError("unreachable")
 
     async def grant_access(self, filing_id: str, accessing_office: str) -> AccessRecord:
         """Grant an office access directly (the depositing office acting on the applicant's instruction)."""

@@ -151,6 +151,8 @@ class GrantRoute(LedgerEnum):
 class RedemptionOutcome(LedgerEnum):
     ACCESS_GRANTED = "ACCESS_GRANTED"
     ACCESS_CODE_MISMATCH = "ACCESS_CODE_MISMATCH"
+    #: ``RedeemAccessCode`` recorded the attempt; ``SettleAccessCodeRedemption`` decides it.
+    ATTEMPT_PENDING = "ATTEMPT_PENDING"
 
 
 class RetrievalStatus(LedgerEnum):

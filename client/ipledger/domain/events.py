@@ -32,6 +32,7 @@ from .errors import UnexpectedResultError
 from .protocols import AsyncEventIterator, EventIterator
 
 __all__ = [
+    "AccessCodeAttempted",
     "AccessCodeChanged",
     "AccessCodeRejected",
     "AccessEvent",
@@ -233,6 +234,13 @@ class AccessCodeChanged(AccessEvent):
 
 
 @dataclass(frozen=True)
+class AccessCodeAttempted(AccessEvent):
+    """An access-code attempt was recorded and counted; ``status`` is ``PENDING`` until it is settled."""
+
+    NAME: ClassVar[str] = "AccessCodeAttempted"
+
+
+@dataclass(frozen=True)
 class AccessGranted(AccessEvent):
     NAME: ClassVar[str] = "AccessGranted"
 
@@ -285,7 +293,7 @@ EVENT_TYPES: dict[str, type[LedgerEvent]] = {
         OfficeAdded, OfficeSuspended, OfficeReactivated, OfficeRolesChanged,
         FirstFilingDeposited, FirstFilingConfidentialUpdated, FirstFilingCorrected,
         FirstFilingWithdrawn, FirstFilingPublished,
-        AccessCodeChanged, AccessGranted, AccessCodeRejected, AccessRevoked, AccessLockReset,
+        AccessCodeChanged, AccessCodeAttempted, AccessGranted, AccessCodeRejected, AccessRevoked, AccessLockReset,
         RetrievalRequested, RetrievalCompleted,
         PriorityClaimRecorded, PriorityClaimChanged,
     )

@@ -22,6 +22,7 @@ raise the :mod:`ipledger.domain.errors` class of their code.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import TypeVar
 
 from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
-from ipledger.gateway.errors import ConfigurationError
+from ipledger.gateway.errors import CommitError, ConfigurationError
 from ipledger.gateway.gateway import Gateway
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
@@ -58,7 +59,7 @@ from .enums import (
     RestorationDecision,
     RetrievalFailureReason,
 )
-from .errors import NotFoundError
+from .errors import InvalidTransitionError, NotFoundError
 from .events import LedgerEventStream
 from .models import (
     AccessRecord,
@@ -90,6 +91,14 @@ T = TypeVar("T")
 
 #: Seconds ``connect`` waits for the gateway peer before failing with ConnectionError.
 DEFAULT_CONNECT_TIMEOUT = 10.0
+#: Tries of a redemption settlement whose endorsing peer lags behind the caller's (see settle_access_code_redemption).
+SETTLE_ATTEMPTS = 8
+#: Seconds before the n-th retry is SETTLE_RETRY_DELAY * n (about 7 s in all).
+SETTLE_RETRY_DELAY = 0.25
+
+
+def settle_retry_delay(attempt: int) -> float:
+    return SETTLE_RETRY_DELAY * attempt
 
 
 class PriorityLedger(LedgerBase):
@@ -347,11 +356,34 @@ class PriorityLedger(LedgerBase):
                            filing_date: date | str, access_code: str) -> RedemptionResult:
         """Obtain access to another office's first filing with the applicant's access code.
 
-        A wrong code is committed (it counts towards the lock) and then
-        raised as AccessCodeMismatchError.
+        Two transactions, both endorsed by the owner's peer alone: the attempt
+        (``RedeemAccessCode``, counted as a failure before anyone learns the
+        outcome), then its settlement (``SettleAccessCodeRedemption``). A wrong
+        code stays counted (towards the lock) and is raised as
+        AccessCodeMismatchError.
         """
-        return self._run(tx.redeem_access_code(office_code, ip_right, application_number, filing_date,
-                                               access_code))
+        attempt = self._run(tx.redeem_access_code(office_code, ip_right, application_number, filing_date,
+                                                  access_code))
+        return self.settle_access_code_redemption(attempt.filing_id, attempt.office_code)
+
+    def settle_access_code_redemption(self, filing_id: str, accessing_office: str) -> RedemptionResult:
+        """Settle a committed pending attempt (e.g. one left by an interrupted :meth:`redeem_access_code`).
+
+        The attempt was committed as seen by the caller's own peer; the owner's
+        peer, which endorses the settlement, may not have committed that block
+        yet (it then answers INVALID_TRANSITION, or its stale read is
+        invalidated as MVCC_READ_CONFLICT). Both are retried a few times:
+        giving up would leave the counted attempt pending.
+        """
+        for attempt in range(1, SETTLE_ATTEMPTS + 1):
+            try:
+                return self._run(tx.settle_access_code_redemption(filing_id, accessing_office))
+            except (CommitError, InvalidTransitionError) as error:
+                conflict = isinstance(error, InvalidTransitionError) or error.code_name == "MVCC_READ_CONFLICT"
+                if not conflict or attempt == SETTLE_ATTEMPTS:
+                    raise
+            time.sleep(settle_retry_delay(attempt))
+        raise AssertionError("unreachable")
 
     def grant_access(self, filing_id: str, accessing_office: str) -> AccessRecord:
         """Grant an office access directly (the depositing office acting on the applicant's instruction)."""

@@ -287,6 +287,9 @@ class AccessGrant(Record):
     failed_attempts: int
     locked: bool
     locked_at: datetime | None
+    #: A committed attempt awaiting ``SettleAccessCodeRedemption`` (already counted in failed_attempts).
+    pending_attempt: bool = False
+    pending_attempt_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -307,7 +310,10 @@ class AccessRecord(Record):
 
 @dataclass(frozen=True)
 class RedemptionResult(Record):
-    """Outcome of ``RedeemAccessCode``; a mismatch is raised as AccessCodeMismatchError."""
+    """Outcome of ``RedeemAccessCode`` (ATTEMPT_PENDING) or ``SettleAccessCodeRedemption``.
+
+    A settled mismatch is raised as AccessCodeMismatchError.
+    """
 
     filing_id: str
     office_code: str

@@ -469,6 +469,12 @@ def _redemption_check(result: RedemptionResult, transaction_id: str | None) -> N
 
 def redeem_access_code(office_code: str, ip_right: IpRight | str, application_number: str,
                        filing_date: date | str, access_code: str) -> Call[RedemptionResult]:
+    """Phase one of a redemption: the attempt, counted as a failure until settled (result ATTEMPT_PENDING).
+
+    The chaincode does not compare the code here, so no simulation of this
+    transaction reveals whether the code is right; :func:`settle_access_code_redemption`
+    compares it once the attempt is committed.
+    """
     owner = _office("office code", office_code)
     # Only the owner's peer can read the code hash, and the gateway refuses to
     # send transient data to other organisations, so the owner endorses alone.
@@ -479,6 +485,16 @@ def redeem_access_code(office_code: str, ip_right: IpRight | str, application_nu
         _date("filing date", filing_date),
     ], _record("RedeemAccessCode", RedemptionResult), transient=redemption_transient(_access_code(access_code)),
         endorsement=owner_of(owner), check=_redemption_check)
+
+
+def settle_access_code_redemption(filing_id: str, accessing_office: str) -> Call[RedemptionResult]:
+    """Phase two: compare the committed pending attempt; a mismatch raises AccessCodeMismatchError."""
+    checked = _filing_id(filing_id)
+    owner = checked.split(":", 1)[0]
+    # Only the owner's peer can read the pending attempt and the code hash.
+    return _submit("SettleAccessCodeRedemption", [checked, _office("accessing office", accessing_office)],
+                   _record("SettleAccessCodeRedemption", RedemptionResult), endorsement=owner_of(owner),
+                   check=_redemption_check)
 
 
 def grant_access(filing_id: str, accessing_office: str) -> Call[AccessRecord]:

@@ -270,13 +270,32 @@ def set_access_code(office: Office, filing_id: str, code: str) -> Tx:
                             transient={"accessCode": json.dumps(payload)}, endorsing=[office.msp_id])
 
 
+def redemption_args(filing: Mapping[str, Any]) -> list[str]:
+    return [str(filing["officeCode"]), str(filing["ipRight"]), str(filing["applicationNumber"]),
+            str(filing["filingDate"])]
+
+
+def code_transient(code: str) -> dict[str, str]:
+    return {"accessCode": json.dumps({"accessCode": code})}
+
+
+def attempt_redeem(office: Office, owner: Office, filing: Mapping[str, Any], code: str) -> Tx:
+    """Phase one: ``RedeemAccessCode`` by ``office``, endorsed by the owner's peer only (CONTRACT.md §1).
+    It records and counts the attempt without comparing it (result ATTEMPT_PENDING)."""
+    return office.submit_tx("RedeemAccessCode", *redemption_args(filing), transient=code_transient(code),
+                            endorsing=[owner.msp_id])
+
+
+def settle_redemption(office: Office, owner: Office, filing_id: str, accessing_office: str) -> Tx:
+    """Phase two: ``SettleAccessCodeRedemption``, endorsed by the owner's peer only (it reads the attempt)."""
+    return office.submit_tx("SettleAccessCodeRedemption", filing_id, accessing_office, endorsing=[owner.msp_id])
+
+
 def redeem(office: Office, owner: Office, filing: Mapping[str, Any], code: str) -> Tx:
-    """``RedeemAccessCode`` by ``office``, endorsed by the owner's peer only (CONTRACT.md §1)."""
-    return office.submit_tx(
-        "RedeemAccessCode", str(filing["officeCode"]), str(filing["ipRight"]), str(filing["applicationNumber"]),
-        str(filing["filingDate"]), transient={"accessCode": json.dumps({"accessCode": code})},
-        endorsing=[owner.msp_id],
-    )
+    """Both phases by ``office``; returns the settlement (ACCESS_GRANTED or ACCESS_CODE_MISMATCH)."""
+    attempt = attempt_redeem(office, owner, filing, code)
+    assert attempt.result["result"] == "ATTEMPT_PENDING", attempt.result
+    return settle_redemption(office, owner, str(filing["id"]), office.code)
 
 
 # -- events ----------------------------------------------------------------------------------------------------

@@ -6,7 +6,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from _chaincode_support import Office, deposit, random_hex, redeem, set_access_code, sha256_hex
+from _chaincode_support import (
+    Office,
+    attempt_redeem,
+    code_transient,
+    deposit,
+    random_hex,
+    redeem,
+    redemption_args,
+    set_access_code,
+    settle_redemption,
+    sha256_hex,
+)
 from ipledger.operator.bringup import Context
 
 MAX_FAILED_ATTEMPTS = 5
@@ -32,7 +43,7 @@ def test_redeem_access_code_counts_failures_locks_and_owner_resets(
     set_access_code(jp, filing.id, code)
     us.refused_submit("NO_GRANT", "RequestRetrieval", filing.id)
 
-    # Wrong codes: successful transactions that record the failure; the 5th locks.
+    # Wrong codes: successful transactions (attempt, then settlement) that record the failure; the 5th locks.
     for attempt in range(1, MAX_FAILED_ATTEMPTS + 1):
         result = redeem(us, jp, filing.record, wrong).result
         assert result == {"filingId": filing.id, "officeCode": "US", "result": "ACCESS_CODE_MISMATCH",
@@ -59,7 +70,8 @@ def test_redeem_access_code_counts_failures_locks_and_owner_resets(
     assert granted == {"filingId": filing.id, "officeCode": "US", "result": "ACCESS_GRANTED",
                        "failedAttempts": 0, "remainingAttempts": MAX_FAILED_ATTEMPTS, "locked": False}
     entry = _entry(us.access(filing.id), "US")
-    assert (entry["grant"], entry["route"], entry["failedAttempts"]) == ("ACTIVE", "ACCESS_CODE", 0)
+    assert (entry["grant"], entry["route"], entry["failedAttempts"], entry["pendingAttempt"]) == (
+        "ACTIVE", "ACCESS_CODE", 0, False)
     us.refused_submit("ALREADY_EXISTS", "RedeemAccessCode", "JP", "PATENT",
                       filing.record["applicationNumber"], filing.record["filingDate"],
                       transient={"accessCode": json.dumps({"accessCode": code})}, endorsing=[jp.msp_id])
@@ -82,6 +94,57 @@ def test_redeem_checks_the_filing_date_and_the_endorsing_peer(network: Context, 
                               transient=transient, endorsing=[us.msp_id])
     assert code not in str(error).lower()
     assert jp.access(filing.id)["offices"] == []
+
+
+def test_simulating_an_attempt_reveals_nothing_and_only_a_committed_attempt_counts(
+        network: Context, jp: Office, us: Office) -> None:
+    """The fix of the brute-force hole: RedeemAccessCode no longer compares the code, so neither an Evaluate nor
+    an Endorse of it (without submitting) tells a right code from a wrong one; the comparison happens in
+    SettleAccessCodeRedemption, after the attempt is committed and counted."""
+    filing = deposit(jp)
+    code = random_hex(8)
+    wrong = random_hex(8)
+    assert wrong != code
+    set_access_code(jp, filing.id, code)
+    args = redemption_args(filing.record)
+
+    right_eval = us.evaluate("RedeemAccessCode", *args, transient=code_transient(code), endorsing=[jp.msp_id])
+    wrong_eval = us.evaluate("RedeemAccessCode", *args, transient=code_transient(wrong), endorsing=[jp.msp_id])
+    assert right_eval == wrong_eval == {"filingId": filing.id, "officeCode": "US", "result": "ATTEMPT_PENDING",
+                                        "failedAttempts": 1, "remainingAttempts": MAX_FAILED_ATTEMPTS - 1,
+                                        "locked": False}
+    # Endorsed on the owner's peer but never submitted: the same proposal result for both codes.
+    endorsed = [us.contract.new_proposal("RedeemAccessCode", args, transient=code_transient(c),
+                                         endorsing_organizations=[jp.msp_id]).endorse() for c in (code, wrong)]
+    assert endorsed[0].result == endorsed[1].result
+    # Nothing simulated was recorded, and nothing was learnt.
+    assert jp.access(filing.id)["offices"] == []
+
+    # A committed wrong attempt is counted at once, before anyone compared it.
+    attempt = attempt_redeem(us, jp, filing.record, wrong).result
+    assert attempt == right_eval
+    entry = _entry(jp.access(filing.id), "US")
+    assert (entry["grant"], entry["failedAttempts"], entry["pendingAttempt"]) == ("NONE", 1, True)
+    assert entry["pendingAttemptAt"] != ""
+    us.refused_submit("INVALID_TRANSITION", "RedeemAccessCode", *args, transient=code_transient(code),
+                      endorsing=[jp.msp_id])  # one pending attempt at a time
+
+    # Simulating the settlement only reveals the outcome of the attempt already counted.
+    assert us.evaluate("SettleAccessCodeRedemption", filing.id, "US",
+                       endorsing=[jp.msp_id])["result"] == "ACCESS_CODE_MISMATCH"
+    us.refused_submit("WRONG_ENDORSER", "SettleAccessCodeRedemption", filing.id, "US", endorsing=[us.msp_id])
+    settled = settle_redemption(us, jp, filing.id, "US").result
+    assert settled == {"filingId": filing.id, "officeCode": "US", "result": "ACCESS_CODE_MISMATCH",
+                       "failedAttempts": 1, "remainingAttempts": MAX_FAILED_ATTEMPTS - 1, "locked": False}
+    entry = _entry(jp.access(filing.id), "US")
+    assert (entry["grant"], entry["failedAttempts"], entry["pendingAttempt"]) == ("NONE", 1, False)
+    us.refused_submit("INVALID_TRANSITION", "SettleAccessCodeRedemption", filing.id, "US", endorsing=[jp.msp_id])
+
+    # The right code: the owner may settle too; the grant clears the counter.
+    attempt_redeem(us, jp, filing.record, code)
+    granted = settle_redemption(jp, jp, filing.id, "US").result
+    assert (granted["result"], granted["failedAttempts"]) == ("ACCESS_GRANTED", 0)
+    assert _entry(us.access(filing.id), "US")["grant"] == "ACTIVE"
 
 
 def test_direct_grant_and_revoke_by_owner(network: Context, jp: Office, ep: Office, kr: Office) -> None:

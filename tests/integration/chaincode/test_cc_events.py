@@ -12,10 +12,11 @@ from _chaincode_support import (
     deposit,
     random_digits,
     random_hex,
+    attempt_redeem,
     read_events,
-    redeem,
     set_access_code,
     set_confidential,
+    settle_redemption,
 )
 from ipledger.operator.bringup import Context
 
@@ -40,8 +41,11 @@ def test_each_change_emits_one_event_in_order_without_private_data(
 
     step("FirstFilingConfidentialUpdated", set_confidential(jp, fid, secret), "filing", fid, "JP", "", "AVAILABLE")
     step("AccessCodeChanged", set_access_code(jp, fid, code), "access", fid, "JP", "", "AVAILABLE")
-    step("AccessCodeRejected", redeem(us, jp, filing.record, random_hex(16)), "access", fid, "US", "US", "REJECTED")
-    step("AccessGranted", redeem(us, jp, filing.record, code), "access", fid, "US", "US", "ACTIVE")
+    step("AccessCodeAttempted", attempt_redeem(us, jp, filing.record, random_hex(16)),
+         "access", fid, "US", "US", "PENDING")
+    step("AccessCodeRejected", settle_redemption(us, jp, fid, "US"), "access", fid, "US", "US", "REJECTED")
+    step("AccessCodeAttempted", attempt_redeem(us, jp, filing.record, code), "access", fid, "US", "US", "PENDING")
+    step("AccessGranted", settle_redemption(jp, jp, fid, "US"), "access", fid, "JP", "US", "ACTIVE")
     requested = us.submit_tx("RequestRetrieval", fid)
     retrieval_id = requested.result["id"]
     step("RetrievalRequested", requested, "retrieval", retrieval_id, "US", "JP", "PENDING")

@@ -79,6 +79,7 @@ def test_sync_deposit_redeem_retrieve_and_claim(ledgers: dict[str, PriorityLedge
                                                             CODE.upper()))
     assert (granted.result, granted.failed_attempts, granted.remaining_attempts) == (
         RedemptionOutcome.ACCESS_GRANTED, 0, 5)
+    peers.settle()  # the retrieval is endorsed by a majority: every peer must have committed the grant
 
     requested = retry_conflicts(lambda: us.request_retrieval(filing.id))
     assert requested.status is RetrievalStatus.PENDING and requested.expected_sha256 == filing.document_sha256
@@ -137,6 +138,7 @@ async def test_async_deposit_redeem_retrieve_and_claim(
         granted = await aretry_conflicts(lambda: us.redeem_access_code("KR", IpRight.PATENT, deposited.number,
                                                                        PRIORITY_DATE, CODE))
         assert granted.result is RedemptionOutcome.ACCESS_GRANTED
+        peers.settle()  # the retrievals are endorsed by a majority: every peer must have committed the grant
 
         # Two retrievals in flight at once on one channel.
         first, second = await asyncio.gather(aretry_conflicts(lambda: us.request_retrieval(filing.id)),

@@ -83,24 +83,29 @@ def test_deposit_hashes_the_document_locally(run: Run, contract: FakeContract, t
 
 
 def test_redeem_prompts_for_the_code_without_echo(run: Run, contract: FakeContract) -> None:
-    contract.answers.update({"GetOffice": dict(examples.OFFICE), "RedeemAccessCode": examples.REDEMPTION_GRANTED})
+    contract.answers.update({"GetOffice": dict(examples.OFFICE), "RedeemAccessCode": examples.REDEMPTION_PENDING,
+                             "SettleAccessCodeRedemption": examples.REDEMPTION_GRANTED})
     result = run("grants", "redeem", "JP", "PATENT", "JP 2024-012345", "--filing-date", "2024-03-15",
                  office="US", input="7F3A\n")
     assert result.exit_code == 0, result.output
     call = contract.named("RedeemAccessCode")[0]
     assert call.transient_json("accessCode") == {"accessCode": "7F3A"}
     assert call.endorsing_organizations == ("JPMSP",)
+    settle = contract.named("SettleAccessCodeRedemption")[0]
+    assert settle.arguments == ("JP:PATENT:2024012345", "US") and not settle.transient
+    assert settle.endorsing_organizations == ("JPMSP",)
     assert "7F3A" not in result.stdout
 
 
 def test_wrong_access_code_exits_6_with_the_counters(run: Run, contract: FakeContract) -> None:
-    contract.answers.update({"GetOffice": dict(examples.OFFICE), "RedeemAccessCode": examples.REDEMPTION_MISMATCH})
+    contract.answers.update({"GetOffice": dict(examples.OFFICE), "RedeemAccessCode": examples.REDEMPTION_PENDING,
+                             "SettleAccessCodeRedemption": examples.REDEMPTION_MISMATCH})
     args = ("grants", "redeem", "JP", "PATENT", "JP 2024-012345", "--filing-date", "2024-03-15", "--code", "0000")
     result = run(*args, office="US")
     assert result.exit_code == 6
     assert result.stderr.startswith("Error: ACCESS_CODE_MISMATCH: ")
     assert "3 attempt(s) left" in result.stderr
-    contract.answers["RedeemAccessCode"] = examples.REDEMPTION_MISMATCH
+    contract.answers["SettleAccessCodeRedemption"] = examples.REDEMPTION_MISMATCH
     as_json = run("--json", *args, office="US")
     assert as_json.exit_code == 6 and json.loads(as_json.stdout)["remainingAttempts"] == 3
 

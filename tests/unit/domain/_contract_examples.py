@@ -60,7 +60,8 @@ ACCESS_RECORD = _load(f"""{{
   "accessCodeSet": true, "accessCodeVersion": 1, "accessCodeSetAt": "{TIMESTAMP}",
   "offices": [
     {{"officeCode": "US", "grant": "ACTIVE", "route": "ACCESS_CODE", "grantedAt": "{TIMESTAMP}", "revokedAt": "",
-     "revocationReason": "", "failedAttempts": 0, "locked": false, "lockedAt": ""}}],
+     "revocationReason": "", "failedAttempts": 0, "locked": false, "lockedAt": "",
+     "pendingAttempt": false, "pendingAttemptAt": ""}}],
   "updatedAt": "{TIMESTAMP}"
 }}""")
 
@@ -69,6 +70,9 @@ REDEMPTION_GRANTED = _load("""{"filingId": "JP:PATENT:2024012345", "officeCode":
 
 REDEMPTION_MISMATCH = _load("""{"filingId": "JP:PATENT:2024012345", "officeCode": "US",
  "result": "ACCESS_CODE_MISMATCH", "failedAttempts": 2, "remainingAttempts": 3, "locked": false}""")
+
+REDEMPTION_PENDING = _load("""{"filingId": "JP:PATENT:2024012345", "officeCode": "US",
+ "result": "ATTEMPT_PENDING", "failedAttempts": 1, "remainingAttempts": 4, "locked": false}""")
 
 RETRIEVAL = _load(f"""{{
   "id": "JP:PATENT:2024012345:{STAMPED}", "filingId": "JP:PATENT:2024012345", "ownerOffice": "JP",

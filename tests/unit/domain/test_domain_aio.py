@@ -35,11 +35,16 @@ async def test_query_and_error_mapping() -> None:
 
 
 async def test_redeem_endorsers_and_soft_failure() -> None:
-    ledger, contract = ledger_for({"GetOffice": US_OFFICE, "RedeemAccessCode": examples.REDEMPTION_MISMATCH})
+    on_us = {"filingId": "US:PATENT:18123456", "officeCode": "JP"}
+    ledger, contract = ledger_for({"GetOffice": US_OFFICE,
+                                   "RedeemAccessCode": dict(examples.REDEMPTION_PENDING, **on_us),
+                                   "SettleAccessCodeRedemption": dict(examples.REDEMPTION_MISMATCH, **on_us)})
     with pytest.raises(AccessCodeMismatchError) as raised:
         await ledger.redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "0000")
     assert raised.value.result is not None and raised.value.result.failed_attempts == 2
-    assert contract.named("RedeemAccessCode")[0].endorsing_organizations == ("USMSP",)
+    assert [call.name for call in contract.calls] == ["GetOffice", "RedeemAccessCode", "SettleAccessCodeRedemption"]
+    assert [call.endorsing_organizations for call in contract.calls[1:]] == [("USMSP",), ("USMSP",)]
+    assert contract.named("SettleAccessCodeRedemption")[0].arguments == ("US:PATENT:18123456", "JP")
 
 
 async def test_async_iteration_over_pages() -> None:

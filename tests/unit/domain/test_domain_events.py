@@ -25,7 +25,8 @@ CONTRACT_EVENTS = [
     "ConsortiumInitialised", "OfficeSettingsUpdated", "MembershipChangeProposed", "MembershipChangeApproved",
     "MembershipChangeWithdrawn", "OfficeAdded", "OfficeSuspended", "OfficeReactivated", "OfficeRolesChanged",
     "FirstFilingDeposited", "FirstFilingConfidentialUpdated", "AccessCodeChanged", "FirstFilingCorrected",
-    "FirstFilingWithdrawn", "FirstFilingPublished", "AccessGranted", "AccessCodeRejected", "AccessRevoked",
+    "FirstFilingWithdrawn", "FirstFilingPublished", "AccessCodeAttempted", "AccessGranted", "AccessCodeRejected",
+    "AccessRevoked",
     "AccessLockReset", "RetrievalRequested", "RetrievalCompleted", "PriorityClaimRecorded", "PriorityClaimChanged",
 ]
 

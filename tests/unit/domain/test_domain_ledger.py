@@ -9,6 +9,7 @@ import pytest
 
 import _contract_examples as examples
 from _domain_fakes import FakeContract, Recorded, chaincode_failure, unavailable
+import ipledger.domain.ledger as ledger_module
 from ipledger.domain import (
     AccessCodeMismatchError,
     Applicant,
@@ -51,18 +52,52 @@ def test_transactions_are_submitted_and_wait_for_the_commit() -> None:
     assert contract.calls[0].endorsing_organizations == ()
 
 
+ON_US = {"filingId": "US:PATENT:18123456", "officeCode": "JP"}
+
+
+def redemption(attempt: dict[str, object], settlement: dict[str, object]) -> dict[str, object]:
+    """Answers of the two phases of a redemption of US's filing by JP."""
+    return {"RedeemAccessCode": dict(attempt, **ON_US), "SettleAccessCodeRedemption": dict(settlement, **ON_US)}
+
+
 def test_redeem_is_endorsed_by_the_owner_msp_looked_up_once() -> None:
-    contract = FakeContract({
-        "GetOffice": [US_OFFICE],
-        "RedeemAccessCode": [examples.REDEMPTION_GRANTED, examples.REDEMPTION_GRANTED],
-    })
+    contract = FakeContract({"GetOffice": [US_OFFICE],
+                             **redemption(examples.REDEMPTION_PENDING, examples.REDEMPTION_GRANTED)})
     ledger = ledger_for(contract, office="JP", msp="JPMSP")
     for _ in range(2):
         result = ledger.redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "7F3A")
     assert result.result.value == "ACCESS_GRANTED"
-    assert [call.name for call in contract.calls] == ["GetOffice", "RedeemAccessCode", "RedeemAccessCode"]
-    assert contract.named("RedeemAccessCode")[0].endorsing_organizations == ("USMSP",)
+    assert [call.name for call in contract.calls] == ["GetOffice"] + ["RedeemAccessCode",
+                                                                      "SettleAccessCodeRedemption"] * 2
+    assert all(call.endorsing_organizations == ("USMSP",) for call in contract.calls[1:])
     assert contract.named("RedeemAccessCode")[0].transient_json("accessCode") == {"accessCode": "7F3A"}
+    settle = contract.named("SettleAccessCodeRedemption")[0]
+    assert settle.arguments == ("US:PATENT:18123456", "JP") and not settle.transient
+    # The settlement is sent only once the attempt has committed.
+    assert contract.log.index(next(entry for entry in contract.log if entry.startswith("status:"))) < \
+        len(contract.log) - 2
+
+
+def test_a_conflicting_settlement_is_retried_then_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ledger_module, "SETTLE_RETRY_DELAY", 0.0)
+    contract = FakeContract({"GetOffice": US_OFFICE,
+                             **redemption(examples.REDEMPTION_PENDING, examples.REDEMPTION_GRANTED)},
+                            invalid={"SettleAccessCodeRedemption"})
+    with pytest.raises(CommitError):
+        ledger_for(contract).redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "7F3A")
+    names = [call.name for call in contract.calls]
+    assert names.count("SettleAccessCodeRedemption") == ledger_module.SETTLE_ATTEMPTS
+    assert names.count("RedeemAccessCode") == 1
+
+
+def test_a_settlement_on_a_lagging_owner_peer_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ledger_module, "SETTLE_RETRY_DELAY", 0.0)
+    lagging = chaincode_failure("INVALID_TRANSITION: office JP has no pending access-code attempt on US:PATENT:1")
+    contract = FakeContract({"GetOffice": US_OFFICE, "RedeemAccessCode": dict(examples.REDEMPTION_PENDING, **ON_US),
+                             "SettleAccessCodeRedemption": [lagging, dict(examples.REDEMPTION_GRANTED, **ON_US)]})
+    result = ledger_for(contract).redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "7F3A")
+    assert result.result.value == "ACCESS_GRANTED"
+    assert [call.name for call in contract.calls].count("SettleAccessCodeRedemption") == 2
 
 
 def test_redeem_for_an_unregistered_office_fails_before_submitting() -> None:
@@ -117,7 +152,8 @@ def test_invalid_commit_raises_commit_error() -> None:
 
 
 def test_wrong_access_code_is_committed_then_raised() -> None:
-    contract = FakeContract({"GetOffice": US_OFFICE, "RedeemAccessCode": examples.REDEMPTION_MISMATCH})
+    contract = FakeContract({"GetOffice": US_OFFICE,
+                             **redemption(examples.REDEMPTION_PENDING, examples.REDEMPTION_MISMATCH)})
     with pytest.raises(AccessCodeMismatchError) as raised:
         ledger_for(contract).redeem_access_code("US", IpRight.PATENT, "18/123,456", "2025-03-17", "0000")
     error = raised.value
@@ -129,7 +165,8 @@ def test_wrong_access_code_is_committed_then_raised() -> None:
 
 def test_locking_mismatch_says_so() -> None:
     locked = dict(examples.REDEMPTION_MISMATCH, failedAttempts=5, remainingAttempts=0, locked=True)
-    contract = FakeContract({"GetOffice": US_OFFICE, "RedeemAccessCode": locked})
+    contract = FakeContract({"GetOffice": US_OFFICE, **redemption(dict(examples.REDEMPTION_PENDING, failedAttempts=5,
+                                                                      remainingAttempts=0, locked=True), locked)})
     with pytest.raises(AccessCodeMismatchError, match="locked"):
         ledger_for(contract).redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "0000")
 
@@ -271,11 +308,12 @@ def test_record_priority_claim_returns_claim_and_earliest_date() -> None:
 
 def test_init_consortium_learns_the_msps() -> None:
     contract = FakeContract({"InitConsortium": [[examples.OFFICE, US_OFFICE]],  # one answer: a JSON array
-                             "RedeemAccessCode": examples.REDEMPTION_GRANTED})
+                             **redemption(examples.REDEMPTION_PENDING, examples.REDEMPTION_GRANTED)})
     ledger = PriorityLedger(contract, office_code="JP", msp_id="JPMSP")
     ledger.init_consortium([])
     ledger.redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "7F3A")
-    assert [call.name for call in contract.calls] == ["InitConsortium", "RedeemAccessCode"]
+    assert [call.name for call in contract.calls] == ["InitConsortium", "RedeemAccessCode",
+                                                      "SettleAccessCodeRedemption"]
     assert ledger.directory.known() == {"JP": "JPMSP", "US": "USMSP"}
 
 

@@ -111,6 +111,16 @@ def test_redeem_is_endorsed_by_the_owner_and_sends_only_the_code() -> None:
     assert call.check is not None
 
 
+def test_settlement_is_endorsed_by_the_filings_owner_and_carries_no_code() -> None:
+    call = tx.settle_access_code_redemption("JP:PATENT:2024012345", "US")
+    assert call.name == "SettleAccessCodeRedemption" and call.submit
+    assert call.arguments == ("JP:PATENT:2024012345", "US")
+    assert call.endorsement == owner_of("JP") and not call.transient
+    assert call.check is not None
+    with pytest.raises(InvalidArgumentError):
+        tx.settle_access_code_redemption("JP-2024", "US")
+
+
 def test_transient_data_is_not_in_the_call_repr() -> None:
     call = tx.redeem_access_code("JP", IpRight.PATENT, "JP 2024-012345", "2024-03-15", "7F3A")
     assert "7F3A" not in repr(call)
@@ -189,7 +199,8 @@ def test_every_transaction_of_the_contract_has_a_builder() -> None:
     contract_names = {
         "InitConsortium", "UpdateOfficeSettings", "ProposeMembershipChange", "ApproveMembershipChange",
         "WithdrawMembershipProposal", "DepositFirstFiling", "SetFilingConfidential", "SetAccessCode",
-        "CorrectFirstFiling", "WithdrawFirstFiling", "MarkFirstFilingPublished", "RedeemAccessCode", "GrantAccess",
+        "CorrectFirstFiling", "WithdrawFirstFiling", "MarkFirstFilingPublished", "RedeemAccessCode",
+        "SettleAccessCodeRedemption", "GrantAccess",
         "RevokeAccess", "ResetAccessLock", "RequestRetrieval", "AcknowledgeRetrieval", "FailRetrieval",
         "RecordPriorityClaim", "RequestRestoration", "DecideRestoration", "WithdrawPriorityClaim",
         "GetCallerOffice", "GetOffice", "ListOffices", "GetMembershipProposal", "ListMembershipProposals",
