@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
 
@@ -40,6 +41,19 @@ func (t *txn) callerIsAdmin() bool {
 		}
 	}
 	return false
+}
+
+// beginAsActiveOffice starts a submit transaction whose caller must be an ACTIVE office.
+func beginAsActiveOffice(ctx contractapi.TransactionContextInterface) (*txn, officeRecord, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, officeRecord{}, err
+	}
+	caller, err := t.activeCaller()
+	if err != nil {
+		return nil, officeRecord{}, err
+	}
+	return t, caller, nil
 }
 
 // callerOffice resolves the calling office (any status); for queries.

@@ -14,11 +14,7 @@ import (
 // the caller's calendar and restoration policy. Refused claims are errors and
 // leave no record.
 func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterface, claimJSON string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -282,11 +278,7 @@ func (t *txn) saveClaimChange(c PriorityClaim, caller officeRecord) (string, err
 // RequestRestoration records the applicant's request to restore the right of
 // priority of a late (LATE_RESTORABLE) claim.
 func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterface, claimID, criterion, requestDate string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -326,11 +318,7 @@ func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterfac
 
 // DecideRestoration records the OSF's decision on a restoration request.
 func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface, claimID, decision string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -356,11 +344,7 @@ func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface
 
 // WithdrawPriorityClaim withdraws a claim (kept on record as WITHDRAWN).
 func (c *Contract) WithdrawPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -100,11 +100,7 @@ func validateConfidential(in confidentialInput) error {
 // Endorsed by the owner's peer only: it writes the owner's collection and the
 // filing key, which carries the owner's SBE policy.
 func (c *Contract) SetFilingConfidential(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -149,11 +145,7 @@ func (c *Contract) SetFilingConfidential(ctx contractapi.TransactionContextInter
 // Only a salted hash is stored, privately; the public access record shows
 // that a code exists and its version.
 func (c *Contract) SetAccessCode(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -156,11 +156,7 @@ func (t *txn) activeOffices() (map[string]bool, error) {
 // ProposeMembershipChange opens a proposal; the proposer's approval counts,
 // so with a single ACTIVE office it applies at once.
 func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInterface, changeJSON string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -193,11 +189,7 @@ func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInt
 // ApproveMembershipChange adds the caller's approval and applies the change
 // once a majority of ACTIVE offices approved.
 func (c *Contract) ApproveMembershipChange(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -288,11 +280,7 @@ func (t *txn) applyProposal(p *Proposal) error {
 
 // WithdrawMembershipProposal lets the proposer close an open proposal.
 func (c *Contract) WithdrawMembershipProposal(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}

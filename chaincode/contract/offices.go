@@ -129,11 +129,7 @@ func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, o
 // UpdateOfficeSettings replaces the caller's own calendar, number patterns
 // and restoration policy (the settings key carries the office's SBE policy).
 func (c *Contract) UpdateOfficeSettings(ctx contractapi.TransactionContextInterface, settingsJSON string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -37,11 +37,7 @@ type Retrieval struct {
 // must hold an active grant. The entry is owned (SBE) by the requester, who
 // alone completes it.
 func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -95,11 +91,7 @@ func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface,
 // received: SUCCESS when it matches the version requested, else ERROR with
 // HASH_MISMATCH (a successful transaction, so the failure is on record).
 func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, receivedSHA256 string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -127,11 +119,7 @@ func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterf
 // FailRetrieval closes a retrieval as ERROR for a reason outside the hash
 // check (delivery or download failure).
 func (c *Contract) FailRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, reason, message string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	caller, err := t.activeCaller()
+	t, caller, err := beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
