@@ -127,11 +127,23 @@ async def test_chaincode_events_async_for_with_reconnect(gateway: AsyncGateway, 
     assert (resume.start_position.specified.number, resume.after_transaction_id) == (1, "a")
 
 
-async def test_close_cancels_a_pending_read(gateway: AsyncGateway) -> None:
+async def _until_streaming(fake_peer: RunningPeer) -> None:
+    """Wait (polling the fake peer's record, not the clock) until an events stream reached the peer."""
+    while not fake_peer.peer.requests.get("ChaincodeEvents"):
+        await asyncio.sleep(0.01)
+
+
+async def test_close_cancels_a_pending_read(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
     events = gateway.get_network("priority").chaincode_events("ipledger")
-    asyncio.get_running_loop().call_later(0.2, events.close)
+
+    async def close_once_streaming() -> None:
+        await _until_streaming(fake_peer)
+        events.close()
+
+    closer = asyncio.create_task(close_once_streaming())
     with pytest.raises(StopAsyncIteration):
         await events.__anext__()
+    await closer
 
 
 async def test_aclose_ends_streams(fake_peer: RunningPeer, credentials: Credentials) -> None:
@@ -143,9 +155,9 @@ async def test_aclose_ends_streams(fake_peer: RunningPeer, credentials: Credenti
         return [event async for event in events]
 
     task = asyncio.create_task(consume())
-    await asyncio.sleep(0.2)
+    await _until_streaming(fake_peer)
     await gateway.aclose()
-    assert await asyncio.wait_for(task, 2) == []
+    assert await asyncio.wait_for(task, 30) == []  # the timeout only guards against a hang
 
 
 async def test_block_events_with_mutual_tls(credentials: Credentials, tls: TLSMaterial) -> None:

@@ -66,11 +66,17 @@ def test_private_key_signer_always_yields_verifiable_low_s(curve_name: str, hash
         key.public_key().verify(signature, digest, ec.ECDSA(Prehashed(prehash)))
 
 
-def test_p521_curve_order_is_right() -> None:
+def test_p521_signatures_are_low_s_against_the_p521_order() -> None:
     key = ec.generate_private_key(ec.SECP521R1())
     signer = PrivateKeySigner(key)
-    digest = hashlib.sha512(b"x").digest()
-    key.public_key().verify(signer(digest), digest, ec.ECDSA(Prehashed(hashes.SHA512())))
+    # The P-521 group order (SEC 2), written out independently of the signer's table.
+    order = int("01FF" + "FFFFFFFF" * 7 + "FFFFFFFA" + "51868783BF2F966B7FCC0148F709A5D0"
+                "3BB5C9B8899C47AEBB6FB71E91386409", 16)
+    for index in range(24):
+        digest = hashlib.sha512(f"message {index}".encode()).digest()
+        signature = signer(digest)
+        assert decode_dss_signature(signature)[1] <= order // 2
+        key.public_key().verify(signature, digest, ec.ECDSA(Prehashed(hashes.SHA512())))
 
 
 def test_ed25519_signs_the_whole_message_with_hash_none() -> None:
