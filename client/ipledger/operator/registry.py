@@ -9,16 +9,17 @@ import json
 import time
 
 from ipledger.consortium.plan import ConsortiumPlan
+from ipledger.domain.enums import IpRight
 from ipledger.gateway import CAClient, ConnectionProfile, Gateway, GatewayError
 
-IP_RIGHTS = ("PATENT", "UTILITY_MODEL", "INDUSTRIAL_DESIGN", "TRADEMARK")
+IP_RIGHTS = [right.value for right in IpRight]
 
 
 def offices_document(plan: ConsortiumPlan) -> list[dict[str, object]]:
     """Every office deposits and accesses every IP right until it narrows its roles by a membership change."""
     return [
         {"officeCode": o.code, "mspId": o.msp_id, "name": o.spec.name,
-         "roles": {"depositing": list(IP_RIGHTS), "accessing": list(IP_RIGHTS)}}
+         "roles": {"depositing": IP_RIGHTS, "accessing": IP_RIGHTS}}
         for o in plan.offices
     ]
 
