@@ -15,7 +15,13 @@ from ipledger.gateway.commit import Status
 from ipledger.gateway.errors import CommitError, GatewayError
 
 from .directory import OfficeDirectory
-from .errors import DepositIncompleteError, UnexpectedResultError, UnknownOfficeError, ledger_error_from
+from .errors import (
+    DepositIncompleteError,
+    InvalidTransitionError,
+    UnexpectedResultError,
+    UnknownOfficeError,
+    ledger_error_from,
+)
 from .models import FirstFiling, Page
 from .transactions import Endorsement
 
@@ -125,3 +131,21 @@ class LedgerBase:
             msp = self.directory.msp_of(endorsement.office_code)
             return (msp,) if msp else None
         return ()
+
+
+#: Tries of a redemption settlement whose endorsing peer lags behind the caller's.
+SETTLE_ATTEMPTS = 8
+#: Seconds before the n-th retry are SETTLE_RETRY_DELAY * n (about 7 s in all).
+SETTLE_RETRY_DELAY = 0.25
+
+
+def settle_retry_delay(error: CommitError | InvalidTransitionError, attempt: int) -> float | None:
+    """Seconds to wait before retrying a settlement that failed on try ``attempt``; None to give up.
+
+    The owner's peer, which endorses the settlement, may not yet have committed the attempt: it then
+    answers INVALID_TRANSITION, or its stale read is invalidated as MVCC_READ_CONFLICT. Only those retry.
+    """
+    lagging = isinstance(error, InvalidTransitionError) or error.code_name == "MVCC_READ_CONFLICT"
+    if not lagging or attempt >= SETTLE_ATTEMPTS:
+        return None
+    return SETTLE_RETRY_DELAY * attempt

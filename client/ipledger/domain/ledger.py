@@ -21,6 +21,8 @@ raise the :mod:`ipledger.domain.errors` class of their code.
 
 from __future__ import annotations
 
+from itertools import count
+
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +46,7 @@ from ._base import (
     ledger_errors,
     next_bookmark,
     require_committed,
+    settle_retry_delay,
     start_position,
     unregistered,
 )
@@ -91,16 +94,6 @@ T = TypeVar("T")
 
 #: Seconds ``connect`` waits for the gateway peer before failing with ConnectionError.
 DEFAULT_CONNECT_TIMEOUT = 10.0
-#: Tries of a redemption settlement whose endorsing peer lags behind the caller's (see settle_access_code_redemption).
-SETTLE_ATTEMPTS = 8
-#: Seconds before the n-th retry is SETTLE_RETRY_DELAY * n (about 7 s in all).
-SETTLE_RETRY_DELAY = 0.25
-
-
-def settle_retry_delay(attempt: int) -> float:
-    return SETTLE_RETRY_DELAY * attempt
-
-
 class PriorityLedger(LedgerBase):
     """Blocking domain API over a gateway ``Contract`` (see the module docstring)."""
 
@@ -375,15 +368,15 @@ class PriorityLedger(LedgerBase):
         invalidated as MVCC_READ_CONFLICT). Both are retried a few times:
         giving up would leave the counted attempt pending.
         """
-        for attempt in range(1, SETTLE_ATTEMPTS + 1):
+        for attempt in count(1):
             try:
                 return self._run(tx.settle_access_code_redemption(filing_id, accessing_office))
             except (CommitError, InvalidTransitionError) as error:
-                conflict = isinstance(error, InvalidTransitionError) or error.code_name == "MVCC_READ_CONFLICT"
-                if not conflict or attempt == SETTLE_ATTEMPTS:
+                delay = settle_retry_delay(error, attempt)
+                if delay is None:
                     raise
-            time.sleep(settle_retry_delay(attempt))
-        raise AssertionError("unreachable")
+            time.sleep(delay)
+        raise AssertionError("unreachable")  # count() never ends; keeps mypy's return check honest
 
     def grant_access(self, filing_id: str, accessing_office: str) -> AccessRecord:
         """Grant an office access directly (the depositing office acting on the applicant's instruction)."""

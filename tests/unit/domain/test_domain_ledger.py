@@ -9,7 +9,7 @@ import pytest
 
 import _contract_examples as examples
 from _domain_fakes import FakeContract, Recorded, chaincode_failure, unavailable
-import ipledger.domain.ledger as ledger_module
+import ipledger.domain._base as retry_policy
 from ipledger.domain import (
     AccessCodeMismatchError,
     Applicant,
@@ -79,19 +79,19 @@ def test_redeem_is_endorsed_by_the_owner_msp_looked_up_once() -> None:
 
 
 def test_a_conflicting_settlement_is_retried_then_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ledger_module, "SETTLE_RETRY_DELAY", 0.0)
+    monkeypatch.setattr(retry_policy, "SETTLE_RETRY_DELAY", 0.0)
     contract = FakeContract({"GetOffice": US_OFFICE,
                              **redemption(examples.REDEMPTION_PENDING, examples.REDEMPTION_GRANTED)},
                             invalid={"SettleAccessCodeRedemption"})
     with pytest.raises(CommitError):
         ledger_for(contract).redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "7F3A")
     names = [call.name for call in contract.calls]
-    assert names.count("SettleAccessCodeRedemption") == ledger_module.SETTLE_ATTEMPTS
+    assert names.count("SettleAccessCodeRedemption") == retry_policy.SETTLE_ATTEMPTS
     assert names.count("RedeemAccessCode") == 1
 
 
 def test_a_settlement_on_a_lagging_owner_peer_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ledger_module, "SETTLE_RETRY_DELAY", 0.0)
+    monkeypatch.setattr(retry_policy, "SETTLE_RETRY_DELAY", 0.0)
     lagging = chaincode_failure("INVALID_TRANSITION: office JP has no pending access-code attempt on US:PATENT:1")
     contract = FakeContract({"GetOffice": US_OFFICE, "RedeemAccessCode": dict(examples.REDEMPTION_PENDING, **ON_US),
                              "SettleAccessCodeRedemption": [lagging, dict(examples.REDEMPTION_GRANTED, **ON_US)]})
