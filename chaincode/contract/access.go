@@ -406,11 +406,8 @@ func (t *txn) saveAccessChange(f FirstFiling, a AccessRecord, caller officeRecor
 
 // GetAccessRecord returns the grants and counters of a document.
 func (c *Contract) GetAccessRecord(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := begin(ctx)
+	t, err := queryTxn(ctx)
 	if err != nil {
-		return "", err
-	}
-	if _, err := t.callerOffice(); err != nil {
 		return "", err
 	}
 	r, err := parseFilingID(filingID)

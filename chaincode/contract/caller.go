@@ -56,6 +56,18 @@ func beginAsActiveOffice(ctx contractapi.TransactionContextInterface) (*txn, off
 	return t, caller, nil
 }
 
+// queryTxn starts a query: any registered office may read public state.
+func queryTxn(ctx contractapi.TransactionContextInterface) (*txn, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.callerOffice(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
 // callerOffice resolves the calling office (any status); for queries.
 func (t *txn) callerOffice() (officeRecord, error) {
 	msp, err := t.callerMSP()

@@ -236,11 +236,8 @@ type integrityResult struct {
 // CheckConfidentialIntegrity compares the public confidentialHash with the
 // hash Fabric keeps of the private value on every peer.
 func (c *Contract) CheckConfidentialIntegrity(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := begin(ctx)
+	t, err := queryTxn(ctx)
 	if err != nil {
-		return "", err
-	}
-	if _, err := t.callerOffice(); err != nil {
 		return "", err
 	}
 	r, err := parseFilingID(filingID)

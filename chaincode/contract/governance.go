@@ -346,11 +346,8 @@ func (t *txn) loadProposal(id string) (Proposal, error) {
 
 // GetMembershipProposal returns one proposal.
 func (c *Contract) GetMembershipProposal(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
-	t, err := begin(ctx)
+	t, err := queryTxn(ctx)
 	if err != nil {
-		return "", err
-	}
-	if _, err := t.callerOffice(); err != nil {
 		return "", err
 	}
 	p, err := t.loadProposal(proposalID)
@@ -363,11 +360,8 @@ func (c *Contract) GetMembershipProposal(ctx contractapi.TransactionContextInter
 // ListMembershipProposals pages through proposals (by id), optionally
 // filtered by status.
 func (c *Contract) ListMembershipProposals(ctx contractapi.TransactionContextInterface, status, pageSize, bookmark string) (string, error) {
-	t, err := begin(ctx)
+	t, err := queryTxn(ctx)
 	if err != nil {
-		return "", err
-	}
-	if _, err := t.callerOffice(); err != nil {
 		return "", err
 	}
 	switch status {

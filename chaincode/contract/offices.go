@@ -179,11 +179,8 @@ func (c *Contract) GetCallerOffice(ctx contractapi.TransactionContextInterface) 
 
 // GetOffice returns one office.
 func (c *Contract) GetOffice(ctx contractapi.TransactionContextInterface, officeCode string) (string, error) {
-	t, err := begin(ctx)
+	t, err := queryTxn(ctx)
 	if err != nil {
-		return "", err
-	}
-	if _, err := t.callerOffice(); err != nil {
 		return "", err
 	}
 	if err := priority.ValidateOfficeCode(officeCode); err != nil {
@@ -205,11 +202,8 @@ func (c *Contract) GetOffice(ctx contractapi.TransactionContextInterface, office
 
 // ListOffices pages through the registry in office-code order.
 func (c *Contract) ListOffices(ctx contractapi.TransactionContextInterface, pageSize, bookmark string) (string, error) {
-	t, err := begin(ctx)
+	t, err := queryTxn(ctx)
 	if err != nil {
-		return "", err
-	}
-	if _, err := t.callerOffice(); err != nil {
 		return "", err
 	}
 	r, err := t.compositeRange(kindOffice)

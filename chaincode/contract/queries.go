@@ -9,18 +9,6 @@ import (
 	"github.com/ipledger/ipledger/chaincode/priority"
 )
 
-// queryTxn starts a query: any registered office may read public state.
-func queryTxn(ctx contractapi.TransactionContextInterface) (*txn, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := t.callerOffice(); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
 // GetFirstFiling returns the public record of a first filing.
 func (c *Contract) GetFirstFiling(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
 	t, err := queryTxn(ctx)

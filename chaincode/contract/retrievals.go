@@ -194,11 +194,8 @@ func (t *txn) saveRetrieval(ref retrievalRef, rec Retrieval, caller officeRecord
 
 // GetRetrieval returns one retrieval.
 func (c *Contract) GetRetrieval(ctx contractapi.TransactionContextInterface, retrievalID string) (string, error) {
-	t, err := begin(ctx)
+	t, err := queryTxn(ctx)
 	if err != nil {
-		return "", err
-	}
-	if _, err := t.callerOffice(); err != nil {
 		return "", err
 	}
 	ref, err := parseRetrievalID(retrievalID)
@@ -214,11 +211,8 @@ func (c *Contract) GetRetrieval(ctx contractapi.TransactionContextInterface, ret
 
 // ListRetrievals pages through the retrieval log of one document.
 func (c *Contract) ListRetrievals(ctx contractapi.TransactionContextInterface, filingID, pageSize, bookmark string) (string, error) {
-	t, err := begin(ctx)
+	t, err := queryTxn(ctx)
 	if err != nil {
-		return "", err
-	}
-	if _, err := t.callerOffice(); err != nil {
 		return "", err
 	}
 	r, err := parseFilingID(filingID)
