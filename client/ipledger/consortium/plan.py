@@ -119,6 +119,20 @@ class ConsortiumPlan:
     def docker_network(self) -> str:
         return "ipledger_fabric"
 
+    def host_ports(self) -> dict[int, str]:
+        """Every port the consortium publishes on the host, with the node (and endpoint) behind it."""
+        ports: dict[int, str] = {}
+        for office in self.offices:
+            ports[office.ca.port] = office.ca.host
+            ports[office.ca.operations_port] = f"{office.ca.host} (operations)"
+            ports[office.orderer.port] = office.orderer.host
+            ports[office.orderer.admin_port] = f"{office.orderer.host} (admin)"
+            ports[office.orderer.operations_port] = f"{office.orderer.host} (operations)"
+            for p in office.peers:
+                ports[p.port] = p.host
+                ports[p.operations_port] = f"{p.host} (operations)"
+        return ports
+
     def office(self, code: str) -> OfficePlan:
         for office in self.offices:
             if office.code == code.upper():

@@ -92,11 +92,9 @@ class OfficeAdmin:
 
     # Peers -----------------------------------------------------------------------------------------------
     def peer_channels(self, peer: PeerPlan) -> list[str]:
-        out = self.peer("channel", "list", peer=peer)
-        lines = out.splitlines()
-        if "Channels peers has joined:" in out:
-            lines = lines[lines.index(next(l for l in lines if "Channels peers has joined" in l)) + 1:]
-        return [line.strip() for line in lines if line.strip()]
+        # The channel names follow the line "Channels peers has joined:".
+        _, _, names = self.peer("channel", "list", peer=peer).partition("Channels peers has joined:")
+        return [line.strip() for line in names.splitlines() if line.strip()]
 
     def join_peer(self, peer: PeerPlan, block: Path) -> bool:
         if self.plan.channel in self.peer_channels(peer):

@@ -102,24 +102,10 @@ def _endpoints(plan: ConsortiumPlan, roles: tuple[str, ...]) -> list[health.Endp
     return out
 
 
-def published_ports(plan: ConsortiumPlan) -> dict[int, str]:
-    ports: dict[int, str] = {}
-    for office in plan.offices:
-        ports[office.ca.port] = office.ca.host
-        ports[office.ca.operations_port] = f"{office.ca.host} (operations)"
-        ports[office.orderer.port] = office.orderer.host
-        ports[office.orderer.admin_port] = f"{office.orderer.host} (admin)"
-        ports[office.orderer.operations_port] = f"{office.orderer.host} (operations)"
-        for p in office.peers:
-            ports[p.port] = p.host
-            ports[p.operations_port] = f"{p.host} (operations)"
-    return ports
-
-
 def check_ports_free(plan: ConsortiumPlan, ours: set[int]) -> None:
     """Refuse to start when a port is taken by something other than this consortium's own running nodes."""
     busy = []
-    for port, node in sorted(published_ports(plan).items()):
+    for port, node in sorted(plan.host_ports().items()):
         if port in ours:
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -60,10 +60,9 @@ class Toolchain:
 
 
 def _go_env(cgo: bool) -> dict[str, str]:
-    env = {"CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-mod=mod"}
     # A toolchain line in a dependency's go.mod must not make Go try to download another Go.
-    env.setdefault("GOTOOLCHAIN", os.environ.get("GOTOOLCHAIN", "local"))
-    return env
+    return {"CGO_ENABLED": "1" if cgo else "0", "GOFLAGS": "-mod=mod",
+            "GOTOOLCHAIN": os.environ.get("GOTOOLCHAIN", "local")}
 
 
 def _build_into(target: Path, build: Callable[[Path], None]) -> None:

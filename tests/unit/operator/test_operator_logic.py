@@ -11,7 +11,6 @@ import yaml
 from ipledger.consortium.definition import parse_definition
 from ipledger.consortium.plan import build_plan
 from ipledger.operator import lifecycle
-from ipledger.operator.bringup import published_ports
 from ipledger.operator.images import ImageSpec
 from ipledger.operator.progress import Progress
 from ipledger.operator.toolchain import tree_hash
@@ -35,9 +34,9 @@ def test_endorsement_policy_args_follow_the_definition(rule: str, expected: tupl
     assert lifecycle.endorsement_policy_args(plan) == expected
 
 
-def test_published_ports_name_their_node() -> None:
+def test_host_ports_name_their_node() -> None:
     plan = build_plan(parse_definition(RAW), REPO)
-    ports = published_ports(plan)
+    ports = plan.host_ports()
     assert ports[7051] == "peer0.jp.ipledger.test"
     assert ports[8053] == "orderer0.us.ipledger.test (admin)"
     assert ports[10055] == "ca.kr.ipledger.test (operations)"
