@@ -21,10 +21,14 @@ __all__ = ["claims"]
 _APPLICATION = (OFFICE_CODE, EnumType(IpRight), APPLICATION_NUMBER)
 
 
-def _emit_claim(session: Session, claim: PriorityClaim) -> None:
-    session.emit(claim, lambda: render_record(claim))
+def _note_warnings(session: Session, claim: PriorityClaim) -> None:
     if not session.json_output and claim.warnings:
         session.note("warnings: " + ", ".join(warning.value for warning in claim.warnings))
+
+
+def _emit_claim(session: Session, claim: PriorityClaim) -> None:
+    session.emit(claim, lambda: render_record(claim))
+    _note_warnings(session, claim)
 
 
 @click.group()
@@ -91,8 +95,7 @@ def record(session: Session, later_number: str, later_ip_right: IpRight, later_d
             priority_filing_date=priority_date, priority_category=priority_category, sequence_number=sequence)
     session.emit(result, lambda: render_record(result.claim, extra=[
         ("earliest priority date", result.earliest_priority_date)]))
-    if not session.json_output and result.claim.warnings:
-        session.note("warnings: " + ", ".join(warning.value for warning in result.claim.warnings))
+    _note_warnings(session, result.claim)
 
 
 @claims.command("show")
