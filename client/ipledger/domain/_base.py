@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from ipledger.gateway.checkpointers import Checkpoint, Checkpointer
-from ipledger.gateway.commit import Status
 from ipledger.gateway.errors import CommitError, GatewayError
 
 from .directory import OfficeDirectory
@@ -30,7 +29,6 @@ __all__ = [
     "finish_deposit",
     "ledger_errors",
     "next_bookmark",
-    "require_committed",
     "start_position",
     "unregistered",
 ]
@@ -52,12 +50,6 @@ def ledger_errors() -> Iterator[None]:
         if mapped is None:
             raise
         raise mapped from error
-
-
-def require_committed(status: Status) -> None:
-    """Raise the gateway's CommitError unless the transaction committed VALID."""
-    if not status.successful:
-        raise CommitError(status.transaction_id, status.code, status.code_name)
 
 
 def next_bookmark(page: Page[T], previous: str) -> str | None:

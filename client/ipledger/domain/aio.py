@@ -39,7 +39,6 @@ from ._base import (
     finish_deposit,
     ledger_errors,
     next_bookmark,
-    require_committed,
     settle_retry_delay,
     start_position,
     unregistered,
@@ -150,7 +149,7 @@ class AsyncPriorityLedger(LedgerBase):
 
     async def _wait(self, call: Call[T], submitted: AsyncSubmitted) -> T:
         with ledger_errors():
-            require_committed(await submitted.status())
+            (await submitted.status()).raise_for_failure()
         return call.finish(submitted.result, submitted.transaction_id)
 
     async def _run(self, call: Call[T]) -> T:

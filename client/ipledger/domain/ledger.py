@@ -45,7 +45,6 @@ from ._base import (
     finish_deposit,
     ledger_errors,
     next_bookmark,
-    require_committed,
     settle_retry_delay,
     start_position,
     unregistered,
@@ -158,7 +157,7 @@ class PriorityLedger(LedgerBase):
 
     def _wait(self, call: Call[T], submitted: Submitted) -> T:
         with ledger_errors():
-            require_committed(submitted.status())
+            submitted.status().raise_for_failure()
         return call.finish(submitted.result, submitted.transaction_id)
 
     def _run(self, call: Call[T]) -> T:

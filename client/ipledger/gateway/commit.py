@@ -10,6 +10,7 @@ from ._context import ClientT, Context
 from ._grpc import AsyncGatewayClient, SyncGatewayClient
 from ._parser import validation_code_name
 from ._protos import Message
+from .errors import CommitError
 from .timeouts import USE_DEFAULT, TimeoutArg
 
 __all__ = [
@@ -39,6 +40,11 @@ class Status:
     @property
     def code_name(self) -> str:
         return validation_code_name(self.code)
+
+    def raise_for_failure(self) -> None:
+        """Raise :class:`CommitError` unless the transaction committed VALID."""
+        if not self.successful:
+            raise CommitError(self.transaction_id, self.code, self.code_name)
 
 
 class _CommitBase(Generic[ClientT]):

@@ -9,8 +9,7 @@ from . import _builder
 from ._context import ClientT, Context
 from ._grpc import AsyncGatewayClient, SyncGatewayClient
 from ._protos import Message
-from .commit import AsyncSubmittedTransaction, Status, SubmittedTransaction
-from .errors import CommitError
+from .commit import AsyncSubmittedTransaction, SubmittedTransaction
 from .proposal import AsyncProposal, Proposal
 from .timeouts import USE_DEFAULT, TimeoutArg, Timeouts
 
@@ -29,11 +28,6 @@ def _stage_timeouts(timeouts: Timeouts | None) -> tuple[TimeoutArg, TimeoutArg, 
     if timeouts is None:
         return USE_DEFAULT, USE_DEFAULT, USE_DEFAULT
     return timeouts.endorse, timeouts.submit, timeouts.commit_status
-
-
-def _check_committed(status: Status) -> None:
-    if not status.successful:
-        raise CommitError(status.transaction_id, status.code, status.code_name)
 
 
 class _ContractBase(Generic[ClientT]):
@@ -132,7 +126,7 @@ class Contract(_ContractBase[SyncGatewayClient]):
         """Endorse, submit and wait for a VALID commit; raises CommitError otherwise."""
         submitted = self.submit_async(name, arguments, transient, endorsing_organizations, timeouts)
         status = submitted.status(timeout=_stage_timeouts(timeouts)[2])
-        _check_committed(status)
+        status.raise_for_failure()
         return submitted.result
 
 
@@ -193,5 +187,5 @@ class AsyncContract(_ContractBase[AsyncGatewayClient]):
         """Endorse, submit and wait for a VALID commit; raises CommitError otherwise."""
         submitted = await self.submit_async(name, arguments, transient, endorsing_organizations, timeouts)
         status = await submitted.status(timeout=_stage_timeouts(timeouts)[2])
-        _check_committed(status)
+        status.raise_for_failure()
         return submitted.result
