@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from ipledger.consortium.files import write_file
+from ipledger._files import write_atomically
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan
 
 VALIDITY = dt.timedelta(days=3650)
@@ -61,8 +61,9 @@ def _cert_pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-# Keys are readable by the owner only; the containers run as root and read them through bind mounts.
-_write = write_file
+def _write(path: Path, data: bytes, private: bool = False) -> None:
+    # Keys are readable by the owner only; the containers run as root and read them through bind mounts.
+    write_atomically(path, data, private=private)
 
 
 def _name(org: str, common_name: str, unit: str | None = None) -> x509.Name:

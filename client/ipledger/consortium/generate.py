@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipledger.consortium import compose, configtx, crypto, profiles
-from ipledger.consortium.files import write_file
+from ipledger._files import write_atomically
 from ipledger.consortium.package import ChaincodePackage, build_package
 from ipledger.consortium.plan import ConsortiumPlan
 
@@ -51,7 +51,7 @@ def ca_secrets(plan: ConsortiumPlan) -> dict[str, str]:
             changed = True
     if changed:
         existing["_generated"] = GENERATED_NOTE
-        write_file(path, (json.dumps(existing, indent=2, sort_keys=True) + "\n").encode(), private=True)
+        write_atomically(path, (json.dumps(existing, indent=2, sort_keys=True) + "\n").encode())
     return {o.code: existing[o.code] for o in plan.offices}
 
 

@@ -20,6 +20,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from ipledger._files import write_atomically
+
 from .errors import CheckpointError
 
 if TYPE_CHECKING:
@@ -134,34 +136,10 @@ class FileCheckpointer(InMemoryCheckpointer):
             {"blockNumber": self._block_number, "transactionId": self._transaction_id or ""},
             separators=(",", ":"),
         ).encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self._temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view):]
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.replace(self._temporary, self.path)
-        _fsync_directory(self.path.parent)
+        write_atomically(self.path, data)
 
     def __repr__(self) -> str:
         return (
             f"FileCheckpointer({str(self.path)!r}, block_number={self._block_number}, "
             f"transaction_id={self._transaction_id!r})"
         )
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Persist a rename; platforms that cannot open directories just skip it."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

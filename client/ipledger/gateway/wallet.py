@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipledger._files import write_atomically
+
 from .errors import ConfigurationError
 from .identity import Identity
 from .signing import PrivateKeySigner
@@ -75,18 +77,7 @@ class FileWallet:
                 **({"privateKey": entry.private_key.decode("ascii")} if entry.private_key else {}),
             },
         }
-        data = json.dumps(document, indent=2).encode("utf-8")
-        temporary = path.with_name(path.name + ".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(descriptor, 0o600)  # an older temp file may have had wider bits
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view):]
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.replace(temporary, path)
+        write_atomically(path, json.dumps(document, indent=2).encode("utf-8"))
 
     def get(self, label: str) -> WalletEntry | None:
         """The identity stored under ``label``, or ``None``."""
