@@ -67,6 +67,15 @@ _BY_CODE: dict[str, ExitCode] = {
     "PRIORITY_PERIOD_EXPIRED": ExitCode.CONFLICT,
     "RESTORATION_NOT_AVAILABLE": ExitCode.CONFLICT,
     "INVALID_TRANSITION": ExitCode.CONFLICT,
+    # digital libraries: the client's own codes, then the library's refusal reasons
+    "LIBRARY_UNAVAILABLE": ExitCode.NETWORK,
+    "LIBRARY_REFUSED": ExitCode.NOT_AUTHORISED,
+    "DOCUMENT_MISSING": ExitCode.NOT_FOUND,
+    "WRONG_LIBRARY": ExitCode.NOT_FOUND,
+    "FILING_WITHDRAWN": ExitCode.CONFLICT,
+    "VERSION_MISMATCH": ExitCode.CONFLICT,
+    "DOCUMENT_TOO_LARGE": ExitCode.USAGE,
+    "BAD_REQUEST": ExitCode.USAGE,
 }
 
 # gRPC status names of gateway errors without a chaincode code.
@@ -89,7 +98,8 @@ def exit_code_for(error: BaseException) -> ExitCode:
     if not isinstance(error, IpledgerError):
         return ExitCode.FAILURE
     chaincode_code = getattr(error, "chaincode_code", None)
-    for code in (chaincode_code, error.code):
+    library_reason = getattr(error, "reason", None)  # LibraryRefusedError: the library's own code
+    for code in (chaincode_code, library_reason, error.code):
         if code and code in _BY_CODE:
             return _BY_CODE[code]
     if isinstance(error, CommitError):

@@ -15,6 +15,7 @@ from ipledger.domain.validation import check_application_number
 from .exit_codes import ExitCode
 from .options import emit_listing, json_option, listing_options
 from .output import render_record
+from .progress import transfer_progress
 from .params import (
     ACCESS_CODE,
     APPLICANT,
@@ -39,15 +40,27 @@ __all__ = ["filings"]
 GENERATED_CODE_BYTES = 8
 
 
-def _document_digest(document: Document | None, sha256: str | None, *, required: bool) -> str | None:
-    """The SHA-256 from --document (hashed locally) or --sha256, never both."""
+def _check_document_choice(document: Document | None, sha256: str | None, *, required: bool) -> None:
+    """--document or --sha256, never both (checked before anything touches the network)."""
     if document is not None and sha256 is not None:
         raise InvalidInput("give either --document or --sha256, not both", param_hint="'--document'")
-    if document is not None:
-        return document.sha256
-    if sha256 is None and required:
+    if required and document is None and sha256 is None:
         raise InvalidInput("give the document (--document FILE) or its SHA-256 (--sha256)",
                            param_hint="'--document'")
+
+
+def _stored_digest(session: Session, document: Document | None, sha256: str | None) -> str | None:
+    """The document in the office's library: --document is stored there first; --sha256 must be there already,
+    so that no ledger record ever names a document the library lacks."""
+    ledger = session.ledger()
+    if document is not None:
+        with transfer_progress(f"storing {document.path.name} in the library") as progress:
+            return ledger.store_document(document.path, sha256=document.sha256, progress=progress)
+    if sha256 is not None:
+        with session.busy("asking the office's library"):
+            if not ledger.holds_document(sha256):
+                raise InvalidInput(f"the office's library holds no document with SHA-256 {sha256}; "
+                                   "give the file with --document to store it", param_hint="'--sha256'")
     return sha256
 
 
@@ -89,8 +102,9 @@ def _confidential_options(function: click.decorators.FC) -> click.decorators.FC:
 def filings() -> None:
     """Deposit and maintain first filings (priority documents).
 
-    The document itself never goes on the ledger: only its SHA-256 (computed
-    locally from --document), its format and the public bibliographic data.
+    The document itself never goes on the ledger: it is stored in the
+    office's own digital library, and the ledger records its SHA-256, its
+    format and the public bibliographic data.
     Title, applicants and contact are private to the depositing office.
 
     \b
@@ -106,8 +120,10 @@ def filings() -> None:
 @click.option("--number", "application_number", type=APPLICATION_NUMBER, required=True,
               help="Application number as the office writes it, e.g. 'JP 2024-012345'.")
 @click.option("--filing-date", type=ISO_DATE, required=True, help="Filing date (YYYY-MM-DD).")
-@click.option("--document", type=DOCUMENT, default=None, help="The priority document; its SHA-256 is recorded.")
-@click.option("--sha256", type=SHA256, default=None, help="The document's SHA-256 instead of --document.")
+@click.option("--document", type=DOCUMENT, default=None,
+              help="The priority document: stored in the office's library, its SHA-256 recorded on the ledger.")
+@click.option("--sha256", type=SHA256, default=None,
+              help="SHA-256 of a document already in the office's library, instead of --document.")
 @click.option("--format", "document_format", type=EnumType(DocumentFormat), default=DocumentFormat.PDF.value,
               show_default=True, help="Document format.")
 @click.option("--category", type=EnumType(ApplicationCategory), default=None,
@@ -133,8 +149,7 @@ def deposit(session: Session, ip_right: IpRight, application_number: str, filing
           --filing-date 2024-03-15 --document priority.pdf \\
           --title "Folding widget" --applicant "JP:ACME K.K." --generate-access-code
     """
-    digest = _document_digest(document, sha256, required=True)
-    assert digest is not None
+    _check_document_choice(document, sha256, required=True)
     if access_code and generate_access_code:
         raise InvalidInput("give either --access-code or --generate-access-code", param_hint="'--access-code'")
     try:
@@ -143,6 +158,8 @@ def deposit(session: Session, ip_right: IpRight, application_number: str, filing
         raise InvalidInput(str(problem), param_hint="'--number'") from None
     confidential = _confidential(title, applicants, contact_name, contact_email)
     code = _new_access_code() if generate_access_code else access_code
+    digest = _stored_digest(session, document, sha256)
+    assert digest is not None
     try:
         with session.busy("submitting DepositFirstFiling"):
             filing = session.ledger().deposit_first_filing(
@@ -166,8 +183,10 @@ def deposit(session: Session, ip_right: IpRight, application_number: str, filing
 @click.argument("filing_id", type=FILING_ID)
 @click.option("--reason", type=TextType(1, 500), required=True, help="Why the record is corrected.")
 @click.option("--filing-date", type=ISO_DATE, default=None, help="Corrected filing date.")
-@click.option("--document", type=DOCUMENT, default=None, help="Replacement document (its SHA-256 is recorded).")
-@click.option("--sha256", type=SHA256, default=None, help="Replacement document's SHA-256 instead of --document.")
+@click.option("--document", type=DOCUMENT, default=None,
+              help="Replacement document (stored in the office's library; its SHA-256 is recorded).")
+@click.option("--sha256", type=SHA256, default=None,
+              help="SHA-256 of a replacement already in the office's library, instead of --document.")
 @click.option("--format", "document_format", type=EnumType(DocumentFormat), default=None,
               help="Corrected document format.")
 @json_option
@@ -181,10 +200,11 @@ def correct(session: Session, filing_id: str, reason: str, filing_date: date | N
       ipledger --office JP filings correct JP:PATENT:2024012345 --document corrected.pdf \\
           --reason "missing drawing sheet"
     """
-    digest = _document_digest(document, sha256, required=False)
-    if filing_date is None and digest is None and document_format is None:
+    _check_document_choice(document, sha256, required=False)
+    if filing_date is None and document is None and sha256 is None and document_format is None:
         raise InvalidInput("change at least one of --filing-date, --document/--sha256, --format",
                            param_hint="'--filing-date'")
+    digest = _stored_digest(session, document, sha256)
     with session.busy("submitting CorrectFirstFiling"):
         filing = session.ledger().correct_first_filing(filing_id, reason=reason, filing_date=filing_date,
                                                        document_sha256=digest, document_format=document_format)

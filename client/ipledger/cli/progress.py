@@ -9,11 +9,13 @@ from __future__ import annotations
 import itertools
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, TextIO, cast
 
-__all__ = ["spinner"]
+import click
+
+__all__ = ["spinner", "transfer_progress"]
 
 _FRAMES = "|/-\\"
 
@@ -54,3 +56,31 @@ def _is_terminal(stream: IO[str]) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # closed or not a real file
         return False
+
+
+@contextmanager
+def transfer_progress(label: str, *, stream: IO[str] | None = None) -> Iterator[Callable[[int, int | None], None]]:
+    """A byte progress bar on stderr (terminal only) for a document transfer; yields the callback to feed it."""
+    out = stream if stream is not None else sys.stderr
+    if not _is_terminal(out):
+        yield lambda done, total: None
+        return
+    bar: click._termui_impl.ProgressBar[int] | None = None
+    shown = 0
+
+    def update(done: int, total: int | None) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=total or 0, label=label, file=cast(TextIO, out), show_pos=False, show_percent=True)
+            bar.__enter__()
+        if done < shown:  # a transfer that started over
+            shown = 0
+            bar.pos = 0
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)

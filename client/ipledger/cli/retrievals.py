@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ipledger.domain.enums import RetrievalFailureReason
+from ipledger.domain import documents
 from ipledger.domain.errors import HashMismatchError
+from ipledger.library import LocalStorageError
 
 from .options import emit_listing, json_option, listing_options
 from .output import json_text, render_record
+from .progress import transfer_progress
 from .params import DOCUMENT, FILING_ID, RETRIEVAL_ID, SHA256, Document, EnumType, InvalidInput, TextType
 from .session import Session, pass_session
 from .views import RETRIEVAL_COLUMNS
@@ -18,18 +23,57 @@ __all__ = ["retrievals"]
 
 @click.group()
 def retrievals() -> None:
-    """Request, complete and audit retrievals of first filings.
+    """Fetch, request, complete and audit retrievals of first filings.
 
-    An accessing office with an active grant requests a retrieval, fetches
-    the document over its usual channel and completes the retrieval with
-    the SHA-256 of what it received; the ledger compares it with the
-    deposited one.
+    An accessing office with an active grant fetches the document from the
+    owner's digital library in one step (`fetch`): the retrieval is
+    requested on the ledger, the document downloaded and checked against
+    the deposited SHA-256, and the outcome recorded. `request` and
+    `complete` do the ledger steps alone, for documents received otherwise.
 
     \b
     Example:
-      ipledger --office US retrievals request JP:PATENT:2024012345
-      ipledger --office US retrievals complete JP:PATENT:2024012345:20250317T091244Z_9f3c... --document received.pdf
+      ipledger --office US retrievals fetch JP:PATENT:2024012345 --out priority.pdf
+      ipledger --office JP retrievals log JP:PATENT:2024012345
     """
+
+
+@retrievals.command("fetch")
+@click.argument("filing_id", type=FILING_ID)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
+              help="Where to write the document (must not exist yet).")
+@click.option("--retrieval", "retrieval_id", type=RETRIEVAL_ID, default=None,
+              help="Continue this PENDING retrieval (resumes an interrupted download) instead of requesting one.")
+@json_option
+@pass_session
+def fetch(session: Session, filing_id: str, out: Path, retrieval_id: str | None) -> None:
+    """Fetch another office's first filing from its library, verified against the ledger.
+
+    Requests the retrieval, downloads from the owner's library over mutual
+    TLS (resuming if the transfer breaks), compares the SHA-256 with the
+    deposited one and records the outcome: SUCCESS, or ERROR with
+    HASH_MISMATCH (exit 6), DELIVERY_FAILED or DOWNLOAD_FAILED. If the file
+    cannot be written here (disk full), nothing is recorded: free space and
+    run again with --retrieval to resume.
+
+    \b
+    Example:
+      ipledger --office US retrievals fetch JP:PATENT:2024012345 --out priority.pdf
+    """
+    ledger = session.ledger()
+    try:
+        with transfer_progress(f"fetching {filing_id}") as progress:
+            fetched = ledger.fetch_document(filing_id, out, retrieval_id=retrieval_id, progress=progress)
+    except HashMismatchError as error:
+        if error.retrieval is not None and session.json_output:
+            click.echo(json_text(error.retrieval))  # the recorded ERROR, for scripts
+        raise
+    except LocalStorageError:
+        part = documents.part_path(out)
+        session.note(f"kept {part} ({part.stat().st_size if part.exists() else 0} bytes) to resume from")
+        raise
+    session.emit(fetched.retrieval, lambda: render_record(fetched.retrieval) +
+                 f"\nsaved to           {fetched.path} ({fetched.size} bytes)")
 
 
 @retrievals.command("request")

@@ -186,6 +186,35 @@ def generate_office(plan: ConsortiumPlan, office: OfficePlan) -> bool:
     return True
 
 
+def _load_authority(cert_file: Path, key_file: Path) -> Authority:
+    key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    return Authority(cert=x509.load_pem_x509_certificate(cert_file.read_bytes()), key=key)
+
+
+def generate_library(plan: ConsortiumPlan, office: OfficePlan) -> bool:
+    """The digital library's TLS server certificate and its client identity (to read the ledger through the
+    office's peer), unless present. Separate from :func:`generate_office` so that an office whose material
+    predates the library gets it without new root keys. Returns True when it was generated."""
+    root = plan.crypto_dir(office)
+    library_dir = root / "library"
+    if (library_dir / "tls" / "server.crt").exists():
+        return False
+    org = office.domain
+    signing_ca = _load_authority(root / "ca" / "ca-cert.pem", root / "ca" / "ca-key.pem")
+    tls_ca = _load_authority(root / "tlsca" / "tlsca-cert.pem", root / "tlsca" / "tlsca-key.pem")
+    cert, key = issue(signing_ca, org, f"library@{org}", "client")
+    _write(library_dir / "identity" / "cert.pem", _cert_pem(cert))
+    _write(library_dir / "identity" / "key.pem", _key_pem(key), private=True)
+    host = office.library.host
+    tls_cert, tls_key = issue(tls_ca, org, host, None, loopback_hosts(host, plan.host_ip), tls=True)
+    _write_tls(library_dir / "tls", tls_ca, tls_cert, tls_key, "server")
+    return True
+
+
 def generate(plan: ConsortiumPlan) -> list[str]:
     """Generate the material of every office that has none yet; returns the codes generated."""
-    return [office.code for office in plan.offices if generate_office(plan, office)]
+    generated = [office.code for office in plan.offices if generate_office(plan, office)]
+    for office in plan.offices:
+        generate_library(plan, office)
+    return generated

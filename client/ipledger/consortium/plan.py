@@ -22,6 +22,11 @@ DEFAULT_SOURCE = "network/consortium.yaml"
 PEER_IMAGE = f"ipledger/fabric-peer:{FABRIC_VERSION}"
 ORDERER_IMAGE = f"ipledger/fabric-orderer:{FABRIC_VERSION}"
 CA_IMAGE = f"ipledger/fabric-ca:{FABRIC_CA_VERSION}"
+# The office's digital library (network/tools/library): versioned with the API it serves.
+LIBRARY_API_VERSION = "1"
+LIBRARY_IMAGE = f"ipledger/library:{LIBRARY_API_VERSION}"
+# Largest document a library accepts; the oversized-upload refusal is tested against it.
+MAX_DOCUMENT_BYTES = 4 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,19 @@ class CAPlan:
 
 
 @dataclass(frozen=True)
+class LibraryPlan:
+    """The office's digital library: its documents, served over mutual TLS under the ledger's rules."""
+
+    office: str
+    host: str
+    port: int
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class OfficePlan:
     spec: OfficeSpec
     domain: str
@@ -72,6 +90,7 @@ class OfficePlan:
     peers: tuple[PeerPlan, ...]
     orderer: OrdererPlan
     ca: CAPlan
+    library: LibraryPlan
 
     @property
     def code(self) -> str:
@@ -128,6 +147,7 @@ class ConsortiumPlan:
             ports[office.orderer.port] = office.orderer.host
             ports[office.orderer.admin_port] = f"{office.orderer.host} (admin)"
             ports[office.orderer.operations_port] = f"{office.orderer.host} (operations)"
+            ports[office.library.port] = office.library.host
             for p in office.peers:
                 ports[p.port] = p.host
                 ports[p.operations_port] = f"{p.host} (operations)"
@@ -203,6 +223,8 @@ def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consorti
                               operations_port=ports["orderer-operations"])
         ca = CAPlan(office=office.code, name=f"ca-{office.code.lower()}", host=f"ca.{domain}", port=ports["ca"],
                     operations_port=ports["ca-operations"])
-        offices.append(OfficePlan(spec=office, domain=domain, port_base=base, peers=peers, orderer=orderer, ca=ca))
+        library = LibraryPlan(office=office.code, host=f"library.{domain}", port=ports["library"])
+        offices.append(OfficePlan(spec=office, domain=domain, port_base=base, peers=peers, orderer=orderer, ca=ca,
+                                  library=library))
     return ConsortiumPlan(spec=spec, offices=tuple(offices), root=root, generated=root / "network" / "generated",
                           source=source)

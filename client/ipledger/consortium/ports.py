@@ -13,6 +13,7 @@ CA = 54
 CA_OPS = 55
 PEER = 51
 PEER_OPS = 56
+LIBRARY = 57
 PEER_STRIDE = 10  # peer1 listens on x061, peer2 on x071
 
 
@@ -24,6 +25,7 @@ def office_ports(base: int, peers: int) -> dict[str, int]:
         "orderer-admin": base + ORDERER_ADMIN,
         "ca": base + CA,
         "ca-operations": base + CA_OPS,
+        "library": base + LIBRARY,
     }
     for k in range(peers):
         ports[f"peer{k}"] = base + PEER + k * PEER_STRIDE

@@ -37,6 +37,13 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "tlsCertPath": _rel(udir / "tls" / "client.crt", here),
             "tlsKeyPath": _rel(udir / "tls" / "client.key", here),
         }
+    # Every office's library, so that a requesting office can fetch from the owner's; its TLS certificate is
+    # checked against the owner's TLS root.
+    libraries = {
+        o.code: {"url": f"https://{plan.host_ip}:{o.library.port}", "serverName": o.library.host,
+                 "tlsRootCertPath": _rel(plan.crypto_dir(o) / "tlsca" / "tlsca-cert.pem", here)}
+        for o in plan.offices
+    }
     return {
         "_generated": GENERATED_NOTE,
         "office": office.code,
@@ -52,6 +59,7 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "tlsRootCertPath": tlsca,
         },
         "users": users,
+        "libraries": libraries,
         "mutualTls": plan.spec.mutual_tls,
         "walletPath": _rel(plan.wallets_dir / office.code, here),
     }

@@ -33,6 +33,9 @@ from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
 
+from ipledger.library import LibraryError, Progress
+
+from . import documents
 from . import transactions as tx
 from ._base import (
     LedgerBase,
@@ -97,6 +100,8 @@ class AsyncPriorityLedger(LedgerBase):
         self.network = network
         self.gateway: AsyncGateway | None = None
         self.profile: ConnectionProfile | None = None
+        #: The offices' digital libraries (set by :meth:`connect` from the profile; assign your own otherwise).
+        self.libraries: documents.Libraries | None = None
 
     @classmethod
     async def connect(cls, profile: str | os.PathLike[str] | ConnectionProfile, user: str = "User1", *,
@@ -116,6 +121,7 @@ class AsyncPriorityLedger(LedgerBase):
             await gateway.aclose()
             raise
         ledger.gateway, ledger.profile = gateway, resolved
+        ledger.libraries = documents.Libraries(resolved, user)
         return ledger
 
     async def aclose(self) -> None:
@@ -387,6 +393,55 @@ class AsyncPriorityLedger(LedgerBase):
         return await self._run(tx.get_access_record(filing_id))
 
     # -- retrievals ---------------------------------------------------------------------------
+
+    # -- documents (the libraries): transfers run in a worker thread; ``progress`` is called from it -------
+
+    def _libraries(self) -> documents.Libraries:
+        if self.libraries is None:
+            raise ConfigurationError("this ledger knows no libraries: connect() with a profile, or set .libraries")
+        return self.libraries
+
+    async def store_document(self, path: str | os.PathLike[str], *, sha256: str | None = None,
+                             progress: Progress | None = None) -> str:
+        """Put a document into the caller's own library (idempotent); returns its SHA-256 for the ledger."""
+        library = self._libraries().own()
+        return await asyncio.to_thread(library.store, Path(path), sha256, progress)
+
+    async def holds_document(self, sha256: str) -> bool:
+        """Whether the caller's own library holds the document with this SHA-256."""
+        library = self._libraries().own()
+        return await asyncio.to_thread(library.stored_size, sha256) is not None
+
+    async def fetch_document(self, filing_id: str, out: str | os.PathLike[str], *, retrieval_id: str | None = None,
+                             progress: Progress | None = None,
+                             retry_window: float = 60.0) -> documents.FetchedDocument:
+        """Retrieve another office's first filing into ``out`` (see PriorityLedger.fetch_document)."""
+        target = Path(out)
+        documents.check_destination(target)
+        if retrieval_id is None:
+            retrieval = await self.request_retrieval(filing_id)
+        else:
+            retrieval = await self.get_retrieval(retrieval_id)
+            documents.check_fetchable(retrieval, filing_id, self.office_code)
+        library = self._libraries().of(retrieval.owner_office)
+        try:
+            download = await asyncio.to_thread(
+                lambda: library.download(retrieval.filing_id, retrieval.document_version, retrieval.id,
+                                         documents.part_path(target), retrieval.expected_sha256,
+                                         progress=progress, retry_window=retry_window))
+        except LibraryError as error:
+            failure = documents.failure_for(error)
+            if failure is not None:
+                await self._attempt(tx.fail_retrieval(retrieval.id, *failure))
+            raise
+        if download.sha256 != retrieval.expected_sha256:
+            download.path.unlink(missing_ok=True)  # never resume from bytes known to be wrong
+            await self.acknowledge_retrieval(retrieval.id, download.sha256)  # records HASH_MISMATCH and raises
+            raise documents.unexpected_acceptance(retrieval.id)
+        documents.place(download, target)
+        done = await self.acknowledge_retrieval(retrieval.id, download.sha256)
+        return documents.FetchedDocument(path=target, sha256=download.sha256, size=download.size, retrieval=done,
+                                         attempts=download.attempts, resumed_from=download.resumed_from)
 
     async def request_retrieval(self, filing_id: str) -> Retrieval:
         return await self._run(tx.request_retrieval(filing_id))

@@ -39,6 +39,9 @@ from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
 
+from ipledger.library import LibraryError, Progress
+
+from . import documents
 from . import transactions as tx
 from ._base import (
     LedgerBase,
@@ -104,6 +107,8 @@ class PriorityLedger(LedgerBase):
         self.network = network
         self.gateway: Gateway | None = None
         self.profile: ConnectionProfile | None = None
+        #: The offices' digital libraries (set by :meth:`connect` from the profile; assign your own otherwise).
+        self.libraries: documents.Libraries | None = None
 
     @classmethod
     def connect(cls, profile: str | os.PathLike[str] | ConnectionProfile, user: str = "User1", *,
@@ -124,6 +129,7 @@ class PriorityLedger(LedgerBase):
             gateway.close()
             raise
         ledger.gateway, ledger.profile = gateway, resolved
+        ledger.libraries = documents.Libraries(resolved, user)
         return ledger
 
     def close(self) -> None:
@@ -389,6 +395,60 @@ class PriorityLedger(LedgerBase):
 
     def get_access_record(self, filing_id: str) -> AccessRecord:
         return self._run(tx.get_access_record(filing_id))
+
+    # -- documents (the libraries) ------------------------------------------------------------
+
+    def _libraries(self) -> documents.Libraries:
+        if self.libraries is None:
+            raise ConfigurationError("this ledger knows no libraries: connect() with a profile, or set .libraries")
+        return self.libraries
+
+    def store_document(self, path: str | os.PathLike[str], *, sha256: str | None = None,
+                       progress: Progress | None = None) -> str:
+        """Put a document into the caller's own library (idempotent); returns its SHA-256 for the ledger.
+
+        Store first, then deposit or correct with the returned hash: the ledger never names a document
+        its owner's library does not hold. ``sha256`` skips hashing the file when already known.
+        """
+        return self._libraries().own().store(Path(path), sha256, progress)
+
+    def holds_document(self, sha256: str) -> bool:
+        """Whether the caller's own library holds the document with this SHA-256."""
+        return self._libraries().own().stored_size(sha256) is not None
+
+    def fetch_document(self, filing_id: str, out: str | os.PathLike[str], *, retrieval_id: str | None = None,
+                       progress: Progress | None = None, retry_window: float = 60.0) -> documents.FetchedDocument:
+        """Retrieve another office's first filing into ``out``: request (or continue ``retrieval_id``),
+        download from the owner's library, verify and record the outcome (module documents).
+
+        Raises HashMismatchError after recording HASH_MISMATCH, LibraryError (after FailRetrieval where
+        the delivery failed; LocalStorageError leaves the retrieval PENDING for a resumed fetch).
+        """
+        target = Path(out)
+        documents.check_destination(target)
+        if retrieval_id is None:
+            retrieval = self.request_retrieval(filing_id)
+        else:
+            retrieval = self.get_retrieval(retrieval_id)
+            documents.check_fetchable(retrieval, filing_id, self.office_code)
+        library = self._libraries().of(retrieval.owner_office)
+        try:
+            download = library.download(retrieval.filing_id, retrieval.document_version, retrieval.id,
+                                        documents.part_path(target), retrieval.expected_sha256,
+                                        progress=progress, retry_window=retry_window)
+        except LibraryError as error:
+            failure = documents.failure_for(error)
+            if failure is not None:
+                self._attempt(tx.fail_retrieval(retrieval.id, *failure))
+            raise
+        if download.sha256 != retrieval.expected_sha256:
+            download.path.unlink(missing_ok=True)  # never resume from bytes known to be wrong
+            self.acknowledge_retrieval(retrieval.id, download.sha256)  # records HASH_MISMATCH and raises
+            raise documents.unexpected_acceptance(retrieval.id)
+        documents.place(download, target)
+        done = self.acknowledge_retrieval(retrieval.id, download.sha256)
+        return documents.FetchedDocument(path=target, sha256=download.sha256, size=download.size, retrieval=done,
+                                         attempts=download.attempts, resumed_from=download.resumed_from)
 
     # -- retrievals ---------------------------------------------------------------------------
 

@@ -63,28 +63,33 @@ def _read(path: os.PathLike[str] | str, what: str) -> bytes:
         raise ConfigurationError(f"cannot read {what} {path}: {error}") from error
 
 
+def profile_user(profile: ConnectionProfile, user: str) -> tuple[Identity, PrivateKeySigner]:
+    """The identity and key of ``user``: the profile's files first, then the office's wallet."""
+    credentials = profile.users.get(user)
+    if credentials is not None:
+        identity = Identity(profile.msp_id, _read(credentials.cert_path, f"certificate of {user}"))
+        return identity, PrivateKeySigner.from_pem(_read(credentials.key_path, f"private key of {user}"))
+    wallet = profile.wallet()
+    entry = wallet.get(user) if wallet is not None else None
+    if entry is None:
+        known = sorted(profile.users) + (wallet.list() if wallet is not None else [])
+        raise ConfigurationError(
+            f"user {user!r} is neither in profile {profile.path.name} nor in its wallet; "
+            f"known: {', '.join(known) or 'none'}"
+        )
+    return entry.identity, entry.signer()
+
+
 def _endpoint_from_profile(profile: ConnectionProfile | str | os.PathLike[str], user: str) -> _Endpoint:
     """Resolve a profile + user label to credentials: profile files first, then the wallet."""
     if not isinstance(profile, ConnectionProfile):
         profile = ConnectionProfile.load(profile)
+    identity, signer = profile_user(profile, user)
     credentials = profile.users.get(user)
     client_cert = client_key = None
-    if credentials is not None:
-        identity = Identity(profile.msp_id, _read(credentials.cert_path, f"certificate of {user}"))
-        signer = PrivateKeySigner.from_pem(_read(credentials.key_path, f"private key of {user}"))
-        if credentials.tls_cert_path and credentials.tls_key_path:
-            client_cert = _read(credentials.tls_cert_path, f"TLS certificate of {user}")
-            client_key = _read(credentials.tls_key_path, f"TLS key of {user}")
-    else:
-        wallet = profile.wallet()
-        entry = wallet.get(user) if wallet is not None else None
-        if entry is None:
-            known = sorted(profile.users) + (wallet.list() if wallet is not None else [])
-            raise ConfigurationError(
-                f"user {user!r} is neither in profile {profile.path.name} nor in its wallet; "
-                f"known: {', '.join(known) or 'none'}"
-            )
-        identity, signer = entry.identity, entry.signer()
+    if credentials is not None and credentials.tls_cert_path and credentials.tls_key_path:
+        client_cert = _read(credentials.tls_cert_path, f"TLS certificate of {user}")
+        client_key = _read(credentials.tls_key_path, f"TLS key of {user}")
     if profile.mutual_tls and client_cert is None:
         raise ConfigurationError(
             f"profile {profile.path.name} requires mutual TLS but user {user!r} has no tlsCertPath/tlsKeyPath"

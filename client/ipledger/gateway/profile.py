@@ -19,6 +19,7 @@ from .wallet import FileWallet
 __all__ = [
     "CAEndpoint",
     "ConnectionProfile",
+    "LibraryEndpoint",
     "PeerEndpoint",
     "Registrar",
     "UserCredentials",
@@ -58,6 +59,19 @@ class CAEndpoint:
 
 
 @dataclass(frozen=True)
+class LibraryEndpoint:
+    """An office's digital library (HTTPS with client certificates) and how to verify its certificate."""
+
+    office: str
+    url: str
+    tls_root_cert_path: Path
+    server_name: str | None = None
+
+    def tls_root_cert(self) -> bytes:
+        return _read(self.tls_root_cert_path, f"TLS root certificate of {self.office}'s library")
+
+
+@dataclass(frozen=True)
 class UserCredentials:
     """File locations of one user's signing and (for mutual TLS) TLS credentials."""
 
@@ -81,6 +95,7 @@ class ConnectionProfile:
     peers: tuple[PeerEndpoint, ...] = ()
     ca: CAEndpoint | None = None
     users: Mapping[str, UserCredentials] = field(default_factory=dict)
+    libraries: Mapping[str, LibraryEndpoint] = field(default_factory=dict)
     mutual_tls: bool = False
     wallet_path: Path | None = None
 
@@ -168,6 +183,16 @@ class _Reader:
             server_name=self._str(data, "serverName", "ca.", required=False),
         )
 
+    def _library(self, office: str, data: Mapping[str, Any]) -> LibraryEndpoint:
+        where = f"libraries.{office}."
+        url = self._req(data, "url", where)
+        if not url.startswith("https://"):
+            raise self._fail(f"{where}url", "must be an https:// URL (libraries speak TLS only)")
+        tls = self._path(data, "tlsRootCertPath", where)
+        assert tls is not None
+        return LibraryEndpoint(office=office, url=url, tls_root_cert_path=tls,
+                               server_name=self._str(data, "serverName", where, required=False))
+
     def _user(self, data: Mapping[str, Any], where: str) -> UserCredentials:
         cert = self._path(data, "certPath", where)
         key = self._path(data, "keyPath", where)
@@ -186,6 +211,9 @@ class _Reader:
         users_raw = document.get("users") or {}
         if not isinstance(users_raw, dict):
             raise self._fail("users", "must be an object")
+        libraries_raw = document.get("libraries") or {}
+        if not isinstance(libraries_raw, dict):
+            raise self._fail("libraries", "must be an object")
         mutual_tls = document.get("mutualTls", False)
         if not isinstance(mutual_tls, bool):
             raise self._fail("mutualTls", "must be true or false")
@@ -202,6 +230,8 @@ class _Reader:
             ca=self._ca(self._obj(document, "ca")) if document.get("ca") is not None else None,
             users={label: self._user(self._obj(users_raw, label, "users."), f"users.{label}.")
                    for label in users_raw},
+            libraries={code: self._library(code, self._obj(libraries_raw, code, "libraries."))
+                       for code in libraries_raw},
             mutual_tls=mutual_tls,
             wallet_path=self._path(document, "walletPath", "", required=False),
         )

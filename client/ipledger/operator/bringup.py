@@ -99,6 +99,8 @@ def _endpoints(plan: ConsortiumPlan, roles: tuple[str, ...]) -> list[health.Endp
         if "peer" in roles:
             for p in office.peers:
                 out.append(health.Endpoint(p.host, f"https://{ip}:{p.operations_port}/healthz", ca_file))
+        if "library" in roles:
+            out.append(health.Endpoint(office.library.host, f"https://{ip}:{office.library.port}/healthz", ca_file))
     return out
 
 
@@ -153,10 +155,10 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
         generated = generate(plan)
         _create_genesis_block(plan, tc, generated)
     try:
-        with progress.step("start CAs, orderers and peers"):
+        with progress.step("start CAs, orderers, peers and libraries"):
             containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(plan, generated, tc))
         with progress.step("wait for /healthz of every node"):
-            failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer")), timeout=ctx.health_timeout)
+            failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer", "library")), timeout=ctx.health_timeout)
             if failures:
                 _fail_unhealthy(ctx, failures)
         with progress.step("enroll each office's CA registrar into its wallet"):

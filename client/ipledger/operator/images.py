@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipledger.consortium.plan import CA_IMAGE, ORDERER_IMAGE, PEER_IMAGE
+from ipledger.consortium.plan import CA_IMAGE, LIBRARY_IMAGE, ORDERER_IMAGE, PEER_IMAGE
 from ipledger.operator.engine import Engine
 from ipledger.operator.progress import Progress
 from ipledger.operator.run import run
@@ -103,6 +103,18 @@ def ca_image(tc: Toolchain) -> ImageSpec:
     )
 
 
+def library_image(tc: Toolchain) -> ImageSpec:
+    return ImageSpec(
+        tag=LIBRARY_IMAGE,
+        files={
+            "usr/local/bin/library": tc.tools_bin / "library",
+            "usr/local/bin/healthprobe": tc.tools_bin / "healthprobe",
+        },
+        texts={"etc/nsswitch.conf": NSSWITCH},
+        instructions=["VOLUME /var/ipledger/library", 'CMD ["library", "--help"]'],
+    )
+
+
 def chaincode_image(binary: Path, key: str) -> ImageSpec:
     return ImageSpec(
         tag=f"{CHAINCODE_REPOSITORY}:{key}",
@@ -150,7 +162,7 @@ def ensure_image(engine: Engine, spec: ImageSpec, progress: Progress, no_cache: 
 
 def ensure_network_images(engine: Engine, tc: Toolchain, progress: Progress) -> list[str]:
     built = []
-    for spec in (peer_image(tc), orderer_image(tc), ca_image(tc)):
+    for spec in (peer_image(tc), orderer_image(tc), ca_image(tc), library_image(tc)):
         if ensure_image(engine, spec, progress):
             built.append(spec.tag)
     return built

@@ -14,7 +14,7 @@ from ipledger.operator.errors import OperatorError
 class NodeStatus:
     office: str
     node: str
-    role: str  # ca, orderer, peer, chaincode
+    role: str  # ca, orderer, peer, library, chaincode
     container: str  # running, exited, missing
     healthy: bool | None
     height: int | None = None
@@ -74,6 +74,8 @@ def collect(ctx: Context) -> list[NodeStatus]:
                     cc = f"unreachable: {str(exc).splitlines()[-1][:80]}"
             rows.append(NodeStatus(office.code, p.host, "peer", state(p.host), probe(p.operations_port),
                                    height=height, chaincode=cc))
+        lib = office.library
+        rows.append(NodeStatus(office.code, lib.host, "library", state(lib.host), probe(lib.port)))
     for name, st in sorted(states.items()):
         if st.labels.get("io.ipledger.role") == "chaincode":
             rows.append(NodeStatus(st.labels.get("io.ipledger.office", "?"), name, "chaincode", st.status, None,

@@ -25,7 +25,7 @@ FABRIC_MODULE = "github.com/hyperledger/fabric"
 FABRIC_COMMANDS = ("peer", "orderer", "configtxgen", "configtxlator", "osnadmin", "cryptogen")
 FABRIC_CA_MODULE = "github.com/hyperledger/fabric-ca"
 FABRIC_CA_COMMANDS = ("fabric-ca-server", "fabric-ca-client")
-TOOLS = ("healthprobe", "ccaas-builder")
+TOOLS = ("healthprobe", "ccaas-builder", "library")
 CHAINCODE_BINARY = "ipledger-cc"
 
 
@@ -137,7 +137,7 @@ def ensure_tools(repo: Path, cache: Path, progress: Progress) -> Path:
     module_dir = repo / "network" / "tools"
     key = tree_hash(go_sources(module_dir), module_dir)
     target = cache / f"tools-{key}"
-    if (target / "bin" / "healthprobe").exists():
+    if all((target / "bin" / tool).exists() for tool in TOOLS):
         return target / "bin"
 
     def build(out: Path) -> None:
@@ -145,7 +145,7 @@ def ensure_tools(repo: Path, cache: Path, progress: Progress) -> Path:
         run(["go", "build", "-trimpath", "-o", str(out / "bin") + "/", "./cmd/..."], cwd=module_dir,
             env=_go_env(cgo=False))
 
-    with progress.step("build image tools (healthprobe, ccaas-builder)"):
+    with progress.step(f"build image tools ({', '.join(TOOLS)})"):
         _build_into(target, build)
     return target / "bin"
 

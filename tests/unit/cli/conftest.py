@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "domain"))
 
 from _cli_support import Run  # noqa: E402
-from _domain_fakes import FakeContract, FakeNetwork  # noqa: E402
+from _domain_fakes import FakeContract, FakeLibraries, FakeNetwork  # noqa: E402
 
 from ipledger.cli.main import cli  # noqa: E402
 from ipledger.cli.session import Session  # noqa: E402
@@ -31,12 +31,22 @@ def network() -> FakeNetwork:
 
 
 @pytest.fixture
-def run(contract: FakeContract, network: FakeNetwork) -> Run:
+def libraries() -> FakeLibraries:
+    return FakeLibraries("JP")
+
+
+@pytest.fixture
+def run(contract: FakeContract, network: FakeNetwork, libraries: FakeLibraries) -> Run:
     """``run("filings", "show", ...)``: invoke as office JP against the fakes."""
 
+    def connect(office: str) -> PriorityLedger:
+        ledger = PriorityLedger(contract, network=network, office_code=office, msp_id=f"{office}MSP")
+        libraries.office = office
+        ledger.libraries = libraries  # type: ignore[assignment]
+        return ledger
+
     def invoke(*args: str, office: str = "JP", input: str | None = None) -> Result:
-        session = Session(ledger_factory=lambda s: PriorityLedger(contract, network=network, office_code=office,
-                                                                 msp_id=f"{office}MSP"))
+        session = Session(ledger_factory=lambda s: connect(office))
         return CliRunner().invoke(cli, ["--office", office, *args], obj=session, input=input)
 
     return invoke

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import _contract_examples as examples
-from _domain_fakes import FakeContract, Recorded, chaincode_failure, unavailable
+from _domain_fakes import FakeContract, FakeLibraries, Recorded, chaincode_failure, unavailable
 from _cli_support import Run
 
 US_OFFICE = dict(examples.OFFICE, officeCode="US", mspId="USMSP", name="USPTO")
@@ -63,7 +63,8 @@ def test_single_page_mode_shows_the_bookmark(run: Run, contract: FakeContract) -
     assert json.loads(as_json.stdout)["bookmark"] == "bm2"
 
 
-def test_deposit_hashes_the_document_locally(run: Run, contract: FakeContract, tmp_path: Path) -> None:
+def test_deposit_stores_the_document_then_records_its_hash(run: Run, contract: FakeContract,
+                                                          libraries: FakeLibraries, tmp_path: Path) -> None:
     document = tmp_path / "priority.pdf"
     document.write_bytes(b"%PDF-1.7 priority document")
     contract.answers.update({"DepositFirstFiling": examples.FIRST_FILING,
@@ -74,7 +75,9 @@ def test_deposit_hashes_the_document_locally(run: Run, contract: FakeContract, t
                  "JP:ACME K.K.", "--applicant", "Jane Doe", "--generate-access-code")
     assert result.exit_code == 0, result.output
     sent = json.loads(contract.named("DepositFirstFiling")[0].arguments[0])
-    assert sent["documentSha256"] == hashlib.sha256(b"%PDF-1.7 priority document").hexdigest()
+    digest = hashlib.sha256(b"%PDF-1.7 priority document").hexdigest()
+    assert sent["documentSha256"] == digest
+    assert libraries.of("JP").documents[digest] == b"%PDF-1.7 priority document"
     confidential = contract.named("SetFilingConfidential")[0].transient_json("confidential")
     assert confidential["applicants"] == [{"name": "ACME K.K.", "countryCode": "JP"},
                                           {"name": "Jane Doe", "countryCode": ""}]
@@ -231,3 +234,17 @@ def test_offices_list_table(run: Run, contract: FakeContract) -> None:
 def test_confidential_check_mismatch_exits_6(run: Run, contract: FakeContract) -> None:
     contract.answers["CheckConfidentialIntegrity"] = dict(examples.INTEGRITY, match=False)
     assert run("filings", "confidential", "check", "JP:PATENT:2024012345").exit_code == 6
+
+
+def test_deposit_by_digest_needs_the_document_in_the_library(run: Run, contract: FakeContract,
+                                                             libraries: FakeLibraries) -> None:
+    contract.answers["DepositFirstFiling"] = examples.FIRST_FILING
+    deposit = ("filings", "deposit", "--ip-right", "PATENT", "--number", "JP 2024-012345", "--filing-date",
+               "2024-03-15", "--sha256", "ab" * 32)
+    refused = run(*deposit)
+    assert refused.exit_code == 2
+    assert "library holds no document with SHA-256" in refused.output
+    assert contract.named("DepositFirstFiling") == []  # nothing reached the ledger
+    libraries.of("JP").documents["ab" * 32] = b"stored earlier"
+    assert run(*deposit).exit_code == 0
+    assert json.loads(contract.named("DepositFirstFiling")[0].arguments[0])["documentSha256"] == "ab" * 32

@@ -7,6 +7,7 @@ recorded with its arguments, transient data and endorsing organisations.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -224,3 +225,37 @@ def chaincode_failure(text: str, *, evaluate: bool = False) -> GatewayError:
 
 def unavailable() -> GatewayError:
     return GatewayError(grpc.StatusCode.UNAVAILABLE, "failed to connect to all addresses")
+
+
+class FakeLibraryClient:
+    """An office's digital library at the client seam: documents by SHA-256, in memory."""
+
+    def __init__(self, office: str) -> None:
+        self.office = office
+        self.documents: dict[str, bytes] = {}
+
+    def store(self, path: Any, sha256: str | None = None, progress: Any = None) -> str:
+        data = path.read_bytes()
+        digest = sha256 or hashlib.sha256(data).hexdigest()
+        self.documents[digest] = data
+        if progress:
+            progress(len(data), len(data))
+        return digest
+
+    def stored_size(self, sha256: str) -> int | None:
+        data = self.documents.get(sha256)
+        return None if data is None else len(data)
+
+
+class FakeLibraries:
+    """Stands in for :class:`ipledger.domain.documents.Libraries` (one fake library per office)."""
+
+    def __init__(self, office: str = "JP") -> None:
+        self.office = office
+        self.clients: dict[str, FakeLibraryClient] = {}
+
+    def of(self, office: str) -> FakeLibraryClient:
+        return self.clients.setdefault(office, FakeLibraryClient(office))
+
+    def own(self) -> FakeLibraryClient:
+        return self.of(self.office)

@@ -40,7 +40,8 @@ def test_host_ports_name_their_node() -> None:
     assert ports[7051] == "peer0.jp.ipledger.test"
     assert ports[8053] == "orderer0.us.ipledger.test (admin)"
     assert ports[10055] == "ca.kr.ipledger.test (operations)"
-    assert len(ports) == 4 * 7
+    assert ports[9057] == "library.ep.ipledger.test"
+    assert len(ports) == 4 * 8
 
 
 def test_image_inputs_hash_changes_with_any_input(tmp_path: Path) -> None:
