@@ -233,6 +233,8 @@ class FakeLibraryClient:
     def __init__(self, office: str) -> None:
         self.office = office
         self.documents: dict[str, bytes] = {}
+        self.downloads: list[tuple[str, int, str]] = []
+        self.failure: Exception | None = None
 
     def store(self, path: Any, sha256: str | None = None, progress: Any = None) -> str:
         data = path.read_bytes()
@@ -245,6 +247,19 @@ class FakeLibraryClient:
     def stored_size(self, sha256: str) -> int | None:
         data = self.documents.get(sha256)
         return None if data is None else len(data)
+
+    def download(self, filing_id: str, version: int, retrieval_id: str, part: Any, expected_sha256: str, *,
+                 progress: Any = None, retry_window: float = 60.0) -> Any:
+        """Serves ``documents[expected_sha256]`` (or raises ``failure``), like a library that trusts its disk."""
+        from ipledger.library import Download
+
+        self.downloads.append((filing_id, version, retrieval_id))
+        if self.failure is not None:
+            raise self.failure
+        data = self.documents[expected_sha256]
+        part.write_bytes(data)
+        return Download(path=part, sha256=hashlib.sha256(data).hexdigest(), size=len(data), attempts=1,
+                        resumed_from=())
 
 
 class FakeLibraries:
