@@ -40,8 +40,12 @@ __all__ = [
 ]
 
 CHUNK = 1 << 20
+ERROR_HEADER = "x-ipledger-error"
 #: Statuses worth another attempt: the library (or the ledger behind it) is briefly unavailable.
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
+#: The owner's peer may commit a just-requested retrieval a moment after the requester's peer did; the library
+#: then does not know it yet. How long that is waited for.
+CATCH_UP_SECONDS = 10.0
 #: ``progress(done, total)``; total is None when the size is not known yet.
 Progress = Callable[[int, "int | None"], None]
 
@@ -155,20 +159,21 @@ class LibraryClient:
         try:
             connection.request(method, target, body=body, headers=dict(headers or {}))
             response = connection.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+            return response.status, _headers(response), response.read()
         except (OSError, http.client.HTTPException) as error:
             raise LibraryUnavailableError(f"{self.office}'s library at {self.endpoint.url} did not answer: {error}",
                                           office=self.office) from error
         finally:
             connection.close()
 
-    def _refusal(self, status: int, body: bytes) -> LibraryRefusedError:
+    def _refusal(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> LibraryRefusedError:
         try:
             answer = json.loads(body)
             reason, message = str(answer["code"]), str(answer["message"])
         except (ValueError, KeyError, TypeError):
-            reason, message = f"HTTP_{status}", body[:200].decode("utf-8", "replace") or http.client.responses.get(
-                status, "")
+            # A HEAD answer has no body: the code also travels in a header.
+            reason = (headers or {}).get(ERROR_HEADER) or f"HTTP_{status}"
+            message = body[:200].decode("utf-8", "replace") or http.client.responses.get(status, "")
         return LibraryRefusedError(f"{self.office}'s library refused: {reason}: {message}", reason=reason,
                                    status=status, office=self.office)
 
@@ -179,9 +184,9 @@ class LibraryClient:
         status, headers, body = self.request("HEAD", f"/documents/{sha256}")
         if status == 200:
             return int(headers.get("content-length", "0"))
-        if status == 404:
+        if status == 404 and headers.get(ERROR_HEADER, "DOCUMENT_MISSING") == "DOCUMENT_MISSING":
             return None
-        raise self._refusal(status, body)
+        raise self._refusal(status, body, headers)
 
     def store(self, path: Path, sha256: str | None = None, progress: Progress | None = None) -> str:
         """Put a document into this (the caller's own) library; idempotent. Returns its SHA-256."""
@@ -197,11 +202,14 @@ class LibraryClient:
             connection.endheaders()
             sent = 0
             with path.open("rb") as file:
-                while chunk := file.read(CHUNK):
-                    connection.send(chunk)
-                    sent += len(chunk)
-                    if progress:
-                        progress(sent, size)
+                try:
+                    while chunk := file.read(CHUNK):
+                        connection.send(chunk)
+                        sent += len(chunk)
+                        if progress:
+                            progress(sent, size)
+                except OSError:
+                    pass  # the library may have answered early (e.g. too large) and closed: read its answer
             response = connection.getresponse()
             body = response.read()
         except (OSError, http.client.HTTPException) as error:
@@ -210,7 +218,7 @@ class LibraryClient:
         finally:
             connection.close()
         if response.status not in (200, 201):
-            raise self._refusal(response.status, body)
+            raise self._refusal(response.status, body, _headers(response))
         return digest
 
     # -- the requester's side -------------------------------------------------------------------------------------
@@ -231,7 +239,8 @@ class LibraryClient:
         received = _Partial.of(part)
         target = self.document_target(filing_id, version, retrieval_id)
         attempts, resumed = 0, []
-        deadline = time.monotonic() + retry_window
+        started = time.monotonic()
+        deadline = started + retry_window
         delay = 0.2
         while True:
             attempts += 1
@@ -242,6 +251,10 @@ class LibraryClient:
                 self._receive(target, received, expected_sha256, progress)
                 return Download(path=part, sha256=received.digest.hexdigest(), size=received.size,
                                 attempts=attempts, resumed_from=tuple(resumed))
+            except LibraryRefusedError as refused:
+                if refused.reason != "RETRIEVAL_NOT_FOUND" or time.monotonic() - started >= CATCH_UP_SECONDS:
+                    raise
+                time.sleep(0.2)  # the owner's peer has not committed the retrieval yet
             except _Retry as broken:
                 if received.size > before:
                     deadline = time.monotonic() + retry_window  # progress was made: the window starts again
@@ -263,7 +276,7 @@ class LibraryClient:
             except (OSError, http.client.HTTPException) as error:
                 raise _Retry(f"{self.endpoint.url}: {error}") from error
             if response.status in RETRYABLE_STATUSES:
-                raise _Retry(str(self._refusal(response.status, response.read())))
+                raise _Retry(str(self._refusal(response.status, response.read(), _headers(response))))
             if response.status == 416 and offset:
                 if _total_from_content_range(response.getheader("Content-Range")) == offset:
                     return  # everything is here already: an earlier attempt broke after the last byte
@@ -274,7 +287,7 @@ class LibraryClient:
             elif response.status == 206:
                 start, total = _range_start_and_total(response.getheader("Content-Range"))
             else:
-                raise self._refusal(response.status, response.read())
+                raise self._refusal(response.status, response.read(), _headers(response))
             if start != offset:
                 received.restart()  # the whole document came (it is not the one partly received): start over
             received.take(response, total, progress)
@@ -328,6 +341,10 @@ class _Partial:
                 _flush(file, self.path)
         if total is not None and self.size < total:
             raise _Retry(f"transfer ended at byte {self.size} of {total}")
+
+
+def _headers(response: http.client.HTTPResponse) -> dict[str, str]:
+    return {k.lower(): v for k, v in response.getheaders()}
 
 
 def _flush(file: BinaryIO, path: Path) -> None:

@@ -74,6 +74,7 @@ class Script:
     break_after: list[int] = field(default_factory=list)  # per GET: close after this many body bytes
     refuse: tuple[int, str] | None = None  # (status, code) for every document request
     unavailable: int = 0  # answer this many GETs with 503 first
+    not_found: int = 0  # answer this many GETs with 404 RETRIEVAL_NOT_FOUND first (owner's peer behind)
     etag: str | None = None  # defaults to the document's SHA-256
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     stored: dict[str, bytes] = field(default_factory=dict)
@@ -93,6 +94,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, body: dict[str, object]) -> None:
         data = json.dumps(body).encode()
         self.send_response(status)
+        if "code" in body:
+            self.send_header("X-Ipledger-Error", str(body["code"]))
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -104,8 +107,13 @@ class _Handler(BaseHTTPRequestHandler):
         if digest in script.stored:
             self.send_response(200)
             self.send_header("Content-Length", str(len(script.stored[digest])))
+        elif self.server.script.refuse:
+            self.send_response(self.server.script.refuse[0])
+            self.send_header("X-Ipledger-Error", self.server.script.refuse[1])
+            self.send_header("Content-Length", "0")
         else:
             self.send_response(404)
+            self.send_header("X-Ipledger-Error", "DOCUMENT_MISSING")
             self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -124,6 +132,10 @@ class _Handler(BaseHTTPRequestHandler):
         if script.unavailable:
             script.unavailable -= 1
             self._json(503, {"code": "LEDGER_UNAVAILABLE", "message": "the peer did not answer"})
+            return
+        if script.not_found:
+            script.not_found -= 1
+            self._json(404, {"code": "RETRIEVAL_NOT_FOUND", "message": "no such retrieval on this peer"})
             return
         if script.refuse:
             self._json(script.refuse[0], {"code": script.refuse[1], "message": "refused by the script"})

@@ -143,3 +143,17 @@ def test_only_https_libraries_are_accepted(pki: Pki) -> None:
     endpoint = LibraryEndpoint(office="JP", url="http://127.0.0.1:7057", tls_root_cert_path=pki.ca_file)
     with pytest.raises(ConfigurationError, match="must be https"):
         LibraryClient(endpoint, LibraryCredentials(pki.client_cert_pem, pki.client_key_pem))
+
+
+def test_a_retrieval_the_owners_peer_does_not_know_yet_is_waited_for(client: LibraryClient, library: FakeLibrary,
+                                                                     tmp_path: Path) -> None:
+    data = library.script.document = document(100)
+    library.script.not_found = 2
+    assert download(client, tmp_path / "out.part", data).sha256 == sha(data)
+
+
+def test_a_refused_head_reads_the_code_from_its_header(client: LibraryClient, library: FakeLibrary) -> None:
+    library.script.refuse = (403, "NOT_OWN_OFFICE")
+    with pytest.raises(LibraryRefusedError) as refused:
+        client.stored_size("ab" * 32)
+    assert refused.value.reason == "NOT_OWN_OFFICE"
