@@ -5,10 +5,14 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/pem"
+	"hash"
+	"io"
 	"math/big"
 	"net"
 	"sync/atomic"
@@ -125,3 +129,19 @@ func clientCert(leaf *x509.Certificate, key *ecdsa.PrivateKey, chain ...*x509.Ce
 	}
 	return c
 }
+
+// hashingReader computes the SHA-256 of what passes through it.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+}
+
+func newHashingReader(r io.Reader) *hashingReader { return &hashingReader{r: r, h: sha256.New()} }
+
+func (h *hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	return n, err
+}
+
+func (h *hashingReader) digest() string { return hex.EncodeToString(h.h.Sum(nil)) }
