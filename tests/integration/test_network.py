@@ -108,6 +108,9 @@ def test_status_command_reports_every_node(network: Context) -> None:
     assert len({r["height"] for r in peers}) <= 2  # equal, or one block apart while a block is in flight
     assert all(r["chaincode"] and r["chaincode"].startswith(network.plan.spec.chaincode.name) for r in peers)
     assert sum(r["role"] == "chaincode" and r["container"] == "running" for r in rows) == 4
+    libraries = [r for r in rows if r["role"] == "library"]
+    assert sorted(r["node"] for r in libraries) == [f"library.{o}.ipledger.test" for o in ("ep", "jp", "kr", "us")]
+    assert all(r["container"] == "running" and r["healthy"] for r in libraries)
 
 
 def test_logs_command_names_unknown_nodes(network: Context) -> None:

@@ -14,6 +14,7 @@ def test_readme_tour_runs_and_tells_the_story(network: Context) -> None:
     assert "2026-06-29" in out
     assert "IN_TIME" in out  # the claim filed on that Monday is in time
     assert "SUCCESS" in out  # the retrieval was acknowledged with the deposited document's hash
+    assert "the USPTO holds JP's priority document" in out  # byte for byte, through JP's library
     assert "Folding widget" not in out.split("filings show")[1].split("deadlines compute")[0]  # private stays private
     for office in ("JP", "US", "EP", "KR"):
         assert f"{office}MSP" in out

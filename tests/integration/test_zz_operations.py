@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -11,12 +12,19 @@ import pytest
 import yaml
 
 from ipledger.gateway import Gateway, GatewayError, Identity, LedgerReader, PrivateKeySigner, load_private_key
+from ipledger.gateway.profile import ConnectionProfile
+from ipledger.library import LibraryClient, LibraryCredentials
 from ipledger.consortium.plan import ORDERER_IMAGE
 from ipledger.operator import bringup, containers, lifecycle
 from ipledger.operator.bringup import Context
 from ipledger.operator.errors import NodeUnhealthyError
 from ipledger.operator.progress import Progress
 from ipledger.operator.run import run
+
+
+def _library(ctx: Context, office: str) -> LibraryClient:
+    profile = ConnectionProfile.load(ctx.plan.profiles_dir / f"{office}.json")
+    return LibraryClient(profile.libraries[office], LibraryCredentials.from_profile(profile, "User1"))
 
 
 def _height(ctx: Context, office: str) -> int:
@@ -83,12 +91,16 @@ def test_up_stops_on_a_node_that_never_becomes_healthy_and_leaves_nothing(
         bringup.up(network)  # the next test needs the network again
 
 
-def test_down_keep_data_then_up_keeps_the_ledger(network: Context) -> None:
+def test_down_keep_data_then_up_keeps_the_ledger_and_the_documents(network: Context, tmp_path: Path) -> None:
     before = _height(network, "JP")
     assert before > 1
+    document = tmp_path / "kept.pdf"
+    document.write_bytes(b"%PDF-1.7 kept across a restart " + os.urandom(16))
+    digest = _library(network, "KR").store(document)
     bringup.down(network, keep_data=True)
     assert not containers.containers(network.need_engine())
     bringup.up(network)
+    assert _library(network, "KR").stored_size(digest) == document.stat().st_size
     assert _height(network, "JP") >= before
     assert _height(network, "EP") >= before
     with Gateway.from_profile(network.plan.profiles_dir / "EP.json", user="User1") as gw:
@@ -160,5 +172,9 @@ def test_mutual_tls_consortium_requires_client_certificates(network: Context, tm
             anonymous.get_network(mtls.plan.channel).get_contract(mtls.plan.spec.chaincode.name) \
                 .evaluate("GetOffice", arguments=["JP"], timeout=10)
         assert refused.value.grpc_code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+        # The library reads the channel configuration through its peer, presenting its own client certificate.
+        document = tmp_path / "mtls.pdf"
+        document.write_bytes(b"%PDF-1.7 behind mutual TLS")
+        assert _library(mtls, "JP").stored_size(_library(mtls, "JP").store(document)) == document.stat().st_size
     finally:
         bringup.down(mtls)

@@ -138,7 +138,7 @@ def test_acting_on_another_offices_records_exits_with_4(cli: Cli, peers: Peers, 
     peers.settle()
     for args in (["filings", "withdraw", filing.id, "--reason", "not mine to withdraw"],
                  ["filings", "publish", filing.id, "--publication-date", "2025-01-06"],
-                 ["filings", "correct", filing.id, "--sha256", SHA, "--reason", "not mine"],
+                 ["filings", "correct", filing.id, "--filing-date", "2024-03-14", "--reason", "not mine"],
                  ["filings", "confidential", "show", filing.id],
                  ["grants", "grant", filing.id, "KR"],
                  ["retrievals", "request", filing.id]):  # no grant for the USPTO

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from _live_cli import (
     write_document,
 )
 from ipledger.cli.exit_codes import ExitCode
+from ipledger.gateway.profile import ConnectionProfile
+from ipledger.library import LibraryClient, LibraryCredentials
 from ipledger.domain.models import (
     AccessRecord,
     ConfidentialIntegrity,
@@ -224,9 +227,15 @@ def test_list_with_filters_and_pagination(cli: Cli, peers: Peers, tmp_path: Path
     assert all(filing.id in full.stdout for filing in patents) and "record(s)" in full.stderr
 
 
-def test_deposit_by_digest_international_and_generated_code(cli: Cli, peers: Peers, tmp_path: Path) -> None:
-    # An international application (PCT receiving office JP), by its digest, with a generated access code.
-    digest = "AB" * 32
+def test_deposit_by_digest_international_and_generated_code(cli: Cli, peers: Peers, live_profiles: Path,
+                                                            tmp_path: Path) -> None:
+    # An international application (PCT receiving office JP), by the digest of a document JP's library
+    # already holds, with a generated access code.
+    document = tmp_path / "international.zip"
+    document.write_bytes(b"ST.92 package " + secrets.token_bytes(32))
+    profile = ConnectionProfile.load(live_profiles / "JP.json")
+    digest = LibraryClient(profile.libraries["JP"], LibraryCredentials.from_profile(profile, "User1")).store(
+        document).upper()
     for _ in range(3):
         number = f"PCT/JP2024/{random_digits(6)}"
         result = cli.run("JP", "filings", "deposit", "--ip-right", "patent", "--number", number, "--category",

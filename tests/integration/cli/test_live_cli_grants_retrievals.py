@@ -210,3 +210,23 @@ def test_request_complete_show_and_log_retrievals(cli: Cli, peers: Peers, tmp_pa
     peers.settle()
     line = error_line(cli.fails(ExitCode.CONFLICT, "US", "retrievals", "request", filing.id))
     assert line.startswith("Error: DOCUMENT_UNAVAILABLE: ")
+
+
+def test_fetch_moves_the_document_and_records_the_retrieval(cli: Cli, peers: Peers, tmp_path: Path) -> None:
+    filing = deposit(cli, "JP", tmp_path)
+    peers.settle()
+    out = tmp_path / "received.pdf"
+    # Without a grant nothing moves and nothing is written (RequestRetrieval is refused: exit 4).
+    line = error_line(cli.fails(ExitCode.NOT_AUTHORISED, "US", "retrievals", "fetch", filing.id, "--out", str(out)))
+    assert line.startswith("Error: NO_GRANT: ") and not out.exists()
+    cli.write("JP", "grants", "grant", filing.id, "US")
+    peers.settle()
+    done = decoded(Retrieval, cli.json("US", "retrievals", "fetch", filing.id, "--out", str(out)))
+    assert out.read_bytes() == filing.document.read_bytes()
+    assert (done.status.value, done.received_sha256, done.requesting_office) == (
+        "SUCCESS", sha256_of(filing.document), "US")
+    text = cli.run("US", "retrievals", "fetch", filing.id, "--out", str(out))  # the file is there already
+    assert text.exit_code == ExitCode.USAGE and "exists already" in text.stderr
+    peers.settle()
+    log = decoded_list(Retrieval, cli.json("JP", "retrievals", "log", filing.id))
+    assert [(r.id, r.status.value) for r in log] == [(done.id, "SUCCESS")]
