@@ -118,7 +118,9 @@ func TestAuthorisationOrder(t *testing.T) {
 	foreign := func(l *fakeLedger) { setRetrieval(l, func(r *Retrieval) { r.OwnerOffice = "KR" }) }
 	withdraw := func(l *fakeLedger) { setFiling(l, func(f *FirstFiling) { f.Status = "WITHDRAWN" }) }
 	revoke := func(l *fakeLedger) { setGrant(l, "US", "REVOKED") }
-	missing := func(l *fakeLedger) { setRetrieval(l, func(r *Retrieval) { r.ExpectedSHA256 = digestOf([]byte("gone")) }) }
+	missing := func(l *fakeLedger) {
+		setRetrieval(l, func(r *Retrieval) { r.ExpectedSHA256 = digestOf([]byte("gone")) })
+	}
 	v2 := downloadPath(jpFiling, "2", retrievalID)
 	tests := []struct {
 		name    string

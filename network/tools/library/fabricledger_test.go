@@ -40,7 +40,7 @@ func (p *scriptedPeer) ChannelMSPs(context.Context, string) ([]fabric.MSP, strin
 
 func TestFabricLedgerOfficeByMSP(t *testing.T) {
 	peer := &scriptedPeer{answers: map[string]string{
-		"ListOffices 100 ": `{"records":[{"officeCode":"EP","mspId":"EPMSP","name":"EPO","status":"ACTIVE","roles":{}}],"fetchedCount":1,"bookmark":"b1"}`,
+		"ListOffices 100 ":   `{"records":[{"officeCode":"EP","mspId":"EPMSP","name":"EPO","status":"ACTIVE","roles":{}}],"fetchedCount":1,"bookmark":"b1"}`,
 		"ListOffices 100 b1": `{"records":[{"officeCode":"US","mspId":"USMSP","name":"USPTO","status":"SUSPENDED"}],"fetchedCount":1,"bookmark":""}`,
 	}}
 	l := NewFabricLedger(peer, "priority", "ipledger", slog.New(slog.NewTextHandler(io.Discard, nil)))

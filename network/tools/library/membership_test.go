@@ -101,7 +101,9 @@ func TestMembershipRefresh(t *testing.T) {
 		{"first use loads", nil, oldLeaf, "", 1},
 		{"cached within the period", func() { clk.advance(10 * time.Second) }, oldLeaf, "", 1},
 		{"unknown certificate reloads early", func() {
-			ledger.update(func(l *fakeLedger) { l.msps = append(l.msps, fabric.MSP{ID: "NEWMSP", RootCerts: [][]byte{certPEM(newCA.cert)}}) })
+			ledger.update(func(l *fakeLedger) {
+				l.msps = append(l.msps, fabric.MSP{ID: "NEWMSP", RootCerts: [][]byte{certPEM(newCA.cert)}})
+			})
 		}, newLeaf, "", 2},
 		{"period over reloads", func() { clk.advance(31 * time.Second) }, oldLeaf, "", 3},
 		{"removed MSP trusted until the period ends", func() {
