@@ -44,7 +44,8 @@ func (m *Membership) Identify(ctx context.Context, chain []*x509.Certificate) (s
 		return "", refuse(LedgerUnavailable, "the channel configuration cannot be read from the peer")
 	}
 	msp, refusal := identify(m.trust, chain, now)
-	if refusal == nil || refusal.Code != UnknownCertificate || !m.mayAttempt(now) {
+	// An expired certificate stays expired whatever the configuration says: no reload for it.
+	if refusal == nil || refusal.Code != UnknownCertificate || !validAt(chain[0], now) || !m.mayAttempt(now) {
 		return msp, refusal
 	}
 	if err := m.reload(ctx, now); err != nil {

@@ -149,3 +149,21 @@ func TestMembershipWithoutAnyConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestExpiredCertificateDoesNotReload(t *testing.T) {
+	ca := newRootCA(t, "ca")
+	expired, _ := ca.leaf(t, "expired", time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
+	ledger := newFakeLedger()
+	ledger.msps = []fabric.MSP{{ID: "AMSP", RootCerts: [][]byte{certPEM(ca.cert)}}}
+	clk := &clock{t: time.Now()}
+	m := NewMembership(ledger, 30*time.Second, clk.now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for range 2 {
+		if _, refusal := m.Identify(context.Background(), []*x509.Certificate{expired}); refusal == nil || refusal.Code != UnknownCertificate {
+			t.Fatalf("refusal = %v, want UNKNOWN_CERTIFICATE", refusal)
+		}
+		clk.advance(6 * time.Second)
+	}
+	if ledger.configReads != 1 {
+		t.Errorf("%d config reads, want 1 (expiry is not a configuration question)", ledger.configReads)
+	}
+}

@@ -67,7 +67,7 @@ func parsePEMCertificate(p []byte) (*x509.Certificate, error) {
 // chain is what the client sent: the leaf first, then any intermediates it chose to include.
 func identify(trust []trustedMSP, chain []*x509.Certificate, now time.Time) (string, *Refusal) {
 	leaf := chain[0]
-	if now.After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
+	if !validAt(leaf, now) {
 		return "", refuse(UnknownCertificate, "the client certificate is outside its validity period (%s to %s)",
 			leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
@@ -82,6 +82,11 @@ func identify(trust []trustedMSP, chain []*x509.Certificate, now time.Time) (str
 		return t.id, nil
 	}
 	return "", refuse(UnknownCertificate, "the client certificate does not chain to any member of the channel")
+}
+
+// validAt reports whether now lies within the certificate's validity period.
+func validAt(c *x509.Certificate, now time.Time) bool {
+	return !now.Before(c.NotBefore) && !now.After(c.NotAfter)
 }
 
 func (t trustedMSP) verify(chain []*x509.Certificate, now time.Time) ([][]*x509.Certificate, bool) {
