@@ -17,6 +17,7 @@ const (
 	NotAMember          Code = "NOT_A_MEMBER"
 	WrongLibrary        Code = "WRONG_LIBRARY"
 	NoPendingRetrieval  Code = "NO_PENDING_RETRIEVAL"
+	RetrievalNotFound   Code = "RETRIEVAL_NOT_FOUND" // not (yet) committed on this office's peer
 	VersionMismatch     Code = "VERSION_MISMATCH"
 	FilingWithdrawn     Code = "FILING_WITHDRAWN"
 	NoGrant             Code = "NO_GRANT"
@@ -41,6 +42,7 @@ var statusOf = map[Code]int{
 	NotAMember:          http.StatusForbidden,
 	WrongLibrary:        http.StatusNotFound,
 	NoPendingRetrieval:  http.StatusForbidden,
+	RetrievalNotFound:   http.StatusNotFound,
 	VersionMismatch:     http.StatusConflict,
 	FilingWithdrawn:     http.StatusGone,
 	NoGrant:             http.StatusForbidden,
@@ -78,8 +80,12 @@ func refuse(code Code, format string, args ...any) *Refusal {
 	return &Refusal{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// ErrorHeader repeats the code outside the body, for answers that have none (HEAD).
+const ErrorHeader = "X-Ipledger-Error"
+
 // writeRefusal answers the JSON error body every error response carries.
 func writeRefusal(w http.ResponseWriter, r *Refusal) {
+	w.Header().Set(ErrorHeader, string(r.Code))
 	writeJSON(w, r.Status(), struct {
 		Code    Code   `json:"code"`
 		Message string `json:"message"`

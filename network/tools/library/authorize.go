@@ -24,7 +24,7 @@ func (h *Handler) authorizeDownload(ctx context.Context, msp string, rt route, e
 	ret, err := h.ledger.Retrieval(ctx, rt.retrievalID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return Retrieval{}, refuse(NoPendingRetrieval, "retrieval %s does not exist", rt.retrievalID)
+		return Retrieval{}, refuse(RetrievalNotFound, "retrieval %s does not exist on %s's peer (yet)", rt.retrievalID, h.office)
 	case err != nil:
 		return Retrieval{}, h.ledgerFailure("retrieval", err)
 	}

@@ -58,7 +58,7 @@ func TestDownloadRefusals(t *testing.T) {
 			o.Status = "SUSPENDED"
 			l.offices["USMSP"] = o
 		}, 403, NotAMember},
-		{"unknown retrieval", "us", downloadPath(jpFiling, "1", jpFiling+":20250317T091244Z_ffff"), nil, 403, NoPendingRetrieval},
+		{"unknown retrieval", "us", downloadPath(jpFiling, "1", jpFiling+":20250317T091244Z_ffff"), nil, 404, RetrievalNotFound},
 		{"retrieval of another office", "jp", okPath, nil, 403, NoPendingRetrieval},
 		{"second fetch after SUCCESS", "us", okPath, func(l *fakeLedger) { setRetrieval(l, func(r *Retrieval) { r.Status = "SUCCESS" }) }, 403, NoPendingRetrieval},
 		{"retrieval ERROR", "us", okPath, func(l *fakeLedger) { setRetrieval(l, func(r *Retrieval) { r.Status = "ERROR" }) }, 403, NoPendingRetrieval},

@@ -211,6 +211,9 @@ func errorCode(t *testing.T, resp *http.Response, body []byte) string {
 	if err := json.Unmarshal(body, &e); err != nil || e.Code == "" || e.Message == "" {
 		t.Errorf("error body %q is not {code, message}", body)
 	}
+	if h := resp.Header.Get(ErrorHeader); h != e.Code {
+		t.Errorf("%s header = %q, want the body's code %q", ErrorHeader, h, e.Code)
+	}
 	return e.Code
 }
 
