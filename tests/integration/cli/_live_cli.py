@@ -313,6 +313,8 @@ def copy_profile(source: Path, target_dir: Path, *, endpoint: str | None = None,
         document["ca"]["tlsRootCertPath"] = absolute(document["ca"]["tlsRootCertPath"])
         if ca_url is not None:
             document["ca"]["url"] = ca_url
+    for library in document.get("libraries", {}).values():
+        library["tlsRootCertPath"] = absolute(library["tlsRootCertPath"])
     for user in document.get("users", {}).values():
         for key, value in list(user.items()):
             user[key] = absolute(value)

@@ -164,7 +164,7 @@ def test_no_client_certificate_no_document(network: Context, jp_library_as: Call
     context = ssl.create_default_context(cadata=endpoint.tls_root_cert().decode())
     connection = http.client.HTTPSConnection("127.0.0.1", int(endpoint.url.rsplit(":", 1)[1]), context=context)
     connection.connect = _connect_as(connection, context, endpoint.server_name or "")  # type: ignore[method-assign]
-    connection.request("GET", LibraryClient.document_target("JP:PATENT:2024012345", 1, "JP:PATENT:2024012345:x"))
+    connection.request("GET", LibraryClient.document_target("JP:PATENT:2024012345", 1, "JP:PATENT:2024012345:20250317T091244Z_9f3c"))
     response = connection.getresponse()
     assert response.status == 401 and json.loads(response.read())["code"] == "CERTIFICATE_REQUIRED"
     connection.request("GET", "/healthz")  # health needs no certificate
