@@ -5,7 +5,10 @@ transfer, and deposit + fetch end to end. Prints figures; asserts nothing.
 
 Needs the running network (`./scripts/demo` or `scripts/network up`). One run measures, on the same bytes:
   library -> ipledger client   LibraryClient.download in a child process (its peak RSS is reported)
-  library -> curl              the same request with curl (the library's cost without our client)
+  library -> curl              the same request with curl (the library's cost without our client), through
+                               the published loopback port (Docker's userland proxy copies every byte) and
+                               directly to the container's address on the project's bridge network, and
+                               to the same library binary run on this host's loopback (no container)
   openssl s_server -> curl     a plain TLS file copy on this machine: the baseline of the ratios
 All three go over loopback, so they share the machine's two cores with the library and the network's nodes;
 the ratios compare them in the same run. JP is the owner, the USPTO the requester.
@@ -32,7 +35,9 @@ from ipledger.domain import IpRight, PriorityLedger  # noqa: E402
 from ipledger.domain.errors import NoGrantError  # noqa: E402
 from ipledger.gateway.profile import ConnectionProfile  # noqa: E402
 from ipledger.operator.bringup import Context  # noqa: E402
+from ipledger.operator.progress import Progress  # noqa: E402
 from ipledger.operator.run import run  # noqa: E402
+from ipledger.operator.toolchain import cache_root, ensure_tools  # noqa: E402
 
 MiB = 1 << 20
 CHILD = """
@@ -118,6 +123,28 @@ def curl_seconds(args: list[str]) -> float:
     return float(out)
 
 
+def host_library(ctx: Context, store: Path, sha: str, port: int) -> subprocess.Popen[bytes]:
+    """JP's library binary on this host's loopback, over a copy of the one document, reading JP's peer."""
+    plan, office = ctx.plan, ctx.plan.office("JP")
+    blob = store / "blobs" / sha[:2] / sha
+    blob.parent.mkdir(parents=True)
+    volume = json.loads(run([ctx.need_engine(install=False).docker, "inspect", "--format", "{{json .Mounts}}",
+                             office.library.host]))
+    source = next(Path(m["Source"]) for m in volume if m["Destination"] == "/var/ipledger/library")
+    blob.write_bytes((source / "blobs" / sha[:2] / sha).read_bytes())
+    crypto = plan.crypto_dir(office) / "library"
+    binary = ensure_tools(plan.root, cache_root(), Progress(quiet=True)) / "library"
+    peer = office.peers[0]
+    return subprocess.Popen([
+        str(binary), "--office", "JP", "--msp-id", office.msp_id, "--listen", f"127.0.0.1:{port}",
+        "--tls-cert", str(crypto / "tls" / "server.crt"), "--tls-key", str(crypto / "tls" / "server.key"),
+        "--peer", f"{plan.host_ip}:{peer.port}", "--peer-server-name", peer.host,
+        "--peer-tls-ca", str(crypto / "tls" / "ca.crt"), "--identity-cert", str(crypto / "identity" / "cert.pem"),
+        "--identity-key", str(crypto / "identity" / "key.pem"), "--channel", plan.channel,
+        "--chaincode", plan.spec.chaincode.name, "--store", str(store), "--max-document-bytes", str(1 << 32)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=200)
@@ -159,7 +186,11 @@ def main() -> int:
         library_url = f"https://{jp_office.library.host}:{jp_office.library.port}{target}"
         resolve = f"{jp_office.library.host}:{jp_office.library.port}:{plan.host_ip}"
         hwm_before = vm_hwm_kib(ctx, jp_office.library.host)
-        ours, ours_rss, curl_lib, baseline = [], [], [], []
+        engine = ctx.need_engine(install=False)
+        bridge_ip = run([engine.docker, "inspect", "--format",
+                         "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", jp_office.library.host]).strip()
+        direct = f"{jp_office.library.host}:{jp_office.library.port}:{bridge_ip}"
+        ours, ours_rss, curl_lib, curl_direct, curl_host, baseline = [], [], [], [], [], []
         for _ in range(args.runs):
             child = CHILD.format(client=str(REPO / "client"), profile=str(us_profile.path), part=str(work / "x.part"),
                                  filing=big_filing, version=1, retrieval=retrieval, sha=sha)
@@ -167,10 +198,22 @@ def main() -> int:
                                           text=True).stdout.split()
             ours.append(float(seconds))
             ours_rss.append(int(rss) / 1024)
-            curl_lib.append(curl_seconds(["--cert", str(user.cert_path), "--key", str(user.key_path),
-                                          "--cacert", str(jp_lib.tls_root_cert_path), "--resolve", resolve,
+            for into, route in ((curl_lib, resolve), (curl_direct, direct)):
+                into.append(curl_seconds(["--cert", str(user.cert_path), "--key", str(user.key_path),
+                                          "--cacert", str(jp_lib.tls_root_cert_path), "--resolve", route,
                                           library_url]))
         hwm_after = vm_hwm_kib(ctx, jp_office.library.host)
+        on_host = host_library(ctx, work / "host-store", sha, 17998)
+        try:
+            time.sleep(1.0)
+            for _ in range(args.runs):
+                curl_host.append(curl_seconds([
+                    "--cert", str(user.cert_path), "--key", str(user.key_path), "--cacert",
+                    str(jp_lib.tls_root_cert_path), "--resolve", f"{jp_office.library.host}:17998:127.0.0.1",
+                    library_url.replace(f":{jp_office.library.port}/", ":17998/")]))
+        finally:
+            on_host.terminate()
+            on_host.wait()
         tls_dir = plan.crypto_dir(jp_office) / "library" / "tls"
         port = 17999
         server = subprocess.Popen(["openssl", "s_server", "-quiet", "-WWW", "-accept", f"127.0.0.1:{port}",
@@ -187,12 +230,16 @@ def main() -> int:
             server.wait()
         size = args.size_mb
         m_ours = spread(f"library -> ipledger client, {size} MiB", ours, "s")
-        m_curl = spread(f"library -> curl, {size} MiB", curl_lib, "s")
+        m_curl = spread(f"library -> curl, {size} MiB (published port)", curl_lib, "s")
+        m_direct = spread(f"library -> curl, {size} MiB (bridge address)", curl_direct, "s")
+        m_host = spread(f"library on the host -> curl, {size} MiB (loopback)", curl_host, "s")
         m_base = spread(f"openssl s_server -> curl (plain TLS copy), {size} MiB", baseline, "s")
         figure("throughput library -> ipledger client", size / m_ours, "MiB/s")
         figure("throughput openssl s_server -> curl", size / m_base, "MiB/s")
         figure("ratio: ipledger client / plain TLS copy (throughput)", m_base / m_ours, "x")
         figure("ratio: library via curl / plain TLS copy (throughput)", m_base / m_curl, "x")
+        figure("ratio: library via curl, bridge / plain TLS copy (throughput)", m_base / m_direct, "x")
+        figure("ratio: library on the host via curl / plain TLS copy (throughput)", m_base / m_host, "x")
         spread("peak RSS of the ipledger client process", ours_rss, "MiB")
         figure("library peak RSS (VmHWM) before the transfers", hwm_before / 1024, "MiB")
         figure("library peak RSS (VmHWM) after the transfers", hwm_after / 1024, "MiB")

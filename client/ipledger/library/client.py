@@ -117,7 +117,7 @@ def _tls_context(root_cert: bytes, credentials: LibraryCredentials) -> ssl.SSLCo
     return context
 
 
-def _write(file: BinaryIO, data: bytes, path: Path) -> None:
+def _write(file: BinaryIO, data: bytes | memoryview, path: Path) -> None:
     try:
         file.write(data)
     except OSError as error:
@@ -323,18 +323,20 @@ class _Partial:
             file = self.path.open("ab")
         except OSError as error:
             raise _storage_error(error, self.path) from error
+        buffer = memoryview(bytearray(CHUNK))  # one buffer for the whole transfer: no per-chunk allocation
         with file:
             try:
                 while True:
                     try:
-                        chunk = response.read(CHUNK)
+                        count = response.readinto(buffer)
                     except (OSError, http.client.HTTPException) as error:
                         raise _Retry(f"transfer broke at byte {self.size}: {error}") from error
-                    if not chunk:
+                    if not count:
                         break
+                    chunk = buffer[:count]
                     _write(file, chunk, self.path)
                     self.digest.update(chunk)
-                    self.size += len(chunk)
+                    self.size += count
                     if progress:
                         progress(self.size, total)
             finally:
