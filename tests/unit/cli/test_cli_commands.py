@@ -248,3 +248,41 @@ def test_deposit_by_digest_needs_the_document_in_the_library(run: Run, contract:
     libraries.of("JP").documents["ab" * 32] = b"stored earlier"
     assert run(*deposit).exit_code == 0
     assert json.loads(contract.named("DepositFirstFiling")[0].arguments[0])["documentSha256"] == "ab" * 32
+
+
+def _fetch_script(contract: FakeContract, libraries: FakeLibraries, document: bytes) -> str:
+    digest = hashlib.sha256(document).hexdigest()
+    libraries.of("JP").documents[digest] = document
+    pending = dict(examples.RETRIEVAL, expectedSha256=digest)
+    contract.answers.update({"RequestRetrieval": pending,
+                             "AcknowledgeRetrieval": dict(pending, status="SUCCESS", receivedSha256=digest)})
+    return digest
+
+
+def test_fetch_writes_the_verified_document_and_prints_the_retrieval(run: Run, contract: FakeContract,
+                                                                     libraries: FakeLibraries,
+                                                                     tmp_path: Path) -> None:
+    digest = _fetch_script(contract, libraries, b"%PDF-1.7 fetched")
+    out = tmp_path / "received.pdf"
+    result = run("retrievals", "fetch", "JP:PATENT:2024012345", "--out", str(out), "--json", office="US")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == b"%PDF-1.7 fetched"
+    assert json.loads(result.stdout)["status"] == "SUCCESS"
+    assert contract.named("AcknowledgeRetrieval")[0].arguments == (examples.RETRIEVAL["id"], digest)
+    text = run("retrievals", "fetch", "JP:PATENT:2024012345", "--out", str(tmp_path / "again.pdf"), office="US")
+    assert re.search(r"^saved to +.*again\.pdf \(16 bytes\)$", text.stdout, re.MULTILINE), text.stdout
+
+
+def test_fetch_on_a_full_disk_keeps_the_part_and_says_how_to_resume(run: Run, contract: FakeContract,
+                                                                    libraries: FakeLibraries,
+                                                                    tmp_path: Path) -> None:
+    from ipledger.library import LocalStorageError
+
+    _fetch_script(contract, libraries, b"%PDF-1.7 fetched")
+    libraries.of("JP").failure = LocalStorageError("no space left to write received.pdf.part")
+    result = run("retrievals", "fetch", "JP:PATENT:2024012345", "--out", str(tmp_path / "received.pdf"),
+                 office="US")
+    assert result.exit_code == 1
+    assert "LOCAL_STORAGE_FAILED" not in result.stdout and "no space left" in result.stderr
+    assert "received.pdf.part" in result.stderr and "to resume from" in result.stderr
+    assert contract.named("AcknowledgeRetrieval") == [] and contract.named("FailRetrieval") == []

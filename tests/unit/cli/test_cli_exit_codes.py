@@ -7,6 +7,7 @@ import pytest
 
 from ipledger.cli.exit_codes import ExitCode, exit_code_for
 from ipledger.domain import errors
+from ipledger.library import LibraryRefusedError, LibraryUnavailableError, LocalStorageError
 from ipledger.gateway.errors import (
     CAError,
     CommitError,
@@ -46,6 +47,12 @@ from ipledger.gateway.errors import (
     (ConfigurationError("no profile"), ExitCode.USAGE),
     (CAError("denied", http_status=401), ExitCode.NOT_AUTHORISED),
     (RuntimeError("bug"), ExitCode.FAILURE),
+    (LibraryRefusedError("x", reason="NO_GRANT", status=403, office="JP"), ExitCode.NOT_AUTHORISED),
+    (LibraryRefusedError("x", reason="NO_PENDING_RETRIEVAL", status=403, office="JP"), ExitCode.NOT_AUTHORISED),
+    (LibraryRefusedError("x", reason="FILING_WITHDRAWN", status=410, office="JP"), ExitCode.CONFLICT),
+    (LibraryRefusedError("x", reason="DOCUMENT_MISSING", status=404, office="JP"), ExitCode.NOT_FOUND),
+    (LibraryUnavailableError("x", office="JP"), ExitCode.NETWORK),
+    (LocalStorageError("disk full"), ExitCode.FAILURE),
     (errors.DepositIncompleteError("half", filing=None, cause=ConnectionError("down"),  # type: ignore[arg-type]
                                    missing=("access code",)), ExitCode.NETWORK),
 ])
