@@ -16,7 +16,6 @@ import base64
 import hashlib
 import http.client
 import json
-import socket
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from ipledger._https import NamedHTTPSConnection
 
 from . import errors
 from .errors import CAError, ConfigurationError
@@ -136,25 +137,6 @@ class Revocation:
     crl: bytes | None
 
 
-class _HTTPSConnection(http.client.HTTPSConnection):
-    """HTTPS that verifies the certificate against ``server_name``, not the dialled host.
-
-    Profiles dial ``127.0.0.1`` while the CA's certificate names
-    ``ca.jp.ipledger.test``; this is the HTTPS analogue of gRPC's
-    ssl_target_name_override.
-    """
-
-    def __init__(self, host: str, port: int | None, *, ssl_context: ssl.SSLContext,
-                 server_name: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl_context)
-        self._ssl_context = ssl_context
-        self._server_name = server_name
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self.host, self.port), self.timeout)
-        self.sock = self._ssl_context.wrap_socket(sock, server_hostname=self._server_name)
-
-
 class CAClient:
     """Talks to one Fabric CA server (``https://host:port``; ``http://`` for test CAs)."""
 
@@ -195,7 +177,7 @@ class CAClient:
         if self._scheme == "http":
             return http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
         assert self._ssl_context is not None
-        return _HTTPSConnection(self._host, self._port, ssl_context=self._ssl_context,
+        return NamedHTTPSConnection(self._host, self._port, ssl_context=self._ssl_context,
                                 server_name=self._server_name, timeout=self._timeout)
 
     def _call(self, method: str, endpoint: str, body: bytes, headers: Mapping[str, str]) -> Any:

@@ -13,7 +13,6 @@ import hashlib
 import http.client
 import json
 import os
-import socket
 import ssl
 import tempfile
 import time
@@ -25,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives import serialization
 
+from ipledger._https import NamedHTTPSConnection
 from ipledger.gateway.errors import ConfigurationError
 from ipledger.gateway.profile import ConnectionProfile, LibraryEndpoint
 
@@ -90,19 +90,6 @@ class _Retry(Exception):
     """A failure worth another attempt (connection lost, library briefly unavailable)."""
 
 
-class _Connection(http.client.HTTPSConnection):
-    """An HTTPS connection that verifies the library's certificate against a name other than the address."""
-
-    def __init__(self, host: str, port: int, *, context: ssl.SSLContext, server_name: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._server_name = server_name
-        self._tls = context
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self.host, self.port), self.timeout)
-        self.sock = self._tls.wrap_socket(sock, server_hostname=self._server_name)
-
-
 def _tls_context(root_cert: bytes, credentials: LibraryCredentials) -> ssl.SSLContext:
     context = ssl.create_default_context(cadata=root_cert.decode("ascii"))
     context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -149,8 +136,8 @@ class LibraryClient:
 
     def connect(self) -> http.client.HTTPSConnection:
         """A new connection (not yet opened); the caller closes it."""
-        return _Connection(self._host, self._port, context=self._context, server_name=self._server_name,
-                           timeout=self.timeout)
+        return NamedHTTPSConnection(self._host, self._port, ssl_context=self._context,
+                                    server_name=self._server_name, timeout=self.timeout)
 
     def request(self, method: str, target: str, headers: Mapping[str, str] | None = None,
                 body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
