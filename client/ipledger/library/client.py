@@ -168,7 +168,7 @@ class LibraryClient:
 
     def stored_size(self, sha256: str) -> int | None:
         """Size of the stored document with this SHA-256, or None when the library does not hold it."""
-        status, headers, body = self.request("HEAD", f"/documents/{sha256}")
+        status, headers, body = self.request("HEAD", f"/documents/{sha256.lower()}")
         if status == 200:
             return int(headers.get("content-length", "0"))
         if status == 404 and headers.get(ERROR_HEADER, "DOCUMENT_MISSING") == "DOCUMENT_MISSING":
@@ -177,7 +177,7 @@ class LibraryClient:
 
     def store(self, path: Path, sha256: str | None = None, progress: Progress | None = None) -> str:
         """Put a document into this (the caller's own) library; idempotent. Returns its SHA-256."""
-        digest = sha256 or file_sha256(path)
+        digest = (sha256 or file_sha256(path)).lower()  # the library names documents by lower-case hex
         if self.stored_size(digest) is not None:
             return digest
         size = path.stat().st_size
