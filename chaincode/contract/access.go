@@ -226,7 +226,7 @@ func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContext
 		return "", errs.New(errs.InvalidTransition, "the pending attempt of office %s on %s is not recorded", accessingOffice, f.ID)
 	}
 	var try accessAttemptRecord
-	if err := jsonUnmarshal(raw, &try); err != nil {
+	if err := decodeStored(raw, append(ref.attrs(), accessingOffice), &try); err != nil {
 		return "", err
 	}
 	if err := t.stub.DelPrivateData(implicitCollection(owner.MSPID), tryKey); err != nil {
@@ -293,7 +293,7 @@ func (t *txn) loadAccessCode(owner officeRecord, ref filingRef) (accessCodeRecor
 			"this peer cannot read the access code of %s; endorse RedeemAccessCode and SettleAccessCodeRedemption only on %s's peer", ref.ID(), owner.MSPID)
 	}
 	var rec accessCodeRecord
-	if err := jsonUnmarshal(raw, &rec); err != nil {
+	if err := decodeStored(raw, ref.attrs(), &rec); err != nil {
 		return accessCodeRecord{}, err
 	}
 	return rec, nil
@@ -353,7 +353,7 @@ func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, fil
 	if err := priority.ValidateOfficeCode(accessingOffice); err != nil {
 		return "", err
 	}
-	if err := priority.CheckText("reason", reason, 1, 500); err != nil {
+	if err := priority.CheckText("reason", reason, 1, maxReasonLen); err != nil {
 		return "", err
 	}
 	a, err := t.loadAccess(f.ref())

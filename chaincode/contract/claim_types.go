@@ -21,6 +21,9 @@ const (
 	warnNotOnLedger          = "NOT_ON_LEDGER"
 )
 
+// claimWarnings are all warnings, sorted.
+var claimWarnings = []string{warnExternalOffice, warnFirstFilingWithdrawn, warnNotFirstApplication, warnNotOnLedger}
+
 // LaterApplication is the application filed at the OSF that claims priority.
 type LaterApplication struct {
 	ApplicationNumber           string `json:"applicationNumber"`

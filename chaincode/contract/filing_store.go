@@ -8,12 +8,8 @@ import (
 )
 
 func (t *txn) loadFiling(r filingRef) (FirstFiling, bool, error) {
-	key, err := t.key(kindFiling, r.attrs()...)
-	if err != nil {
-		return FirstFiling{}, false, err
-	}
 	var f FirstFiling
-	found, err := t.getJSON(key, &f)
+	found, err := t.load(kindFiling, r.attrs(), &f)
 	return f, found, err
 }
 
@@ -53,12 +49,8 @@ func (t *txn) putFiling(f FirstFiling) error {
 }
 
 func (t *txn) loadAccess(r filingRef) (AccessRecord, error) {
-	key, err := t.key(kindAccess, r.attrs()...)
-	if err != nil {
-		return AccessRecord{}, err
-	}
 	var a AccessRecord
-	found, err := t.getJSON(key, &a)
+	found, err := t.load(kindAccess, r.attrs(), &a)
 	if err != nil {
 		return AccessRecord{}, err
 	}

@@ -103,7 +103,7 @@ func (c *Contract) CorrectFirstFiling(ctx contractapi.TransactionContextInterfac
 	if err := decodeStrict("correctionJSON", []byte(correctionJSON), &in); err != nil {
 		return "", err
 	}
-	if err := priority.CheckText("reason", in.Reason, 1, 500); err != nil {
+	if err := priority.CheckText("reason", in.Reason, 1, maxReasonLen); err != nil {
 		return "", err
 	}
 	next := f
@@ -160,7 +160,7 @@ func (c *Contract) WithdrawFirstFiling(ctx contractapi.TransactionContextInterfa
 	if err != nil {
 		return "", err
 	}
-	if err := priority.CheckText("reason", reason, 1, 500); err != nil {
+	if err := priority.CheckText("reason", reason, 1, maxReasonLen); err != nil {
 		return "", err
 	}
 	if f.Status == filingWithdrawn {

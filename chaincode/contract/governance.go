@@ -64,7 +64,7 @@ type openProposalRef struct {
 func (t *txn) validateChange(in changeInput) (Proposal, error) {
 	p := Proposal{Action: in.Action, OfficeCode: in.OfficeCode, Reason: in.Reason, Roles: Roles{Depositing: []string{}, Accessing: []string{}}}
 	if in.Reason != "" {
-		if err := priority.CheckText("reason", in.Reason, 1, 500); err != nil {
+		if err := priority.CheckText("reason", in.Reason, 1, maxReasonLen); err != nil {
 			return Proposal{}, err
 		}
 	}
@@ -173,7 +173,7 @@ func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInt
 		return "", err
 	}
 	var open openProposalRef
-	if found, err := t.getJSON(openKey, &open); err != nil {
+	if found, err := t.load(kindOpenProposal, []string{p.OfficeCode}, &open); err != nil {
 		return "", err
 	} else if found {
 		return "", errs.New(errs.AlreadyExists, "proposal %s for office %s is still open", open.ProposalID, p.OfficeCode)
@@ -326,15 +326,11 @@ func (t *txn) putProposal(p Proposal) error {
 }
 
 func (t *txn) loadProposal(id string) (Proposal, error) {
-	if !stampedID.MatchString(id) {
+	if !validProposalID(id) {
 		return Proposal{}, errs.New(errs.InvalidArgument, "proposal id %q is not <time>_<txId>", clipArg(id))
 	}
-	key, err := t.key(kindProposal, id)
-	if err != nil {
-		return Proposal{}, err
-	}
 	var p Proposal
-	found, err := t.getJSON(key, &p)
+	found, err := t.load(kindProposal, []string{id}, &p)
 	if err != nil {
 		return Proposal{}, err
 	}

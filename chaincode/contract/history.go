@@ -32,7 +32,7 @@ func (t *txn) historyKey(recordType, id string) (string, error) {
 		}
 		return t.key(kind, id)
 	case recProposal:
-		if !stampedID.MatchString(id) {
+		if !validProposalID(id) {
 			return "", errs.New(errs.InvalidArgument, "proposal id %q is not <time>_<txId>", clipArg(id))
 		}
 		return t.key(kindProposal, id)

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -104,6 +105,14 @@ func parseRetrievalID(id string) (retrievalRef, error) {
 // chronologically, so logs and proposal lists come out in time order.
 var stampedID = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z_[0-9a-fA-F]{1,128}$`)
 
+// maxTxIDLen bounds the transaction-id part of stamped ids (Fabric's are 64).
+const maxTxIDLen = 128
+
+func validStampedID(s string) bool { return len(s) <= 16+maxTxIDLen && stampedID.MatchString(s) }
+
+// validProposalID checks a membership proposal id ("<stamp>_<txId>").
+func validProposalID(s string) bool { return validStampedID(s) }
+
 func (t *txn) stampedID() string {
 	return strings.NewReplacer("-", "", ":", "").Replace(t.now) + "_" + t.txID
 }
@@ -119,10 +128,11 @@ func (r claimRef) ID() string { return r.Later.ID() + ":" + strconv.Itoa(r.Seq) 
 // attrs zero-pads the sequence number so keys sort numerically.
 func (r claimRef) attrs() []string { return append(r.Later.attrs(), seqKey(r.Seq)) }
 
-func seqKey(seq int) string {
-	s := strconv.Itoa(seq)
-	return strings.Repeat("0", 3-len(s)) + s
-}
+// seqKey never fails: sequence numbers are validated (1–999) before they are
+// used, and a wider one only widens the key instead of panicking.
+func seqKey(seq int) string { return fmt.Sprintf("%03d", seq) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func parseClaimID(id string) (claimRef, error) {
 	parts := strings.Split(id, ":")
@@ -149,10 +159,16 @@ func isAlnumUpper(s string) bool {
 	return true
 }
 
+// clipArg shortens echoed input for messages. It looks at a bounded prefix
+// only, so an oversized argument costs nothing here.
 func clipArg(s string) string {
 	const max = 80
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
+	if len(s) <= max {
+		return s
 	}
-	return s
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(s[:cut], "") + "…"
 }

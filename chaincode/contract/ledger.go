@@ -40,21 +40,6 @@ func begin(ctx contractapi.TransactionContextInterface) (*txn, error) {
 	}, nil
 }
 
-// getJSON loads key into v; found is false when the key does not exist.
-func (t *txn) getJSON(key string, v any) (found bool, err error) {
-	raw, err := t.stub.GetState(key)
-	if err != nil {
-		return false, errs.Internalf("reading state: %v", err)
-	}
-	if raw == nil {
-		return false, nil
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return false, errs.Internalf("decoding stored record: %v", err)
-	}
-	return true, nil
-}
-
 // getPrivate reads a value of a private data collection; nil means that this
 // peer does not hold it. A peer outside the collection (another office's peer)
 // keeps only the value's hash, and Fabric answers its read with an error
@@ -130,11 +115,4 @@ func result(v any) (string, error) {
 		return "", err
 	}
 	return string(raw), nil
-}
-
-func jsonUnmarshal(raw []byte, v any) error {
-	if err := json.Unmarshal(raw, v); err != nil {
-		return errs.Internalf("decoding stored record: %v", err)
-	}
-	return nil
 }

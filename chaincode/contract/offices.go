@@ -32,7 +32,7 @@ func validateRegistryFields(code, msp, name string) error {
 	if err := priority.CheckMSPID(msp); err != nil {
 		return err
 	}
-	return priority.CheckText("name", name, 1, 200)
+	return priority.CheckText("name", name, 1, maxNameLen)
 }
 
 // InitConsortium registers the founding offices. It runs once, right after
@@ -217,6 +217,9 @@ func (c *Contract) ListOffices(ctx contractapi.TransactionContextInterface, page
 	out := page[Office]{Records: make([]Office, 0, len(p.Records)), FetchedCount: p.FetchedCount, Bookmark: p.Bookmark}
 	for _, o := range p.Records {
 		s, err := t.loadSettings(o.OfficeCode)
+		if isInvalidRecord(err) {
+			continue // as listRecords: never let one office's record break the registry listing
+		}
 		if err != nil {
 			return "", err
 		}

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -123,6 +124,9 @@ func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface,
 			return errs.Internalf("malformed filing-date index key")
 		}
 		f, err := t.requireFiling(r)
+		if isInvalidRecord(err) {
+			return nil // skipped like a malformed record in any listing
+		}
 		if err != nil {
 			return err
 		}
@@ -173,10 +177,13 @@ func (c *Contract) ListClaimsOnFirstFiling(ctx contractapi.TransactionContextInt
 	out := page[PriorityClaim]{Records: []PriorityClaim{}}
 	fetched, next, err := t.paged(rs, size, bookmark, func(_ string, v []byte) error {
 		var id string
-		if err := jsonUnmarshal(v, &id); err != nil {
-			return err
+		if err := json.Unmarshal(v, &id); err != nil {
+			return errs.Internalf("decoding the claim index: %v", err)
 		}
 		claim, err := t.loadClaim(id)
+		if isInvalidRecord(err) {
+			return nil // skipped like a malformed record in any listing
+		}
 		if err != nil {
 			return err
 		}
@@ -215,7 +222,7 @@ func (c *Contract) GetLaterApplicationClaims(ctx contractapi.TransactionContextI
 	if err != nil {
 		return "", err
 	}
-	claims, err := t.claimsOf(r)
+	claims, err := t.claimsOf(r, false)
 	if err != nil {
 		return "", err
 	}

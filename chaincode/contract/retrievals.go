@@ -135,7 +135,7 @@ func (c *Contract) FailRetrieval(ctx contractapi.TransactionContextInterface, re
 		return "", errs.New(errs.InvalidArgument, "reason must be DELIVERY_FAILED, DOWNLOAD_FAILED, FORMAT_ERROR or OTHER")
 	}
 	if message != "" {
-		if err := priority.CheckText("message", message, 1, 500); err != nil {
+		if err := priority.CheckText("message", message, 1, maxReasonLen); err != nil {
 			return "", err
 		}
 	}
@@ -163,12 +163,8 @@ func (t *txn) pendingRetrieval(caller officeRecord, id string) (retrievalRef, Re
 }
 
 func (t *txn) loadRetrieval(ref retrievalRef) (Retrieval, error) {
-	key, err := t.key(kindRetrieval, ref.attrs()...)
-	if err != nil {
-		return Retrieval{}, err
-	}
 	var rec Retrieval
-	found, err := t.getJSON(key, &rec)
+	found, err := t.load(kindRetrieval, ref.attrs(), &rec)
 	if err != nil {
 		return Retrieval{}, err
 	}

@@ -1,0 +1,245 @@
+package contract
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/ipledger/ipledger/chaincode/errs"
+)
+
+// Tests of issue 9: a member office runs modified chaincode on its own peer,
+// so it can store anything under the keys it owns (key-level policy = its
+// own peer) and craft any proposal. poison simulates such a write.
+
+// poison overwrites a committed key as modified chaincode on the owner's peer could.
+func (h *harness) poison(key string, raw string) {
+	h.t.Helper()
+	if _, ok := h.ledger.state[key]; !ok {
+		h.t.Fatalf("poisoning a key that does not exist: %q", key)
+	}
+	h.ledger.state[key] = []byte(raw)
+}
+
+// rewrite decodes the record under key, lets change edit it and stores it back.
+func rewrite[T any](h *harness, key string, change func(*T)) {
+	h.t.Helper()
+	var rec T
+	if err := json.Unmarshal(h.ledger.state[key], &rec); err != nil {
+		h.t.Fatal(err)
+	}
+	change(&rec)
+	h.poison(key, toJSON(h.t, rec))
+}
+
+func usClaim() claimSpec {
+	return claimSpec{laterRight: "PATENT", laterNumber: "US 25/123,456", laterDate: "2025-03-17",
+		prOffice: "CN", prRight: "PATENT", prNumber: "CN 2024123", prDate: "2024-03-15"}
+}
+
+// Finding 2: the sequence number stored in a claim drove the key of the
+// update (seqKey panicked on 1000) and nothing recovered, so one poisoned
+// record killed the chaincode of every peer asked to endorse a change on it.
+func TestAPoisonedClaimIsRefusedNotACrash(t *testing.T) {
+	tests := map[string]struct {
+		raw    string
+		change func(*PriorityClaim)
+	}{
+		"a sequence number of 1000":        {change: func(c *PriorityClaim) { c.SequenceNumber = 1000 }},
+		"a negative sequence number":       {change: func(c *PriorityClaim) { c.SequenceNumber = -5 }},
+		"the sequence number of another":   {change: func(c *PriorityClaim) { c.SequenceNumber, c.ID = 2, "US:PATENT:25123456:2" }},
+		"another office's claim":           {change: func(c *PriorityClaim) { c.OfficeCode = "JP" }},
+		"another later application":        {change: func(c *PriorityClaim) { c.LaterApplication.ApplicationNumberNormalised = "1" }},
+		"an unknown status":                {change: func(c *PriorityClaim) { c.Status = "GRANTED_FOREVER" }},
+		"an impossible later filing date":  {change: func(c *PriorityClaim) { c.LaterApplication.FilingDate = "2025-02-30" }},
+		"not JSON":                         {raw: "\x00\xff"},
+		"a JSON array":                     {raw: "[]"},
+		"an unknown field":                 {raw: `{"id":"US:PATENT:25123456:1","extra":1}`},
+		"trailing data after the record":   {raw: `{"id":"US:PATENT:25123456:1"} {}`},
+		"a number where a string belongs":  {raw: `{"id":1}`},
+		"a huge number in the sequence":    {raw: `{"sequenceNumber":1e400}`},
+		"an empty object lacking every id": {raw: `{}`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			h.initConsortium()
+			h.record(usMSP, usClaim())
+			key := h.compositeKey(kindClaim, "US", "PATENT", "25123456", "001")
+			if tc.change != nil {
+				rewrite(h, key, tc.change)
+			} else {
+				h.poison(key, tc.raw)
+			}
+			for _, call := range []struct {
+				fn   string
+				args []string
+			}{
+				{"WithdrawPriorityClaim", []string{"US:PATENT:25123456:1"}},
+				{"DecideRestoration", []string{"US:PATENT:25123456:1", "GRANTED"}},
+				{"RequestRestoration", []string{"US:PATENT:25123456:1", "DUE_CARE", "2025-03-17"}},
+				{"GetPriorityClaim", []string{"US:PATENT:25123456:1"}},
+				{"GetLaterApplicationClaims", []string{"US", "PATENT", "US 25/123,456"}},
+			} {
+				// Any other peer (here KR's, asked by US) answers with an error.
+				h.expectCode(errs.Internal, usMSP, opts{peer: krMSP}, call.fn, call.args...)
+			}
+		})
+	}
+}
+
+// panickingStub stands for any unexpected failure inside a transaction: every
+// ledger access panics.
+type panickingStub struct{ *fakeStub }
+
+func (panickingStub) GetTxTimestamp() (*timestamppb.Timestamp, error) { panic("injected failure") }
+func (panickingStub) GetState(string) ([]byte, error)                 { panic("injected failure") }
+
+// The guard covers every transaction of the contract, whatever fails inside.
+func TestEveryTransactionTurnsAPanicIntoAnInternalError(t *testing.T) {
+	cc, err := NewChaincode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := reflect.ValueOf(New())
+	for name := range metadataTags(t) {
+		t.Run(name, func(t *testing.T) {
+			m := c.MethodByName(name)
+			args := make([]string, m.Type().NumIn()-1) // all but the context
+			for i := range args {
+				args[i] = "x"
+			}
+			stub := panickingStub{newFakeStub(newFakeLedger(), "0a", time.Now(), jpMSP, nil)}
+			stub.function, stub.args = name, args
+			resp := cc.Invoke(stub)
+			if resp.Status == 200 || !strings.HasPrefix(resp.Message, "INTERNAL: ") {
+				t.Fatalf("%s: %d %q", name, resp.Status, resp.Message)
+			}
+		})
+	}
+}
+
+// A member can rewrite its own records; honest peers must neither act on a
+// record that contradicts its key nor let it break listings shared by all.
+func TestPoisonedRecordsAreRefusedAndListingsSkipThem(t *testing.T) {
+	type listing struct {
+		fn   string
+		args []string
+		want int // records left in the page
+	}
+	tests := map[string]struct {
+		poison  func(h *harness, filingID, retrievalID string)
+		refused []string // fn, args...: must answer INTERNAL
+		by      string   // caller of refused
+		listing listing
+	}{
+		"a filing claiming to belong to another office": {
+			// Without the key check the update would have been written to US's own key.
+			poison: func(h *harness, _, _ string) {
+				rewrite(h, h.compositeKey(kindFiling, "JP", "PATENT", "2024012345"), func(f *FirstFiling) { f.OfficeCode = "US" })
+			},
+			refused: []string{"WithdrawFirstFiling", jpFilingID, "gone"}, by: usMSP,
+			listing: listing{"ListFirstFilings", []string{"JP", "", "", "", "", "", ""}, 0},
+		},
+		"a filing with a malformed digest": {
+			poison: func(h *harness, _, _ string) {
+				rewrite(h, h.compositeKey(kindFiling, "JP", "PATENT", "2024012345"), func(f *FirstFiling) { f.DocumentSHA256 = "zz" })
+			},
+			refused: []string{"RequestRetrieval", jpFilingID}, by: krMSP,
+			listing: listing{"ListFirstFilings", []string{"", "", "", "", "", "", ""}, 0},
+		},
+		"an access record with unsorted entries": {
+			poison: func(h *harness, _, _ string) {
+				rewrite(h, h.compositeKey(kindAccess, "JP", "PATENT", "2024012345"), func(a *AccessRecord) {
+					a.Offices = append(a.Offices, AccessEntry{OfficeCode: "EP", Grant: grantActive, Route: routeDirectGrant})
+				})
+			},
+			refused: []string{"RequestRetrieval", jpFilingID}, by: epMSP,
+		},
+		"an access record of another filing": {
+			poison: func(h *harness, _, _ string) {
+				rewrite(h, h.compositeKey(kindAccess, "JP", "PATENT", "2024012345"), func(a *AccessRecord) { a.FilingID = "JP:PATENT:1" })
+			},
+			refused: []string{"GetAccessRecord", jpFilingID}, by: krMSP,
+		},
+		"a retrieval rewritten to another requester": {
+			poison: func(h *harness, _, rid string) {
+				ref, _ := parseRetrievalID(rid)
+				rewrite(h, h.compositeKey(kindRetrieval, ref.attrs()...), func(r *Retrieval) { r.RequestingOffice = "JP" })
+			},
+			refused: []string{"GetRetrieval", "<retrieval>"}, by: krMSP,
+			listing: listing{"ListRetrievals", []string{jpFilingID, "", ""}, 0},
+		},
+		"a retrieval completed without a completion time": {
+			poison: func(h *harness, _, rid string) {
+				ref, _ := parseRetrievalID(rid)
+				rewrite(h, h.compositeKey(kindRetrieval, ref.attrs()...), func(r *Retrieval) { r.Status = retrievalSuccess })
+			},
+			refused: []string{"AcknowledgeRetrieval", "<retrieval>", docHash}, by: usMSP,
+		},
+		"office settings with an impossible calendar": {
+			poison: func(h *harness, _, _ string) {
+				rewrite(h, h.compositeKey(kindSettings, "US"), func(s *settingsRecord) {
+					s.Calendar.ClosedWeekdays = []string{"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
+				})
+			},
+			refused: []string{"ComputePriorityDeadline", "US", "PATENT", "2024-03-15", "PATENT"}, by: krMSP,
+			listing: listing{"ListOffices", []string{"", ""}, 3},
+		},
+		"office settings under another office's key": {
+			poison: func(h *harness, _, _ string) {
+				rewrite(h, h.compositeKey(kindSettings, "US"), func(s *settingsRecord) { s.OfficeCode = "JP" })
+			},
+			refused: []string{"GetOffice", "US"}, by: krMSP,
+			listing: listing{"ListOffices", []string{"", ""}, 3},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			h.initConsortium()
+			id := grantedJP(h)
+			var r Retrieval
+			decode(t, h.must(usMSP, "RequestRetrieval", id), &r)
+			tc.poison(h, id, r.ID)
+			args := slices.Clone(tc.refused[1:])
+			for i, a := range args {
+				if a == "<retrieval>" {
+					args[i] = r.ID
+				}
+			}
+			h.expectCode(errs.Internal, tc.by, opts{}, tc.refused[0], args...)
+			if tc.listing.fn != "" {
+				var p struct {
+					Records  []json.RawMessage `json:"records"`
+					Fetched  int               `json:"fetchedCount"`
+					Bookmark string            `json:"bookmark"`
+				}
+				decode(t, h.must(krMSP, tc.listing.fn, tc.listing.args...), &p)
+				if len(p.Records) != tc.listing.want || p.Fetched <= len(p.Records) {
+					t.Fatalf("%s: %d records of %d fetched, want %d", tc.listing.fn, len(p.Records), p.Fetched, tc.listing.want)
+				}
+			}
+		})
+	}
+}
+
+// The private records the owner's peer reads are checked as well.
+func TestAPoisonedAttemptIsRefused(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	id := h.depositJP()
+	h.setCode(jpMSP, id, "AB21")
+	h.mustWith(usMSP, redeemOpts(t, "AB21", jpMSP), "RedeemAccessCode", redeemArgs()...)
+	tryKey := h.compositeKey(kindAccessTry, "JP", "PATENT", "2024012345", "US")
+	h.ledger.private["_implicit_org_"+jpMSP][tryKey] = []byte(`{"filingId":"JP:PATENT:2024012345","officeCode":"KR"}`)
+	h.expectCode(errs.Internal, usMSP, opts{peer: jpMSP}, "SettleAccessCodeRedemption", id, "US")
+	codeKey := h.compositeKey(kindAccessCode, "JP", "PATENT", "2024012345")
+	h.ledger.private["_implicit_org_"+jpMSP][codeKey] = []byte(`{"filingId":"JP:PATENT:2024012345","salt":"00","codeHash":"","codeVersion":0}`)
+	h.expectCode(errs.Internal, krMSP, redeemOpts(t, "AB21", jpMSP), "RedeemAccessCode", redeemArgs()...)
+}
