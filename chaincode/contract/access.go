@@ -72,7 +72,7 @@ func hashAttempt(salt, codeHash string) string {
 // a right and a wrong code: simulating it without submitting reveals nothing.
 // SettleAccessCodeRedemption compares the committed attempt.
 func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, filingDate string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -178,7 +178,7 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 // attempt is deleted. Callable by the accessing office or the owner; it must
 // be endorsed by the owner's peer only, which alone reads the attempt.
 func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -302,7 +302,7 @@ func (t *txn) loadAccessCode(owner officeRecord, ref filingRef) (accessCodeRecor
 // GrantAccess is the direct route: the depositing office grants an office
 // access on the applicant's instruction (DAS access-control list).
 func (c *Contract) GrantAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -342,7 +342,7 @@ func (c *Contract) GrantAccess(ctx contractapi.TransactionContextInterface, fili
 
 // RevokeAccess withdraws an office's grant.
 func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice, reason string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -370,7 +370,7 @@ func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, fil
 
 // ResetAccessLock clears the failed-attempt counter of an office.
 func (c *Contract) ResetAccessLock(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -406,7 +406,7 @@ func (t *txn) saveAccessChange(f FirstFiling, a AccessRecord, caller officeRecor
 
 // GetAccessRecord returns the grants and counters of a document.
 func (c *Contract) GetAccessRecord(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}

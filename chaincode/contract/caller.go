@@ -44,8 +44,8 @@ func (t *txn) callerIsAdmin() bool {
 }
 
 // beginAsActiveOffice starts a submit transaction whose caller must be an ACTIVE office.
-func beginAsActiveOffice(ctx contractapi.TransactionContextInterface) (*txn, officeRecord, error) {
-	t, err := begin(ctx)
+func (c *Contract) beginAsActiveOffice(ctx contractapi.TransactionContextInterface) (*txn, officeRecord, error) {
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, officeRecord{}, err
 	}
@@ -57,8 +57,8 @@ func beginAsActiveOffice(ctx contractapi.TransactionContextInterface) (*txn, off
 }
 
 // queryTxn starts a query: any registered office may read public state.
-func queryTxn(ctx contractapi.TransactionContextInterface) (*txn, error) {
-	t, err := begin(ctx)
+func (c *Contract) queryTxn(ctx contractapi.TransactionContextInterface) (*txn, error) {
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}

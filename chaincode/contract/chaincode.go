@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 
@@ -25,30 +26,33 @@ func NewChaincode() (shim.Chaincode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &guard{next: cc}, nil
+	return &guard{next: cc, log: os.Stderr}, nil
 }
 
-type guard struct{ next shim.Chaincode }
+type guard struct {
+	next shim.Chaincode
+	log  io.Writer // where panics are reported: the chaincode's stderr
+}
 
 func (g *guard) Init(stub shim.ChaincodeStubInterface) (resp *peer.Response) {
-	defer recoverAsInternal(stub, &resp)
+	defer g.recoverAsInternal(stub, &resp)
 	return g.next.Init(stub)
 }
 
 func (g *guard) Invoke(stub shim.ChaincodeStubInterface) (resp *peer.Response) {
-	defer recoverAsInternal(stub, &resp)
+	defer g.recoverAsInternal(stub, &resp)
 	return g.next.Invoke(stub)
 }
 
 // recoverAsInternal replaces the response of a panicking transaction. The
 // panic value and stack go to the chaincode log only: they may quote data.
-func recoverAsInternal(stub shim.ChaincodeStubInterface, resp **peer.Response) {
+func (g *guard) recoverAsInternal(stub shim.ChaincodeStubInterface, resp **peer.Response) {
 	r := recover()
 	if r == nil {
 		return
 	}
 	txID := safely(stub.GetTxID)
-	fmt.Fprintf(os.Stderr, "ipledger-cc: transaction %s panicked: %v\n%s", txID, r, debug.Stack())
+	fmt.Fprintf(g.log, "ipledger-cc: transaction %s panicked: %v\n%s", txID, r, debug.Stack())
 	*resp = shim.Error(errs.Internalf("the chaincode failed unexpectedly in transaction %s; see the chaincode log", clipArg(txID)).Error())
 }
 

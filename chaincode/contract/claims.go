@@ -14,7 +14,7 @@ import (
 // the caller's calendar and restoration policy. Refused claims are errors and
 // leave no record.
 func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterface, claimJSON string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -287,7 +287,7 @@ func (t *txn) saveClaimChange(ref claimRef, c PriorityClaim, caller officeRecord
 // RequestRestoration records the applicant's request to restore the right of
 // priority of a late (LATE_RESTORABLE) claim.
 func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterface, claimID, criterion, requestDate string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -327,7 +327,7 @@ func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterfac
 
 // DecideRestoration records the OSF's decision on a restoration request.
 func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface, claimID, decision string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -353,7 +353,7 @@ func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface
 
 // WithdrawPriorityClaim withdraws a claim (kept on record as WITHDRAWN).
 func (c *Contract) WithdrawPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}

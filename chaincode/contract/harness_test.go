@@ -45,7 +45,7 @@ var allCodes = []errs.Code{
 	errs.InvalidOfficeCode, errs.InvalidApplicationNumber, errs.InvalidDate, errs.FutureDate, errs.AlreadyExists,
 	errs.NotFound, errs.DateMismatch, errs.AccessCodeNotSet, errs.AccessCodeMismatch, errs.AccessLocked,
 	errs.NoGrant, errs.DocumentUnavailable, errs.HashMismatch, errs.PriorityDateNotEarlier, errs.IncompatibleIPType,
-	errs.PriorityPeriodExpired, errs.RestorationNotAvailable, errs.InvalidTransition, errs.WrongEndorser,
+	errs.PriorityPeriodExpired, errs.RestorationNotAvailable, errs.InvalidTransition, errs.WrongEndorser, errs.ClockSkew,
 }
 
 var wireFormat = regexp.MustCompile(`^[A-Z_]+: \S`)
@@ -67,7 +67,9 @@ type world struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	return &harness{t: t, world: &world{ledger: newFakeLedger(), c: New(), clock: time.Date(2025, 3, 17, 9, 0, 0, 0, time.UTC)}}
+	w := &world{ledger: newFakeLedger(), c: New(), clock: time.Date(2025, 3, 17, 9, 0, 0, 0, time.UTC)}
+	w.c.clock = func() time.Time { return w.clock } // the peers' clock is the harness's
+	return &harness{t: t, world: w}
 }
 
 func (h *harness) sub(t *testing.T) *harness { return &harness{t: t, world: h.world} }
@@ -75,8 +77,10 @@ func (h *harness) sub(t *testing.T) *harness { return &harness{t: t, world: h.wo
 // opts tunes one invocation.
 type opts struct {
 	transient map[string]string
-	peer      string // endorsing peer's MSP; default = caller's
-	client    bool   // call as a client identity instead of an administrator
+	peer      string    // endorsing peer's MSP; default = caller's
+	client    bool      // call as a client identity instead of an administrator
+	txTime    time.Time     // the proposal's timestamp as the client crafts it; default = the peers' clock
+	skew      time.Duration // or: the proposal's timestamp relative to the peers' clock
 }
 
 // call invokes a contract method by name like the peer would, checks the
@@ -97,7 +101,11 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 			transient[k] = []byte(v)
 		}
 	}
-	stub := newFakeStub(h.ledger, txID, h.clock, peerMSP, transient)
+	ts := h.clock.Add(o.skew)
+	if !o.txTime.IsZero() {
+		ts = o.txTime
+	}
+	stub := newFakeStub(h.ledger, txID, ts, peerMSP, transient)
 	ctx := &fakeContext{stub: stub, id: fakeIdentity{msp: msp, client: o.client}}
 	m := reflect.ValueOf(h.c).MethodByName(fn)
 	if !m.IsValid() {

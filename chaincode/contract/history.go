@@ -66,7 +66,7 @@ func (t *txn) historyKey(recordType, id string) (string, error) {
 // first as Fabric returns them. Fabric has no paginated history API, so the
 // bookmark is the number of entries already returned.
 func (c *Contract) GetRecordHistory(ctx contractapi.TransactionContextInterface, recordType, recordID, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}

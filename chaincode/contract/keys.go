@@ -13,16 +13,16 @@ import (
 
 // Composite-key object types (public state unless noted).
 const (
-	kindOffice       = "ipl.office"         // [officeCode] registry entry, no SBE (governance)
-	kindSettings     = "ipl.officeSettings" // [officeCode] SBE = office
-	kindMSPOffice    = "ipl.mspOffice"      // [mspId] → office code, no SBE
-	kindProposal     = "ipl.proposal"       // [proposalId]
-	kindOpenProposal = "ipl.openProposal"   // [officeCode] → open proposal id
-	kindFiling       = "ipl.filing"         // [office, ipRight, number] SBE = office
-	kindAccess       = "ipl.access"         // [office, ipRight, number] SBE = office
-	kindRetrieval    = "ipl.retrieval"      // [office, ipRight, number, stamp_txId] SBE = requester
-	kindClaim        = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf
-	kindClaimByPrio  = "ipl.claimByPrio"    // [prOffice, prRight, prNumber, osf, ipRight, number, seq]
+	kindOffice      = "ipl.office"         // [officeCode] registry entry, no SBE (governance)
+	kindSettings    = "ipl.officeSettings" // [officeCode] SBE = office
+	kindMSPOffice   = "ipl.mspOffice"      // [mspId] → office code, no SBE
+	kindProposal    = "ipl.proposal"       // [proposalId]
+	kindOpenChange  = "ipl.openChange"     // [officeCode, action, sha256 of the change] → open proposal id
+	kindFiling      = "ipl.filing"         // [office, ipRight, number] SBE = office
+	kindAccess      = "ipl.access"         // [office, ipRight, number] SBE = office
+	kindRetrieval   = "ipl.retrieval"      // [office, ipRight, number, stamp_txId] SBE = requester
+	kindClaim       = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf
+	kindClaimByPrio = "ipl.claimByPrio"    // [prOffice, prRight, prNumber, osf, ipRight, number, seq]
 	// Private, in the owner's implicit collection.
 	kindConfidential = "ipl.confidential"  // [office, ipRight, number]
 	kindAccessCode   = "ipl.accessCode"    // [office, ipRight, number]

@@ -12,7 +12,7 @@ import (
 
 // GetFirstFiling returns the public record of a first filing.
 func (c *Contract) GetFirstFiling(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -30,7 +30,7 @@ func (c *Contract) GetFirstFiling(ctx contractapi.TransactionContextInterface, f
 // FindFirstFiling looks a first filing up by its number as written by the
 // applicant, normalised with the office's own rules.
 func (c *Contract) FindFirstFiling(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -65,7 +65,7 @@ func (t *txn) lookupRef(officeCode, ipRight, number string) (filingRef, error) {
 // optionally filtered by IP right, status and a date range. Filters apply
 // within a page, so a page may hold fewer records than pageSize.
 func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface, officeCode, ipRight, status, filingDateFrom, filingDateTo, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -144,7 +144,7 @@ func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface,
 
 // GetPriorityClaim returns one claim.
 func (c *Contract) GetPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -158,7 +158,7 @@ func (c *Contract) GetPriorityClaim(ctx contractapi.TransactionContextInterface,
 // ListClaimsOnFirstFiling pages through the claims citing a first filing,
 // whether or not that filing is on the ledger.
 func (c *Contract) ListClaimsOnFirstFiling(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -208,7 +208,7 @@ type laterClaims struct {
 // GetLaterApplicationClaims returns all claims of one later application and
 // its earliest priority date, from which later time limits run.
 func (c *Contract) GetLaterApplicationClaims(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -252,7 +252,7 @@ type deadlineResult struct {
 // ComputePriorityDeadline answers "until when can a later application at
 // office X claim a first filing of this date?" without writing anything.
 func (c *Contract) ComputePriorityDeadline(ctx contractapi.TransactionContextInterface, officeCode, priorityIPRight, priorityFilingDate, laterIPRight string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -37,7 +37,7 @@ type Retrieval struct {
 // must hold an active grant. The entry is owned (SBE) by the requester, who
 // alone completes it.
 func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -91,7 +91,7 @@ func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface,
 // received: SUCCESS when it matches the version requested, else ERROR with
 // HASH_MISMATCH (a successful transaction, so the failure is on record).
 func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, receivedSHA256 string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -119,7 +119,7 @@ func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterf
 // FailRetrieval closes a retrieval as ERROR for a reason outside the hash
 // check (delivery or download failure).
 func (c *Contract) FailRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, reason, message string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -190,7 +190,7 @@ func (t *txn) saveRetrieval(ref retrievalRef, rec Retrieval, caller officeRecord
 
 // GetRetrieval returns one retrieval.
 func (c *Contract) GetRetrieval(ctx contractapi.TransactionContextInterface, retrievalID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -207,7 +207,7 @@ func (c *Contract) GetRetrieval(ctx contractapi.TransactionContextInterface, ret
 
 // ListRetrievals pages through the retrieval log of one document.
 func (c *Contract) ListRetrievals(ctx contractapi.TransactionContextInterface, filingID, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}

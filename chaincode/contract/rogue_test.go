@@ -106,6 +106,8 @@ func TestEveryTransactionTurnsAPanicIntoAnInternalError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var log strings.Builder
+	cc.(*guard).log = &log
 	c := reflect.ValueOf(New())
 	for name := range metadataTags(t) {
 		t.Run(name, func(t *testing.T) {
@@ -117,8 +119,11 @@ func TestEveryTransactionTurnsAPanicIntoAnInternalError(t *testing.T) {
 			stub := panickingStub{newFakeStub(newFakeLedger(), "0a", time.Now(), jpMSP, nil)}
 			stub.function, stub.args = name, args
 			resp := cc.Invoke(stub)
-			if resp.Status == 200 || !strings.HasPrefix(resp.Message, "INTERNAL: ") {
+			if resp.Status == 200 || !strings.HasPrefix(resp.Message, "INTERNAL: ") || strings.Contains(resp.Message, "injected") {
 				t.Fatalf("%s: %d %q", name, resp.Status, resp.Message)
+			}
+			if !strings.Contains(log.String(), "injected failure") {
+				t.Fatal("the panic is not in the chaincode log")
 			}
 		})
 	}
@@ -242,4 +247,81 @@ func TestAPoisonedAttemptIsRefused(t *testing.T) {
 	codeKey := h.compositeKey(kindAccessCode, "JP", "PATENT", "2024012345")
 	h.ledger.private["_implicit_org_"+jpMSP][codeKey] = []byte(`{"filingId":"JP:PATENT:2024012345","salt":"00","codeHash":"","codeVersion":0}`)
 	h.expectCode(errs.Internal, krMSP, redeemOpts(t, "AB21", jpMSP), "RedeemAccessCode", redeemArgs()...)
+}
+
+func suspendKR(t *testing.T) string {
+	return changeJSON(t, changeInput{Action: "SUSPEND_OFFICE", OfficeCode: "KR", Reason: "rogue"})
+}
+
+// Finding 1: the id of a proposal made with a year-10000 timestamp failed the
+// id check, so it could be neither approved nor withdrawn, and it held the
+// only open-proposal slot of its target for ever.
+func TestAFarFutureProposalCannotJamGovernance(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	far := opts{txTime: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	h.expectCode(errs.ClockSkew, krMSP, far, "ProposeMembershipChange",
+		changeJSON(t, changeInput{Action: "CHANGE_ROLES", OfficeCode: "KR", Roles: &Roles{Depositing: allRights, Accessing: allRights}}))
+	var p Proposal
+	decode(t, h.must(jpMSP, "ProposeMembershipChange", suspendKR(t)), &p)
+	h.must(usMSP, "ApproveMembershipChange", p.ID)
+	decode(t, h.must(epMSP, "ApproveMembershipChange", p.ID), &p)
+	if p.Status != "APPLIED" {
+		t.Fatalf("%+v", p)
+	}
+}
+
+// Finding 1: with one open proposal per target an office could squat the
+// slot on itself with a harmless proposal, so it could never be suspended.
+func TestAnOfficeCannotSquatProposalsAboutItself(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	var squat, p Proposal
+	decode(t, h.must(krMSP, "ProposeMembershipChange",
+		changeJSON(t, changeInput{Action: "CHANGE_ROLES", OfficeCode: "KR", Roles: &Roles{Depositing: allRights, Accessing: allRights}})), &squat)
+	decode(t, h.must(jpMSP, "ProposeMembershipChange", suspendKR(t)), &p)
+	h.must(usMSP, "ApproveMembershipChange", p.ID)
+	decode(t, h.must(epMSP, "ApproveMembershipChange", p.ID), &p)
+	if p.Status != "APPLIED" {
+		t.Fatalf("%+v", p)
+	}
+	// The squatting proposal is still open; KR, now suspended, can do nothing with it.
+	h.expectCode(errs.OfficeSuspended, krMSP, opts{}, "WithdrawMembershipProposal", squat.ID)
+}
+
+// Finding 6: the proposal timestamp is chosen by the client; endorsing peers
+// accept it only within ±10 minutes of their own clock.
+func TestTheTransactionTimeMustBeCloseToThePeersClock(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	tests := map[string]struct {
+		o    opts
+		code errs.Code
+	}{
+		"on time":                      {opts{}, ""},
+		"ten minutes ahead":            {opts{skew: 10 * time.Minute}, ""},
+		"ten minutes behind":           {opts{skew: -10 * time.Minute}, ""},
+		"a second more than 10m ahead": {opts{skew: 10*time.Minute + time.Second}, errs.ClockSkew},
+		"a second more than 10m late":  {opts{skew: -10*time.Minute - time.Second}, errs.ClockSkew},
+		"five years ahead":             {opts{skew: 5 * 365 * 24 * time.Hour}, errs.ClockSkew},
+		"in the year 10000":            {opts{txTime: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, errs.ClockSkew},
+		"at the epoch":                 {opts{txTime: time.Unix(0, 0)}, errs.ClockSkew},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := h.sub(t)
+			for _, call := range [][]string{{"GetCallerOffice"}, {"ListOffices", "", ""}, {"WithdrawFirstFiling", "JP:PATENT:1", "x"}} {
+				if tc.code == "" {
+					if _, err := h.call(jpMSP, tc.o, call[0], call[1:]...); errs.Is(err, errs.ClockSkew) {
+						t.Fatalf("%s: %v", call[0], err)
+					}
+					continue
+				}
+				h.expectCode(tc.code, jpMSP, tc.o, call[0], call[1:]...)
+			}
+		})
+	}
+	// The filing dated 2029 of the issue: "today" comes from a timestamp the peers accepted.
+	h.expectCode(errs.ClockSkew, jpMSP, opts{txTime: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}, "DepositFirstFiling",
+		filingJSON(t, "PATENT", "JP 2029-000001", "2029-01-01"))
 }

@@ -123,6 +123,8 @@ class ProposalStatus(LedgerEnum):
     OPEN = "OPEN"
     APPLIED = "APPLIED"
     WITHDRAWN = "WITHDRAWN"
+    #: Closed after ``expires_at`` (30 days) without a majority; any ACTIVE office may close it.
+    EXPIRED = "EXPIRED"
 
 
 class FilingStatus(LedgerEnum):
