@@ -77,8 +77,8 @@ func (h *harness) sub(t *testing.T) *harness { return &harness{t: t, world: h.wo
 // opts tunes one invocation.
 type opts struct {
 	transient map[string]string
-	peer      string    // endorsing peer's MSP; default = caller's
-	client    bool      // call as a client identity instead of an administrator
+	peer      string        // endorsing peer's MSP; default = caller's
+	client    bool          // call as a client identity instead of an administrator
 	txTime    time.Time     // the proposal's timestamp as the client crafts it; default = the peers' clock
 	skew      time.Duration // or: the proposal's timestamp relative to the peers' clock
 }
