@@ -133,6 +133,9 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 	switch {
 	case e.Grant == grantActive:
 		return "", errs.New(errs.AlreadyExists, "office %s already has access to %s", caller.OfficeCode, f.ID)
+	case e.Grant == grantRevoked && e.RevokedCodeVersion == a.AccessCodeVersion:
+		// A revocation would mean nothing if the same code granted access again.
+		return "", errs.New(errs.NotAuthorized, "the access of office %s to %s was revoked; the depositing office must grant it again or set a new access code", caller.OfficeCode, f.ID)
 	case e.Locked:
 		return "", errs.New(errs.AccessLocked, "access-code redemption of %s is locked for office %s; the depositing office must reset it", f.ID, caller.OfficeCode)
 	case e.PendingAttempt:
@@ -240,7 +243,7 @@ func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContext
 	want := hashAttempt(try.Salt, stored.CodeHash)
 	match := subtle.ConstantTimeCompare([]byte(try.AttemptHash), []byte(want)) == 1
 	if match && try.CodeVersion == stored.CodeVersion {
-		e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason = grantActive, routeAccessCode, t.now, "", ""
+		e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason, e.RevokedCodeVersion = grantActive, routeAccessCode, t.now, "", "", 0
 		e.FailedAttempts, e.Locked, e.LockedAt = 0, false, ""
 		res.Result = resultGranted
 	} else {
@@ -335,12 +338,15 @@ func (c *Contract) GrantAccess(ctx contractapi.TransactionContextInterface, fili
 	if e.Grant == grantActive {
 		return "", errs.New(errs.AlreadyExists, "office %s already has access to %s", grantee.OfficeCode, f.ID)
 	}
-	e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason = grantActive, routeDirectGrant, t.now, "", ""
+	e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason, e.RevokedCodeVersion = grantActive, routeDirectGrant, t.now, "", "", 0
 	e.FailedAttempts, e.Locked, e.LockedAt = 0, false, ""
 	return t.saveAccessChange(f, a, caller, grantee.OfficeCode, "AccessGranted", grantActive)
 }
 
-// RevokeAccess withdraws an office's grant.
+// RevokeAccess withdraws an office's grant. The current access code stops
+// working for that office (RedeemAccessCode is refused until the owner grants
+// again or sets a new code), and an attempt it has pending is voided: settled
+// after the revocation it would otherwise grant access again.
 func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice, reason string) (string, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
@@ -364,7 +370,18 @@ func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, fil
 		return "", errs.New(errs.NoGrant, "office %s has no active grant for %s", accessingOffice, f.ID)
 	}
 	e := a.entry(accessingOffice)
-	e.Grant, e.RevokedAt, e.RevocationReason = grantRevoked, t.now, reason
+	e.Grant, e.RevokedAt, e.RevocationReason, e.RevokedCodeVersion = grantRevoked, t.now, reason, a.AccessCodeVersion
+	if e.PendingAttempt {
+		// The owner's own collection: this transaction is endorsed by the owner's peer anyway (SBE).
+		tryKey, err := t.key(kindAccessTry, append(f.ref().attrs(), accessingOffice)...)
+		if err != nil {
+			return "", err
+		}
+		if err := t.stub.DelPrivateData(implicitCollection(caller.MSPID), tryKey); err != nil {
+			return "", errs.Internalf("deleting private data: %v", err)
+		}
+		e.PendingAttempt, e.PendingAttemptAt = false, ""
+	}
 	return t.saveAccessChange(f, a, caller, accessingOffice, "AccessRevoked", grantRevoked)
 }
 

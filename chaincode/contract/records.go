@@ -313,6 +313,8 @@ func (a AccessRecord) check(key []string) error {
 		c.ok("offices.grantedAt", isOptStamp(e.GrantedAt))
 		c.ok("offices.revokedAt", isOptStamp(e.RevokedAt))
 		c.ok("offices.revocationReason", isOptText(e.RevocationReason, maxReasonLen))
+		c.ok("offices.revokedCodeVersion", e.RevokedCodeVersion >= 0 && e.RevokedCodeVersion <= a.AccessCodeVersion &&
+			(e.Grant == grantRevoked || e.RevokedCodeVersion == 0))
 		c.ok("offices.failedAttempts", e.FailedAttempts >= 0 && e.FailedAttempts <= maxFailedAttempts)
 		c.ok("offices.lockedAt", isOptStamp(e.LockedAt) && e.Locked == (e.LockedAt != ""))
 		c.ok("offices.pendingAttemptAt", isOptStamp(e.PendingAttemptAt) && e.PendingAttempt == (e.PendingAttemptAt != ""))

@@ -325,3 +325,62 @@ func TestTheTransactionTimeMustBeCloseToThePeersClock(t *testing.T) {
 	h.expectCode(errs.ClockSkew, jpMSP, opts{txTime: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}, "DepositFirstFiling",
 		filingJSON(t, "PATENT", "JP 2029-000001", "2029-01-01"))
 }
+
+// Finding 4: after the owner revoked a grant obtained with the access code,
+// the grantee redeemed the same code again and was granted again.
+func TestARevokedGrantStaysRevoked(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	id := h.depositJP()
+	h.setCode(jpMSP, id, "AB21")
+	if r, _ := h.redeem(usMSP, "AB21"); r.Result != "ACCESS_GRANTED" {
+		t.Fatalf("%+v", r)
+	}
+	h.must(jpMSP, "RevokeAccess", id, "US", "applicant instruction")
+	h.expectCode(errs.NotAuthorized, usMSP, redeemOpts(t, "AB21", jpMSP), "RedeemAccessCode", redeemArgs()...)
+	h.expectCode(errs.NoGrant, usMSP, opts{}, "RequestRetrieval", id)
+	var a AccessRecord
+	decode(t, h.must(krMSP, "GetAccessRecord", id), &a)
+	if e, _ := a.find("US"); e.Grant != "REVOKED" || e.RevokedCodeVersion != 1 || e.FailedAttempts != 0 {
+		t.Fatalf("%+v", e)
+	}
+	t.Run("a new access code lets the office redeem again", func(t *testing.T) {
+		h := h.sub(t)
+		h.setCode(jpMSP, id, "CD34")
+		if r, _ := h.redeem(usMSP, "CD34"); r.Result != "ACCESS_GRANTED" {
+			t.Fatalf("%+v", r)
+		}
+	})
+	t.Run("a direct grant restores access until the next revocation", func(t *testing.T) {
+		h := h.sub(t)
+		h.must(jpMSP, "RevokeAccess", id, "US", "again")
+		decode(t, h.must(jpMSP, "GrantAccess", id, "US"), &a)
+		if e, _ := a.find("US"); e.Grant != "ACTIVE" || e.RevokedCodeVersion != 0 {
+			t.Fatalf("%+v", e)
+		}
+		h.must(jpMSP, "RevokeAccess", id, "US", "and again")
+		h.expectCode(errs.NotAuthorized, usMSP, redeemOpts(t, "CD34", jpMSP), "RedeemAccessCode", redeemArgs()...)
+	})
+}
+
+// An attempt pending when the owner revokes (it granted directly meanwhile)
+// must not turn into a grant when settled.
+func TestRevocationVoidsAPendingAttempt(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	id := h.depositJP()
+	h.setCode(jpMSP, id, "AB21")
+	h.mustWith(usMSP, redeemOpts(t, "AB21", jpMSP), "RedeemAccessCode", redeemArgs()...)
+	h.must(jpMSP, "GrantAccess", id, "US")
+	h.must(jpMSP, "RevokeAccess", id, "US", "applicant instruction")
+	tryKey := h.compositeKey(kindAccessTry, "JP", "PATENT", "2024012345", "US")
+	if _, left := h.ledger.private["_implicit_org_"+jpMSP][tryKey]; left {
+		t.Fatal("the revocation left the attempt behind")
+	}
+	h.expectCode(errs.InvalidTransition, usMSP, opts{peer: jpMSP}, "SettleAccessCodeRedemption", id, "US")
+	var a AccessRecord
+	decode(t, h.must(krMSP, "GetAccessRecord", id), &a)
+	if e, _ := a.find("US"); e.Grant != "REVOKED" || e.PendingAttempt {
+		t.Fatalf("%+v", e)
+	}
+}

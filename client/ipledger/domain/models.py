@@ -294,6 +294,8 @@ class AccessGrant(Record):
     #: A committed attempt awaiting ``SettleAccessCodeRedemption`` (already counted in failed_attempts).
     pending_attempt: bool = False
     pending_attempt_at: datetime | None = None
+    #: The access code version current at revocation: that code no longer redeems (0 unless REVOKED).
+    revoked_code_version: int = 0
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ ACCESS_RECORD = _load(f"""{{
   "offices": [
     {{"officeCode": "US", "grant": "ACTIVE", "route": "ACCESS_CODE", "grantedAt": "{TIMESTAMP}", "revokedAt": "",
      "revocationReason": "", "failedAttempts": 0, "locked": false, "lockedAt": "",
-     "pendingAttempt": false, "pendingAttemptAt": ""}}],
+     "pendingAttempt": false, "pendingAttemptAt": "", "revokedCodeVersion": 0}}],
   "updatedAt": "{TIMESTAMP}"
 }}""")
 
