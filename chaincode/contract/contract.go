@@ -28,6 +28,7 @@ type Contract struct {
 // New returns the contract with its metadata.
 func New() *Contract {
 	c := &Contract{clock: time.Now}
+	c.BeforeTransaction = beforeTransaction
 	c.Name = "ipledger"
 	c.Info = metadata.InfoMetadata{
 		Title:       "ipledger priority-data exchange",

@@ -90,7 +90,7 @@ func (t *txn) normaliseNumber(code string, right priority.IPRight, cat priority.
 
 // guessCategory lets lookups accept PCT numbers without naming the category.
 func guessCategory(raw string) priority.Category {
-	if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(raw)), "PCT/") {
+	if s := strings.TrimSpace(raw); len(s) >= 4 && strings.EqualFold(s[:4], "PCT/") { // no copy of raw
 		return priority.International
 	}
 	return priority.National
@@ -102,6 +102,14 @@ func (t *txn) requireTransient(allowed ...string) (map[string][]byte, error) {
 	tm, err := t.stub.GetTransient()
 	if err != nil {
 		return nil, errs.Internalf("reading transient data: %v", err)
+	}
+	if len(tm) > maxTransient {
+		return nil, errs.New(errs.InvalidArgument, "transient data has more than %d keys", maxTransient)
+	}
+	for k, v := range tm {
+		if len(k)+len(v) > maxTransientKV {
+			return nil, errs.New(errs.InvalidArgument, "transient %s exceeds %d bytes", clipArg(k), maxTransientKV)
+		}
 	}
 	for k := range tm {
 		ok := false

@@ -76,11 +76,12 @@ func (h *harness) sub(t *testing.T) *harness { return &harness{t: t, world: h.wo
 
 // opts tunes one invocation.
 type opts struct {
-	transient map[string]string
-	peer      string        // endorsing peer's MSP; default = caller's
-	client    bool          // call as a client identity instead of an administrator
-	txTime    time.Time     // the proposal's timestamp as the client crafts it; default = the peers' clock
-	skew      time.Duration // or: the proposal's timestamp relative to the peers' clock
+	transient    map[string]string
+	rawTransient map[string][]byte // passed as is (no copy), when transient is nil
+	peer         string            // endorsing peer's MSP; default = caller's
+	client       bool              // call as a client identity instead of an administrator
+	txTime       time.Time         // the proposal's timestamp as the client crafts it; default = the peers' clock
+	skew         time.Duration     // or: the proposal's timestamp relative to the peers' clock
 }
 
 // call invokes a contract method by name like the peer would, checks the
@@ -94,7 +95,7 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 	if peerMSP == "" {
 		peerMSP = msp
 	}
-	var transient map[string][]byte
+	transient := o.rawTransient
 	if o.transient != nil {
 		transient = map[string][]byte{}
 		for k, v := range o.transient {
@@ -110,6 +111,10 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 	m := reflect.ValueOf(h.c).MethodByName(fn)
 	if !m.IsValid() {
 		h.t.Fatalf("no transaction %s", fn)
+	}
+	if err := checkArguments(fn, args); err != nil { // as the contract's BeforeTransaction hook
+		seenCodes[errs.CodeOf(err)] = true
+		return "", err
 	}
 	in := []reflect.Value{reflect.ValueOf(ctx)}
 	for _, a := range args {

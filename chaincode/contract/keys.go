@@ -62,6 +62,9 @@ func (r filingRef) dateIndexKey(date string) string {
 
 // parseFilingID parses "<office>:<ipRight>:<number>".
 func parseFilingID(id string) (filingRef, error) {
+	if len(id) > maxIDArg {
+		return filingRef{}, errs.New(errs.InvalidArgument, "first filing id exceeds %d bytes", maxIDArg)
+	}
 	parts := strings.Split(id, ":")
 	if len(parts) != 3 {
 		return filingRef{}, errs.New(errs.InvalidArgument, "first filing id %q is not <office>:<ipRight>:<number>", clipArg(id))
@@ -90,6 +93,9 @@ func (r retrievalRef) ID() string      { return r.Filing.ID() + ":" + r.Stamped 
 func (r retrievalRef) attrs() []string { return append(r.Filing.attrs(), r.Stamped) }
 
 func parseRetrievalID(id string) (retrievalRef, error) {
+	if len(id) > maxIDArg {
+		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id exceeds %d bytes", maxIDArg)
+	}
 	parts := strings.Split(id, ":")
 	if len(parts) != 4 || !stampedID.MatchString(parts[3]) {
 		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id %q is not <office>:<ipRight>:<number>:<time>_<txId>", clipArg(id))
@@ -135,6 +141,9 @@ func seqKey(seq int) string { return fmt.Sprintf("%03d", seq) }
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func parseClaimID(id string) (claimRef, error) {
+	if len(id) > maxIDArg {
+		return claimRef{}, errs.New(errs.InvalidArgument, "priority claim id exceeds %d bytes", maxIDArg)
+	}
 	parts := strings.Split(id, ":")
 	if len(parts) != 4 {
 		return claimRef{}, errs.New(errs.InvalidArgument, "priority claim id %q is not <office>:<ipRight>:<number>:<sequence>", clipArg(id))

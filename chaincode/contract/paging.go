@@ -27,8 +27,11 @@ func parsePageSize(s string) (int32, error) {
 	if s == "" {
 		return defaultPageSize, nil
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > maxPageSize {
+	n := 0
+	if len(s) <= maxPageSizeArg { // bounded before Atoi, which copies its input into its errors
+		n, _ = strconv.Atoi(s)
+	}
+	if n < 1 || n > maxPageSize {
 		return 0, errs.New(errs.InvalidArgument, "pageSize must be an integer from 1 to %d", maxPageSize)
 	}
 	return int32(n), nil
@@ -48,6 +51,9 @@ func encodeBookmark(key string) string {
 func decodeBookmark(s, start, end string) (string, error) {
 	if s == "" {
 		return "", nil
+	}
+	if len(s) > maxBookmarkArg {
+		return "", errs.New(errs.InvalidArgument, "bookmark does not belong to this query")
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	key := string(raw)

@@ -2,7 +2,9 @@ package contract
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
+	"github.com/ipledger/ipledger/chaincode/priority"
 )
 
 // Tests of issue 9: a member office runs modified chaincode on its own peer,
@@ -382,5 +385,141 @@ func TestRevocationVoidsAPendingAttempt(t *testing.T) {
 	decode(t, h.must(krMSP, "GetAccessRecord", id), &a)
 	if e, _ := a.find("US"); e.Grant != "REVOKED" || e.PendingAttempt {
 		t.Fatalf("%+v", e)
+	}
+}
+
+// allocated reports the bytes f allocates.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// huge is an argument far beyond any bound, made of multi-byte runes and
+// separators so that any split or rune conversion before the bound shows.
+var huge = strings.Repeat("€:~", 1<<20) // 5 MiB
+
+// Finding 7: parsers split and converted to runes before any length check, so
+// one big argument made another office's chaincode allocate many times its size.
+func TestOversizedArgumentsAreRefusedBeforeAnyWork(t *testing.T) {
+	cc, err := NewChaincode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := reflect.ValueOf(New())
+	for name := range metadataTags(t) {
+		n := c.MethodByName(name).Type().NumIn() - 1
+		for i := range n {
+			t.Run(fmt.Sprintf("%s argument %d", name, i+1), func(t *testing.T) {
+				args := make([]string, n)
+				for j := range args {
+					args[j] = "JP"
+				}
+				args[i] = huge
+				stub := newFakeStub(newFakeLedger(), "0b", time.Now(), jpMSP, nil)
+				stub.function, stub.args, stub.creator = name, args, serializedIdentity(t, jpMSP, "admin")
+				var status int32
+				var msg string
+				if used := allocated(func() { resp := cc.Invoke(stub); status, msg = resp.Status, resp.Message }); used > 1<<20 {
+					t.Errorf("allocated %d bytes for a %d-byte argument", used, len(huge))
+				}
+				want := fmt.Sprintf("INVALID_ARGUMENT: %s exceeds ", argumentNames(t, name)[i])
+				if status == 200 || !strings.HasPrefix(msg, want) {
+					t.Fatalf("%d %q, want %q…", status, clipArg(msg), want)
+				}
+			})
+		}
+	}
+}
+
+// The parsers bound their input themselves too (JSON fields reach them
+// without the per-argument bound).
+func TestParsersBoundTheirInputFirst(t *testing.T) {
+	tests := map[string]func() error{
+		"parseFilingID":    func() error { _, err := parseFilingID(huge); return err },
+		"parseRetrievalID": func() error { _, err := parseRetrievalID(huge); return err },
+		"parseClaimID":     func() error { _, err := parseClaimID(huge); return err },
+		"parsePageSize":    func() error { _, err := parsePageSize(huge); return err },
+		"decodeBookmark":   func() error { _, err := decodeBookmark(huge, "", "\U0010FFFF"); return err },
+		"ParseDate":        func() error { _, err := priority.ParseDate(huge); return err },
+		"ParseIPRight":     func() error { _, err := priority.ParseIPRight(huge); return err },
+		"ParseCategory":    func() error { _, err := priority.ParseCategory(huge); return err },
+		"ValidateOfficeCode": func() error {
+			return priority.ValidateOfficeCode(huge)
+		},
+		"NormaliseApplicationNumber": func() error {
+			_, err := priority.NormaliseApplicationNumber("JP", priority.National, huge, nil)
+			return err
+		},
+		"CheckMSPID": func() error { return priority.CheckMSPID(huge) },
+	}
+	for name, parse := range tests {
+		t.Run(name, func(t *testing.T) {
+			var err error
+			if used := allocated(func() { err = parse() }); used > 64<<10 {
+				t.Errorf("allocated %d bytes", used)
+			}
+			if err == nil || len(err.Error()) > 400 {
+				t.Fatalf("%v", clipArg(fmt.Sprint(err)))
+			}
+		})
+	}
+}
+
+// argumentNames are the documented names of a transaction's arguments.
+func argumentNames(t *testing.T, fn string) []string {
+	t.Helper()
+	specs, ok := argumentSpecs[fn]
+	if !ok {
+		t.Fatalf("no argument specs for %s", fn)
+	}
+	names := make([]string, len(specs))
+	for i, s := range specs {
+		names[i] = s.name
+	}
+	return names
+}
+
+func TestEveryTransactionHasArgumentBounds(t *testing.T) {
+	tags := metadataTags(t)
+	c := reflect.ValueOf(New())
+	for name := range tags {
+		if got, want := len(argumentSpecs[name]), c.MethodByName(name).Type().NumIn()-1; got != want {
+			t.Errorf("%s: %d argument specs for %d arguments", name, got, want)
+		}
+	}
+	if len(argumentSpecs) != len(tags) {
+		t.Errorf("%d argument specs for %d transactions", len(argumentSpecs), len(tags))
+	}
+}
+
+func TestOversizedTransientDataIsRefusedBeforeAnyWork(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	id := h.depositJP()
+	tests := map[string]opts{
+		"a huge access code value": {rawTransient: map[string][]byte{"accessCode": []byte(huge)}},
+		"a huge transient key":     {rawTransient: map[string][]byte{huge: []byte("{}")}},
+		"many transient keys": {rawTransient: func() map[string][]byte {
+			m := map[string][]byte{}
+			for i := range 1000 {
+				m[fmt.Sprint(i)] = []byte("{}")
+			}
+			return m
+		}()},
+	}
+	for name, o := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := h.sub(t)
+			var err error
+			if used := allocated(func() { _, err = h.call(jpMSP, o, "SetAccessCode", id) }); used > 1<<20 {
+				t.Errorf("allocated %d bytes", used)
+			}
+			if !errs.Is(err, errs.InvalidArgument) || len(err.Error()) > 300 {
+				t.Fatalf("%v", clipArg(fmt.Sprint(err)))
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package priority
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
@@ -10,9 +11,12 @@ import (
 // Limits for application numbers and office number patterns.
 const (
 	MaxApplicationNumberLen = 40
-	MaxNormalisedNumberLen  = 32
-	MaxPatternsPerIPRight   = 10
-	MaxPatternLen           = 200
+	// MaxApplicationNumberBytes bounds a number as written, surrounding
+	// spaces included, before it is trimmed or converted.
+	MaxApplicationNumberBytes = 256
+	MaxNormalisedNumberLen    = 32
+	MaxPatternsPerIPRight     = 10
+	MaxPatternLen             = 200
 	// NumberGroup is the named regex group whose match becomes the normalised number.
 	NumberGroup = "num"
 )
@@ -78,8 +82,12 @@ type ApplicationNumber struct {
 // ledger); they do not apply to international (PCT) numbers, whose format is
 // fixed for all receiving offices.
 func NormaliseApplicationNumber(officeCode string, category Category, raw string, patterns []*regexp.Regexp) (ApplicationNumber, error) {
+	if len(raw) > MaxApplicationNumberBytes {
+		return ApplicationNumber{}, errs.New(errs.InvalidApplicationNumber,
+			"application number must be 1 to %d characters", MaxApplicationNumberLen)
+	}
 	trimmed := strings.TrimSpace(raw)
-	if trimmed == "" || len([]rune(trimmed)) > MaxApplicationNumberLen {
+	if trimmed == "" || utf8.RuneCountInString(trimmed) > MaxApplicationNumberLen {
 		return ApplicationNumber{}, errs.New(errs.InvalidApplicationNumber,
 			"application number must be 1 to %d characters", MaxApplicationNumberLen)
 	}
