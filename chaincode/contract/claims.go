@@ -29,7 +29,7 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	if in.SequenceNumber < 1 || in.SequenceNumber > maxSequence {
 		return "", errs.New(errs.InvalidArgument, "sequenceNumber must be from 1 to %d", maxSequence)
 	}
-	prio, prioDate, prioRegistered, err := t.parsePriority(in.Priority)
+	prio, prioDate, prioRegistered, prioRecognised, err := t.parsePriority(in.Priority)
 	if err != nil {
 		return "", err
 	}
@@ -66,6 +66,10 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	warnings, err := t.linkFirstFiling(&claim, prioRegistered)
 	if err != nil {
 		return "", err
+	}
+	if !prioRecognised {
+		warnings = append(warnings, warnUnrecognisedNumber)
+		slices.Sort(warnings)
 	}
 
 	settings, err := t.loadSettings(caller.OfficeCode)
@@ -144,34 +148,35 @@ func (t *txn) parseLater(caller officeRecord, in laterInput) (LaterApplication, 
 
 // parsePriority validates the claimed earlier application. Its office need
 // not be a consortium member: any Paris Union or WTO filing gives priority.
-func (t *txn) parsePriority(in priorityInput) (PriorityApplication, priority.Date, bool, error) {
+// Its number is checked with that office's patterns as advice only
+// (recognised), so that office cannot refuse claims recorded by others.
+func (t *txn) parsePriority(in priorityInput) (app PriorityApplication, filed priority.Date, registered, recognised bool, err error) {
 	if err := priority.ValidateOfficeCode(in.OfficeCode); err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
 	right, err := priority.ParseIPRight(in.IPRight)
 	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
 	cat, err := priority.ParseCategory(in.ApplicationCategory)
 	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
-	_, registered, err := t.loadOffice(in.OfficeCode)
-	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+	if _, registered, err = t.loadOffice(in.OfficeCode); err != nil {
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
-	num, err := t.normaliseNumber(in.OfficeCode, right, cat, in.ApplicationNumber)
+	num, recognised, err := t.normaliseCited(in.OfficeCode, right, cat, in.ApplicationNumber)
 	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
 	d, err := parseDateArg("priority filingDate", in.FilingDate)
 	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
 	return PriorityApplication{
 		OfficeCode: in.OfficeCode, ApplicationNumber: num.Raw, ApplicationNumberNormalised: num.Normalised,
 		IPRight: string(right), ApplicationCategory: string(cat), FilingDate: d.String(),
-	}, d, registered, nil
+	}, d, registered, recognised, nil
 }
 
 // linkFirstFiling links the claim to the deposited first filing when there is

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
@@ -86,6 +87,35 @@ func (t *txn) normaliseNumber(code string, right priority.IPRight, cat priority.
 		return priority.ApplicationNumber{}, err
 	}
 	return priority.NormaliseApplicationNumber(code, cat, raw, pats)
+}
+
+// normaliseCited validates a number of office `code` cited by another office
+// (the priority application of a claim, or a lookup of the claims citing
+// it). The cited office's patterns only advise: when they exist and none
+// matches, or they cannot be read, the number is normalised by the generic
+// rule and recognised is false.
+func (t *txn) normaliseCited(code string, right priority.IPRight, cat priority.Category, raw string) (n priority.ApplicationNumber, recognised bool, err error) {
+	_, registered, err := t.loadOffice(code)
+	if err != nil {
+		return priority.ApplicationNumber{}, false, err
+	}
+	var pats []*regexp.Regexp
+	readable := true
+	if registered {
+		s, err := t.loadSettings(code)
+		switch {
+		case isInvalidRecord(err): // that office's malformed settings must not refuse this number either
+			readable = false
+		case err != nil:
+			return priority.ApplicationNumber{}, false, err
+		default:
+			if pats, err = s.patterns(right); err != nil {
+				return priority.ApplicationNumber{}, false, err
+			}
+		}
+	}
+	n, recognised, err = priority.NormaliseCitedNumber(code, cat, raw, pats)
+	return n, recognised && readable, err
 }
 
 // guessCategory lets lookups accept PCT numbers without naming the category.

@@ -61,6 +61,23 @@ func (t *txn) lookupRef(officeCode, ipRight, number string) (filingRef, error) {
 	return filingRef{Office: officeCode, Right: right, Number: num.Normalised}, nil
 }
 
+// lookupCitedRef is lookupRef for a number cited by other offices: it is
+// normalised as RecordPriorityClaim normalised it, so every claim is found.
+func (t *txn) lookupCitedRef(officeCode, ipRight, number string) (filingRef, error) {
+	if err := priority.ValidateOfficeCode(officeCode); err != nil {
+		return filingRef{}, err
+	}
+	right, err := priority.ParseIPRight(ipRight)
+	if err != nil {
+		return filingRef{}, err
+	}
+	num, _, err := t.normaliseCited(officeCode, right, guessCategory(number), number)
+	if err != nil {
+		return filingRef{}, err
+	}
+	return filingRef{Office: officeCode, Right: right, Number: num.Normalised}, nil
+}
+
 // ListFirstFilings pages through first filings by office and filing date,
 // optionally filtered by IP right, status and a date range. Filters apply
 // within a page, so a page may hold fewer records than pageSize.
@@ -162,7 +179,7 @@ func (c *Contract) ListClaimsOnFirstFiling(ctx contractapi.TransactionContextInt
 	if err != nil {
 		return "", err
 	}
-	r, err := t.lookupRef(officeCode, ipRight, applicationNumber)
+	r, err := t.lookupCitedRef(officeCode, ipRight, applicationNumber)
 	if err != nil {
 		return "", err
 	}

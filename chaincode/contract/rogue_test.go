@@ -523,3 +523,57 @@ func TestOversizedTransientDataIsRefusedBeforeAnyWork(t *testing.T) {
 		})
 	}
 }
+
+func patternSettings(t *testing.T, patterns ...string) string {
+	return toJSON(t, settingsInput{
+		Calendar:                  &CalendarSpec{ClosedWeekdays: []string{"SATURDAY", "SUNDAY"}, ClosedDates: []string{}},
+		ApplicationNumberPatterns: []NumberPatterns{{IPRight: "PATENT", Patterns: patterns}},
+		RestorationPolicy:         []RestorationRule{},
+	})
+}
+
+// Finding 8: an office set its number patterns to ^$, and every claim that
+// another office recorded citing one of its applications was refused.
+func TestAnOfficesNumberPatternsCannotBlockClaimsCitingIt(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	for name, p := range map[string]string{
+		"a pattern matching only the empty number": `^$`,
+		"a pattern matching the empty number":      `^(?P<num>\d*)$`,
+		"an unanchored pattern":                    `\d{8}`,
+		"a pattern anchored at one end":            `^\d{8}`,
+		"an alternation anchoring one branch only": `^\d{8}$|\d`,
+	} {
+		t.Run(name+" is refused", func(t *testing.T) {
+			h := h.sub(t)
+			h.expectCode(errs.InvalidArgument, usMSP, opts{}, "UpdateOfficeSettings", patternSettings(t, p))
+		})
+	}
+	citing := claimSpec{laterRight: "PATENT", laterNumber: "KR 10-2025-0000001", laterDate: "2025-03-17",
+		prOffice: "US", prRight: "PATENT", prNumber: "US 24/123,456", prDate: "2024-03-15"}
+	r := h.record(krMSP, citing)
+	if r.Claim.Priority.ApplicationNumberNormalised != "24123456" || len(r.Claim.Warnings) != 1 || r.Claim.Warnings[0] != warnNotOnLedger {
+		t.Fatalf("a number in US's format: %+v", r.Claim)
+	}
+	// US's patterns now recognise none of its numbers (set by modified
+	// chaincode, or just wrong): claims citing US are still recorded.
+	h.must(usMSP, "UpdateOfficeSettings", patternSettings(t, `^Z{9}$`))
+	h.must(krMSP, "WithdrawPriorityClaim", r.Claim.ID)
+	rewrite(h, h.compositeKey(kindSettings, "US"), func(s *settingsRecord) { s.ApplicationNumberPatterns[0].Patterns = []string{`^$`} })
+	citing.seq, citing.prNumber = 2, "US 24/123,457"
+	r = h.record(krMSP, citing)
+	if r.Claim.Priority.ApplicationNumberNormalised != "24123457" ||
+		!slices.Equal(r.Claim.Warnings, []string{warnNotOnLedger, warnUnrecognisedNumber}) {
+		t.Fatalf("%+v", r.Claim)
+	}
+	var list page[PriorityClaim]
+	decode(t, h.must(jpMSP, "ListClaimsOnFirstFiling", "US", "PATENT", "US 24/123,457", "", ""), &list)
+	if len(list.Records) != 1 || list.Records[0].ID != r.Claim.ID {
+		t.Fatalf("the claim is not found by its cited number: %+v", list)
+	}
+	// The office-independent rules still hold.
+	citing.seq, citing.prNumber = 3, "US NO DIGITS"
+	h.expectCode(errs.InvalidApplicationNumber, krMSP, opts{}, "RecordPriorityClaim", claimJSON(t, citing))
+	// An office's own numbers still follow its own patterns.
+	h.expectCode(errs.InvalidApplicationNumber, usMSP, opts{}, "DepositFirstFiling", filingJSON(t, "PATENT", "US 24/123,458", "2024-03-15"))
+}

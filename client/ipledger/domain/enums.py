@@ -197,6 +197,8 @@ class ClaimWarning(LedgerEnum):
     NOT_ON_LEDGER = "NOT_ON_LEDGER"
     FIRST_FILING_WITHDRAWN = "FIRST_FILING_WITHDRAWN"
     NOT_FIRST_APPLICATION = "NOT_FIRST_APPLICATION"
+    #: The priority number matches none of its (registered) office's patterns; normalised by the generic rule.
+    UNRECOGNISED_NUMBER_FORMAT = "UNRECOGNISED_NUMBER_FORMAT"
 
 
 class RecordType(LedgerEnum):
