@@ -577,3 +577,34 @@ func TestAnOfficesNumberPatternsCannotBlockClaimsCitingIt(t *testing.T) {
 	// An office's own numbers still follow its own patterns.
 	h.expectCode(errs.InvalidApplicationNumber, usMSP, opts{}, "DepositFirstFiling", filingJSON(t, "PATENT", "US 24/123,458", "2024-03-15"))
 }
+
+// The chaincode side of finding 3: whatever its arguments, a SUSPENDED office
+// gets no write endorsed by an honest peer (its own peer, with modified
+// chaincode, is a matter of endorsement policies).
+func TestASuspendedOfficeCannotSubmitAnything(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	id := h.depositJP()
+	var p Proposal
+	decode(t, h.must(jpMSP, "ProposeMembershipChange", suspendKR(t)), &p)
+	h.must(usMSP, "ApproveMembershipChange", p.ID)
+	h.must(epMSP, "ApproveMembershipChange", p.ID)
+	c := reflect.ValueOf(New())
+	for name := range metadataTags(t) {
+		if slices.Contains(evaluateTransactions, name) || name == "InitConsortium" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			h := h.sub(t)
+			args := make([]string, c.MethodByName(name).Type().NumIn()-1)
+			for i := range args {
+				args[i] = "JP" // within every argument's byte bound, which is checked first
+			}
+			args[0] = id
+			if name == "RedeemAccessCode" {
+				args = redeemArgs()
+			}
+			h.expectCode(errs.OfficeSuspended, krMSP, opts{peer: jpMSP}, name, args...)
+		})
+	}
+}
