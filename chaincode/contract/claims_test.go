@@ -13,7 +13,7 @@ type claimSpec struct {
 	prOffice, prRight, prNumber, prDate string
 }
 
-func claimJSON(t *testing.T, c claimSpec) string {
+func claimJSON(t testing.TB, c claimSpec) string {
 	if c.seq == 0 {
 		c.seq = 1
 	}

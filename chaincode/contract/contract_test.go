@@ -36,7 +36,7 @@ func TestEveryEvaluateTransactionExists(t *testing.T) {
 }
 
 // metadataTags reads the contract metadata as a client would.
-func metadataTags(t *testing.T) map[string][]string {
+func metadataTags(t testing.TB) map[string][]string {
 	cc, err := contractapi.NewChaincode(New())
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func TestMetadataTagsQueriesAsEvaluate(t *testing.T) {
 
 // serializedIdentity builds the creator bytes of an identity of mspID (NodeOU unit) with a
 // throw-away certificate, so the real cid library resolves the MSP ID and the unit.
-func serializedIdentity(t *testing.T, mspID, unit string) []byte {
+func serializedIdentity(t testing.TB, mspID, unit string) []byte {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -8,9 +8,9 @@ import (
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
 
-func changeJSON(t *testing.T, in changeInput) string { return toJSON(t, in) }
+func changeJSON(t testing.TB, in changeInput) string { return toJSON(t, in) }
 
-func addCN(t *testing.T) string {
+func addCN(t testing.TB) string {
 	return changeJSON(t, changeInput{Action: "ADD_OFFICE", OfficeCode: "CN", MSPID: "CNMSP", Name: "CNIPA",
 		Roles: &Roles{Depositing: []string{"PATENT"}, Accessing: []string{"PATENT"}}})
 }

@@ -53,7 +53,7 @@ var wireFormat = regexp.MustCompile(`^[A-Z_]+: \S`)
 // harness drives the contract against one fake ledger. Subtests take a view
 // bound to their own *testing.T with sub(t); the world is shared.
 type harness struct {
-	t *testing.T
+	t testing.TB
 	*world
 }
 
@@ -65,7 +65,7 @@ type world struct {
 	last   *fakeStub // the last committed submit
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	w := &world{ledger: newFakeLedger(), c: New(), clock: time.Date(2025, 3, 17, 9, 0, 0, 0, time.UTC)}
 	w.c.clock = func() time.Time { return w.clock } // the peers' clock is the harness's
@@ -218,14 +218,14 @@ func (h *harness) lastEvent() (string, event) {
 	return h.last.events[len(h.last.events)-1], e
 }
 
-func decode(t *testing.T, s string, v any) {
+func decode(t testing.TB, s string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(s), v); err != nil {
 		t.Fatalf("decoding %q: %v", s, err)
 	}
 }
 
-func toJSON(t *testing.T, v any) string {
+func toJSON(t testing.TB, v any) string {
 	t.Helper()
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -296,7 +296,7 @@ const (
 	saltHex  = "0123456789abcdef0123456789abcdef"
 )
 
-func filingJSON(t *testing.T, right, number, date string) string {
+func filingJSON(t testing.TB, right, number, date string) string {
 	return toJSON(t, filingInput{IPRight: right, ApplicationNumber: number, FilingDate: date, DocumentSHA256: docHash, DocumentFormat: "PDF"})
 }
 
@@ -313,6 +313,6 @@ func (h *harness) setCode(msp, filingID, code string) {
 	h.mustWith(msp, opts{transient: map[string]string{"accessCode": toJSON(h.t, accessCodeInput{AccessCode: code, Salt: saltHex})}}, "SetAccessCode", filingID)
 }
 
-func redeemOpts(t *testing.T, code, ownerMSP string) opts {
+func redeemOpts(t testing.TB, code, ownerMSP string) opts {
 	return opts{transient: map[string]string{"accessCode": toJSON(t, redeemInput{AccessCode: code})}, peer: ownerMSP}
 }

@@ -97,7 +97,7 @@ func parseRetrievalID(id string) (retrievalRef, error) {
 		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id exceeds %d bytes", maxIDArg)
 	}
 	parts := strings.Split(id, ":")
-	if len(parts) != 4 || !stampedID.MatchString(parts[3]) {
+	if len(parts) != 4 || !validStampedID(parts[3]) {
 		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id %q is not <office>:<ipRight>:<number>:<time>_<txId>", clipArg(id))
 	}
 	f, err := parseFilingParts(id, parts[0], parts[1], parts[2])
@@ -114,7 +114,8 @@ var stampedID = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z_[0-9a-fA-F]{1,128}$`)
 // maxTxIDLen bounds the transaction-id part of stamped ids (Fabric's are 64).
 const maxTxIDLen = 128
 
-func validStampedID(s string) bool { return len(s) <= 16+maxTxIDLen && stampedID.MatchString(s) }
+// validStampedID bounds the length before matching ("yyyymmddThhmmssZ_" is 17 bytes).
+func validStampedID(s string) bool { return len(s) <= 17+maxTxIDLen && stampedID.MatchString(s) }
 
 // validProposalID checks a membership proposal id ("<stamp>_<txId>").
 func validProposalID(s string) bool { return validStampedID(s) }

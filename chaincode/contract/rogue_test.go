@@ -252,7 +252,7 @@ func TestAPoisonedAttemptIsRefused(t *testing.T) {
 	h.expectCode(errs.Internal, krMSP, redeemOpts(t, "AB21", jpMSP), "RedeemAccessCode", redeemArgs()...)
 }
 
-func suspendKR(t *testing.T) string {
+func suspendKR(t testing.TB) string {
 	return changeJSON(t, changeInput{Action: "SUSPEND_OFFICE", OfficeCode: "KR", Reason: "rogue"})
 }
 
@@ -524,7 +524,7 @@ func TestOversizedTransientDataIsRefusedBeforeAnyWork(t *testing.T) {
 	}
 }
 
-func patternSettings(t *testing.T, patterns ...string) string {
+func patternSettings(t testing.TB, patterns ...string) string {
 	return toJSON(t, settingsInput{
 		Calendar:                  &CalendarSpec{ClosedWeekdays: []string{"SATURDAY", "SUNDAY"}, ClosedDates: []string{}},
 		ApplicationNumberPatterns: []NumberPatterns{{IPRight: "PATENT", Patterns: patterns}},
