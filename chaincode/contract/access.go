@@ -72,7 +72,7 @@ func hashAttempt(salt, codeHash string) string {
 // a right and a wrong code: simulating it without submitting reveals nothing.
 // SettleAccessCodeRedemption compares the committed attempt.
 func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, filingDate string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -133,6 +133,9 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 	switch {
 	case e.Grant == grantActive:
 		return "", errs.New(errs.AlreadyExists, "office %s already has access to %s", caller.OfficeCode, f.ID)
+	case e.Grant == grantRevoked && e.RevokedCodeVersion == a.AccessCodeVersion:
+		// A revocation would mean nothing if the same code granted access again.
+		return "", errs.New(errs.NotAuthorized, "the access of office %s to %s was revoked; the depositing office must grant it again or set a new access code", caller.OfficeCode, f.ID)
 	case e.Locked:
 		return "", errs.New(errs.AccessLocked, "access-code redemption of %s is locked for office %s; the depositing office must reset it", f.ID, caller.OfficeCode)
 	case e.PendingAttempt:
@@ -178,7 +181,7 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 // attempt is deleted. Callable by the accessing office or the owner; it must
 // be endorsed by the owner's peer only, which alone reads the attempt.
 func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -226,7 +229,7 @@ func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContext
 		return "", errs.New(errs.InvalidTransition, "the pending attempt of office %s on %s is not recorded", accessingOffice, f.ID)
 	}
 	var try accessAttemptRecord
-	if err := jsonUnmarshal(raw, &try); err != nil {
+	if err := decodeStored(raw, append(ref.attrs(), accessingOffice), &try); err != nil {
 		return "", err
 	}
 	if err := t.stub.DelPrivateData(implicitCollection(owner.MSPID), tryKey); err != nil {
@@ -240,7 +243,7 @@ func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContext
 	want := hashAttempt(try.Salt, stored.CodeHash)
 	match := subtle.ConstantTimeCompare([]byte(try.AttemptHash), []byte(want)) == 1
 	if match && try.CodeVersion == stored.CodeVersion {
-		e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason = grantActive, routeAccessCode, t.now, "", ""
+		e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason, e.RevokedCodeVersion = grantActive, routeAccessCode, t.now, "", "", 0
 		e.FailedAttempts, e.Locked, e.LockedAt = 0, false, ""
 		res.Result = resultGranted
 	} else {
@@ -293,7 +296,7 @@ func (t *txn) loadAccessCode(owner officeRecord, ref filingRef) (accessCodeRecor
 			"this peer cannot read the access code of %s; endorse RedeemAccessCode and SettleAccessCodeRedemption only on %s's peer", ref.ID(), owner.MSPID)
 	}
 	var rec accessCodeRecord
-	if err := jsonUnmarshal(raw, &rec); err != nil {
+	if err := decodeStored(raw, ref.attrs(), &rec); err != nil {
 		return accessCodeRecord{}, err
 	}
 	return rec, nil
@@ -302,7 +305,7 @@ func (t *txn) loadAccessCode(owner officeRecord, ref filingRef) (accessCodeRecor
 // GrantAccess is the direct route: the depositing office grants an office
 // access on the applicant's instruction (DAS access-control list).
 func (c *Contract) GrantAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -335,14 +338,17 @@ func (c *Contract) GrantAccess(ctx contractapi.TransactionContextInterface, fili
 	if e.Grant == grantActive {
 		return "", errs.New(errs.AlreadyExists, "office %s already has access to %s", grantee.OfficeCode, f.ID)
 	}
-	e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason = grantActive, routeDirectGrant, t.now, "", ""
+	e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason, e.RevokedCodeVersion = grantActive, routeDirectGrant, t.now, "", "", 0
 	e.FailedAttempts, e.Locked, e.LockedAt = 0, false, ""
 	return t.saveAccessChange(f, a, caller, grantee.OfficeCode, "AccessGranted", grantActive)
 }
 
-// RevokeAccess withdraws an office's grant.
+// RevokeAccess withdraws an office's grant. The current access code stops
+// working for that office (RedeemAccessCode is refused until the owner grants
+// again or sets a new code), and an attempt it has pending is voided: settled
+// after the revocation it would otherwise grant access again.
 func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice, reason string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -353,7 +359,7 @@ func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, fil
 	if err := priority.ValidateOfficeCode(accessingOffice); err != nil {
 		return "", err
 	}
-	if err := priority.CheckText("reason", reason, 1, 500); err != nil {
+	if err := priority.CheckText("reason", reason, 1, maxReasonLen); err != nil {
 		return "", err
 	}
 	a, err := t.loadAccess(f.ref())
@@ -364,13 +370,24 @@ func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, fil
 		return "", errs.New(errs.NoGrant, "office %s has no active grant for %s", accessingOffice, f.ID)
 	}
 	e := a.entry(accessingOffice)
-	e.Grant, e.RevokedAt, e.RevocationReason = grantRevoked, t.now, reason
+	e.Grant, e.RevokedAt, e.RevocationReason, e.RevokedCodeVersion = grantRevoked, t.now, reason, a.AccessCodeVersion
+	if e.PendingAttempt {
+		// The owner's own collection: this transaction is endorsed by the owner's peer anyway (SBE).
+		tryKey, err := t.key(kindAccessTry, append(f.ref().attrs(), accessingOffice)...)
+		if err != nil {
+			return "", err
+		}
+		if err := t.stub.DelPrivateData(implicitCollection(caller.MSPID), tryKey); err != nil {
+			return "", errs.Internalf("deleting private data: %v", err)
+		}
+		e.PendingAttempt, e.PendingAttemptAt = false, ""
+	}
 	return t.saveAccessChange(f, a, caller, accessingOffice, "AccessRevoked", grantRevoked)
 }
 
 // ResetAccessLock clears the failed-attempt counter of an office.
 func (c *Contract) ResetAccessLock(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -406,7 +423,7 @@ func (t *txn) saveAccessChange(f FirstFiling, a AccessRecord, caller officeRecor
 
 // GetAccessRecord returns the grants and counters of a document.
 func (c *Contract) GetAccessRecord(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}

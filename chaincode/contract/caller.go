@@ -44,8 +44,8 @@ func (t *txn) callerIsAdmin() bool {
 }
 
 // beginAsActiveOffice starts a submit transaction whose caller must be an ACTIVE office.
-func beginAsActiveOffice(ctx contractapi.TransactionContextInterface) (*txn, officeRecord, error) {
-	t, err := begin(ctx)
+func (c *Contract) beginAsActiveOffice(ctx contractapi.TransactionContextInterface) (*txn, officeRecord, error) {
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, officeRecord{}, err
 	}
@@ -57,8 +57,8 @@ func beginAsActiveOffice(ctx contractapi.TransactionContextInterface) (*txn, off
 }
 
 // queryTxn starts a query: any registered office may read public state.
-func queryTxn(ctx contractapi.TransactionContextInterface) (*txn, error) {
-	t, err := begin(ctx)
+func (c *Contract) queryTxn(ctx contractapi.TransactionContextInterface) (*txn, error) {
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -74,12 +74,8 @@ func (t *txn) callerOffice() (officeRecord, error) {
 	if err != nil {
 		return officeRecord{}, err
 	}
-	key, err := t.key(kindMSPOffice, msp)
-	if err != nil {
-		return officeRecord{}, err
-	}
 	var b mspBinding
-	found, err := t.getJSON(key, &b)
+	found, err := t.load(kindMSPOffice, []string{msp}, &b)
 	if err != nil {
 		return officeRecord{}, err
 	}
@@ -110,12 +106,8 @@ func (t *txn) activeCaller() (officeRecord, error) {
 }
 
 func (t *txn) loadOffice(code string) (officeRecord, bool, error) {
-	key, err := t.key(kindOffice, code)
-	if err != nil {
-		return officeRecord{}, false, err
-	}
 	var o officeRecord
-	found, err := t.getJSON(key, &o)
+	found, err := t.load(kindOffice, []string{code}, &o)
 	return o, found, err
 }
 
@@ -132,12 +124,8 @@ func (t *txn) requireOffice(code string) (officeRecord, error) {
 }
 
 func (t *txn) loadSettings(code string) (settingsRecord, error) {
-	key, err := t.key(kindSettings, code)
-	if err != nil {
-		return settingsRecord{}, err
-	}
 	var s settingsRecord
-	found, err := t.getJSON(key, &s)
+	found, err := t.load(kindSettings, []string{code}, &s)
 	if err != nil {
 		return settingsRecord{}, err
 	}
@@ -192,20 +180,16 @@ func (t *txn) createOffice(o officeRecord, s settingsRecord) error {
 
 // mspBound reports whether an MSP ID is already bound to an office.
 func (t *txn) mspBound(msp string) (bool, error) {
-	key, err := t.key(kindMSPOffice, msp)
-	if err != nil {
-		return false, err
-	}
 	var b mspBinding
-	return t.getJSON(key, &b)
+	return t.load(kindMSPOffice, []string{msp}, &b)
 }
 
 // allOffices lists the registry (small: one entry per member office).
 func (t *txn) allOffices() ([]officeRecord, error) {
 	var out []officeRecord
-	err := t.iterateAll(kindOffice, nil, func(_ string, v []byte) (bool, error) {
+	err := t.iterateAll(kindOffice, nil, func(k string, v []byte) (bool, error) {
 		var o officeRecord
-		if err := jsonUnmarshal(v, &o); err != nil {
+		if err := t.decodeAt(k, v, &o); err != nil {
 			return false, err
 		}
 		out = append(out, o)

@@ -19,7 +19,14 @@ const (
 	warnFirstFilingWithdrawn = "FIRST_FILING_WITHDRAWN"
 	warnNotFirstApplication  = "NOT_FIRST_APPLICATION"
 	warnNotOnLedger          = "NOT_ON_LEDGER"
+	// warnUnrecognisedNumber: the priority number matches none of its
+	// office's patterns. A warning, not a refusal: an office must not be able
+	// to block claims recorded by others with its patterns.
+	warnUnrecognisedNumber = "UNRECOGNISED_NUMBER_FORMAT"
 )
+
+// claimWarnings are all warnings, sorted.
+var claimWarnings = []string{warnExternalOffice, warnFirstFilingWithdrawn, warnNotFirstApplication, warnNotOnLedger, warnUnrecognisedNumber}
 
 // LaterApplication is the application filed at the OSF that claims priority.
 type LaterApplication struct {

@@ -14,7 +14,7 @@ import (
 // the caller's calendar and restoration policy. Refused claims are errors and
 // leave no record.
 func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterface, claimJSON string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -29,7 +29,7 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	if in.SequenceNumber < 1 || in.SequenceNumber > maxSequence {
 		return "", errs.New(errs.InvalidArgument, "sequenceNumber must be from 1 to %d", maxSequence)
 	}
-	prio, prioDate, prioRegistered, err := t.parsePriority(in.Priority)
+	prio, prioDate, prioRegistered, prioRecognised, err := t.parsePriority(in.Priority)
 	if err != nil {
 		return "", err
 	}
@@ -44,7 +44,7 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	claim := PriorityClaim{OfficeCode: caller.OfficeCode, LaterApplication: later, SequenceNumber: in.SequenceNumber, Priority: prio}
 	ref := claim.ref()
 	claim.ID = ref.ID()
-	siblings, err := t.claimsOf(ref.Later)
+	siblings, err := t.claimsOf(ref.Later, false)
 	if err != nil {
 		return "", err
 	}
@@ -66,6 +66,10 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	warnings, err := t.linkFirstFiling(&claim, prioRegistered)
 	if err != nil {
 		return "", err
+	}
+	if !prioRecognised {
+		warnings = append(warnings, warnUnrecognisedNumber)
+		slices.Sort(warnings)
 	}
 
 	settings, err := t.loadSettings(caller.OfficeCode)
@@ -144,34 +148,35 @@ func (t *txn) parseLater(caller officeRecord, in laterInput) (LaterApplication, 
 
 // parsePriority validates the claimed earlier application. Its office need
 // not be a consortium member: any Paris Union or WTO filing gives priority.
-func (t *txn) parsePriority(in priorityInput) (PriorityApplication, priority.Date, bool, error) {
+// Its number is checked with that office's patterns as advice only
+// (recognised), so that office cannot refuse claims recorded by others.
+func (t *txn) parsePriority(in priorityInput) (app PriorityApplication, filed priority.Date, registered, recognised bool, err error) {
 	if err := priority.ValidateOfficeCode(in.OfficeCode); err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
 	right, err := priority.ParseIPRight(in.IPRight)
 	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
 	cat, err := priority.ParseCategory(in.ApplicationCategory)
 	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
-	_, registered, err := t.loadOffice(in.OfficeCode)
-	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+	if _, registered, err = t.loadOffice(in.OfficeCode); err != nil {
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
-	num, err := t.normaliseNumber(in.OfficeCode, right, cat, in.ApplicationNumber)
+	num, recognised, err := t.normaliseCited(in.OfficeCode, right, cat, in.ApplicationNumber)
 	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
 	d, err := parseDateArg("priority filingDate", in.FilingDate)
 	if err != nil {
-		return PriorityApplication{}, priority.Date{}, false, err
+		return PriorityApplication{}, priority.Date{}, false, false, err
 	}
 	return PriorityApplication{
 		OfficeCode: in.OfficeCode, ApplicationNumber: num.Raw, ApplicationNumberNormalised: num.Normalised,
 		IPRight: string(right), ApplicationCategory: string(cat), FilingDate: d.String(),
-	}, d, registered, nil
+	}, d, registered, recognised, nil
 }
 
 // linkFirstFiling links the claim to the deposited first filing when there is
@@ -201,7 +206,9 @@ func (t *txn) linkFirstFiling(c *PriorityClaim, registered bool) ([]string, erro
 	// Paris Art. 4C(4): an application that itself claims an earlier one is
 	// normally not the first application; the examiner decides.
 	for _, r := range priority.AllIPRights {
-		claims, err := t.claimsOf(filingRef{Office: p.OfficeCode, Right: r, Number: p.ApplicationNumberNormalised})
+		// Another office's claims only inform a warning: skip malformed ones
+		// rather than let that office's records refuse this claim.
+		claims, err := t.claimsOf(filingRef{Office: p.OfficeCode, Right: r, Number: p.ApplicationNumberNormalised}, true)
 		if err != nil {
 			return nil, err
 		}
@@ -214,12 +221,16 @@ func (t *txn) linkFirstFiling(c *PriorityClaim, registered bool) ([]string, erro
 	return warnings, nil
 }
 
-// claimsOf returns all claims of one later application, by sequence number.
-func (t *txn) claimsOf(later filingRef) ([]PriorityClaim, error) {
+// claimsOf returns all claims of one later application, by sequence number;
+// skipInvalid drops malformed records instead of failing.
+func (t *txn) claimsOf(later filingRef, skipInvalid bool) ([]PriorityClaim, error) {
 	out := []PriorityClaim{}
-	err := t.iterateAll(kindClaim, later.attrs(), func(_ string, v []byte) (bool, error) {
+	err := t.iterateAll(kindClaim, later.attrs(), func(k string, v []byte) (bool, error) {
 		var c PriorityClaim
-		if err := jsonUnmarshal(v, &c); err != nil {
+		if err := t.decodeAt(k, v, &c); err != nil {
+			if skipInvalid && isInvalidRecord(err) {
+				return false, nil
+			}
 			return false, err
 		}
 		out = append(out, c)
@@ -229,47 +240,50 @@ func (t *txn) claimsOf(later filingRef) ([]PriorityClaim, error) {
 }
 
 // ownedClaim loads a claim by id and requires the caller to be its OSF.
-func (t *txn) ownedClaim(caller officeRecord, id string) (PriorityClaim, error) {
-	c, err := t.loadClaim(id)
+func (t *txn) ownedClaim(caller officeRecord, id string) (claimRef, PriorityClaim, error) {
+	ref, c, err := t.loadClaimRef(id)
 	if err != nil {
-		return PriorityClaim{}, err
+		return claimRef{}, PriorityClaim{}, err
 	}
-	if c.OfficeCode != caller.OfficeCode {
-		return PriorityClaim{}, errs.New(errs.NotAuthorized, "priority claim %s belongs to office %s", c.ID, c.OfficeCode)
+	if ref.Later.Office != caller.OfficeCode {
+		return claimRef{}, PriorityClaim{}, errs.New(errs.NotAuthorized, "priority claim %s belongs to office %s", ref.ID(), ref.Later.Office)
 	}
-	return c, nil
+	return ref, c, nil
 }
 
 func (t *txn) loadClaim(id string) (PriorityClaim, error) {
-	ref, err := parseClaimID(id)
-	if err != nil {
-		return PriorityClaim{}, err
-	}
-	key, err := t.key(kindClaim, ref.attrs()...)
-	if err != nil {
-		return PriorityClaim{}, err
-	}
-	var c PriorityClaim
-	found, err := t.getJSON(key, &c)
-	if err != nil {
-		return PriorityClaim{}, err
-	}
-	if !found {
-		return PriorityClaim{}, errs.New(errs.NotFound, "priority claim %s does not exist", ref.ID())
-	}
-	return c, nil
+	_, c, err := t.loadClaimRef(id)
+	return c, err
 }
 
-func (t *txn) saveClaimChange(c PriorityClaim, caller officeRecord) (string, error) {
+func (t *txn) loadClaimRef(id string) (claimRef, PriorityClaim, error) {
+	ref, err := parseClaimID(id)
+	if err != nil {
+		return claimRef{}, PriorityClaim{}, err
+	}
+	var c PriorityClaim
+	found, err := t.load(kindClaim, ref.attrs(), &c)
+	if err != nil {
+		return claimRef{}, PriorityClaim{}, err
+	}
+	if !found {
+		return claimRef{}, PriorityClaim{}, errs.New(errs.NotFound, "priority claim %s does not exist", ref.ID())
+	}
+	return ref, c, nil
+}
+
+// saveClaimChange stores a changed claim under the key it was read from: the
+// key comes from the validated claim id, never from the stored record.
+func (t *txn) saveClaimChange(ref claimRef, c PriorityClaim, caller officeRecord) (string, error) {
 	c.UpdatedAt = t.now
-	key, err := t.key(kindClaim, c.ref().attrs()...)
+	key, err := t.key(kindClaim, ref.attrs()...)
 	if err != nil {
 		return "", err
 	}
 	if err := t.putJSON(key, c); err != nil {
 		return "", err
 	}
-	if err := t.emit("PriorityClaimChanged", event{RecordType: recClaim, RecordID: c.ID, OfficeCode: caller.OfficeCode, SubjectOffice: c.Priority.OfficeCode, Status: c.Status}); err != nil {
+	if err := t.emit("PriorityClaimChanged", event{RecordType: recClaim, RecordID: ref.ID(), OfficeCode: caller.OfficeCode, SubjectOffice: c.Priority.OfficeCode, Status: c.Status}); err != nil {
 		return "", err
 	}
 	return result(c)
@@ -278,11 +292,11 @@ func (t *txn) saveClaimChange(c PriorityClaim, caller officeRecord) (string, err
 // RequestRestoration records the applicant's request to restore the right of
 // priority of a late (LATE_RESTORABLE) claim.
 func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterface, claimID, criterion, requestDate string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
-	claim, err := t.ownedClaim(caller, claimID)
+	ref, claim, err := t.ownedClaim(caller, claimID)
 	if err != nil {
 		return "", err
 	}
@@ -313,16 +327,16 @@ func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterfac
 	}
 	claim.Status = claimRestorationRequested
 	claim.Restoration = Restoration{Criterion: string(crit), RequestDate: reqDate.String(), RequestedAt: t.now}
-	return t.saveClaimChange(claim, caller)
+	return t.saveClaimChange(ref, claim, caller)
 }
 
 // DecideRestoration records the OSF's decision on a restoration request.
 func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface, claimID, decision string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
-	claim, err := t.ownedClaim(caller, claimID)
+	ref, claim, err := t.ownedClaim(caller, claimID)
 	if err != nil {
 		return "", err
 	}
@@ -339,16 +353,16 @@ func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface
 		return "", errs.New(errs.InvalidTransition, "priority claim %s is %s, not RESTORATION_REQUESTED", claim.ID, claim.Status)
 	}
 	claim.Status, claim.Restoration.Decision, claim.Restoration.DecidedAt = next, decision, t.now
-	return t.saveClaimChange(claim, caller)
+	return t.saveClaimChange(ref, claim, caller)
 }
 
 // WithdrawPriorityClaim withdraws a claim (kept on record as WITHDRAWN).
 func (c *Contract) WithdrawPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
-	claim, err := t.ownedClaim(caller, claimID)
+	ref, claim, err := t.ownedClaim(caller, claimID)
 	if err != nil {
 		return "", err
 	}
@@ -356,5 +370,5 @@ func (c *Contract) WithdrawPriorityClaim(ctx contractapi.TransactionContextInter
 		return "", errs.New(errs.InvalidTransition, "priority claim %s is already withdrawn", claim.ID)
 	}
 	claim.Status = claimWithdrawn
-	return t.saveClaimChange(claim, caller)
+	return t.saveClaimChange(ref, claim, caller)
 }

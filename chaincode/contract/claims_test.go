@@ -13,7 +13,7 @@ type claimSpec struct {
 	prOffice, prRight, prNumber, prDate string
 }
 
-func claimJSON(t *testing.T, c claimSpec) string {
+func claimJSON(t testing.TB, c claimSpec) string {
 	if c.seq == 0 {
 		c.seq = 1
 	}
@@ -289,19 +289,19 @@ func TestClaimRejections(t *testing.T) {
 			c.prOffice = "CN"
 			c.prNumber = "1"
 		}, code: errs.IncompatibleIPType},
-		"a patent claiming a design":              {mut: func(c *claimSpec) { c.prRight = "INDUSTRIAL_DESIGN"; c.prOffice = "CN"; c.prNumber = "1" }, code: errs.IncompatibleIPType},
-		"a wrong date for a ledger filing":        {mut: func(c *claimSpec) { c.prDate = "2024-03-14" }, code: errs.DateMismatch},
-		"a priority office XX":                    {mut: func(c *claimSpec) { c.prOffice = "XX" }, code: errs.UnknownOffice},
-		"a priority office ZZ":                    {mut: func(c *claimSpec) { c.prOffice = "ZZ" }, code: errs.UnknownOffice},
-		"a priority office usa":                   {mut: func(c *claimSpec) { c.prOffice = "usa" }, code: errs.InvalidOfficeCode},
-		"a later number not in the OSF format":    {mut: func(c *claimSpec) { c.laterNumber = "US 25/123456" }, code: errs.InvalidApplicationNumber},
-		"a priority number not in the OFF format": {mut: func(c *claimSpec) { c.prNumber = "JP 24-1" }, code: errs.InvalidApplicationNumber},
-		"a later filing date in the future":       {mut: func(c *claimSpec) { c.laterDate = "2025-03-20" }, code: errs.FutureDate},
-		"an impossible priority date":             {mut: func(c *claimSpec) { c.prDate = "2024-13-01" }, code: errs.InvalidDate},
-		"sequence number zero":                    {mut: func(c *claimSpec) { c.seq = -1 }, code: errs.InvalidArgument},
-		"sequence number 1000":                    {mut: func(c *claimSpec) { c.seq = 1000 }, code: errs.InvalidArgument},
-		"a string sequence number":                {raw: `{"laterApplication":{},"sequenceNumber":"1","priority":{}}`, code: errs.InvalidArgument},
-		"an unknown later IP right":               {mut: func(c *claimSpec) { c.laterRight = "PLANT" }, code: errs.InvalidArgument},
+		"a patent claiming a design":           {mut: func(c *claimSpec) { c.prRight = "INDUSTRIAL_DESIGN"; c.prOffice = "CN"; c.prNumber = "1" }, code: errs.IncompatibleIPType},
+		"a wrong date for a ledger filing":     {mut: func(c *claimSpec) { c.prDate = "2024-03-14" }, code: errs.DateMismatch},
+		"a priority office XX":                 {mut: func(c *claimSpec) { c.prOffice = "XX" }, code: errs.UnknownOffice},
+		"a priority office ZZ":                 {mut: func(c *claimSpec) { c.prOffice = "ZZ" }, code: errs.UnknownOffice},
+		"a priority office usa":                {mut: func(c *claimSpec) { c.prOffice = "usa" }, code: errs.InvalidOfficeCode},
+		"a later number not in the OSF format": {mut: func(c *claimSpec) { c.laterNumber = "US 25/123456" }, code: errs.InvalidApplicationNumber},
+		"a priority number without a digit":    {mut: func(c *claimSpec) { c.prNumber = "JP ABC" }, code: errs.InvalidApplicationNumber},
+		"a later filing date in the future":    {mut: func(c *claimSpec) { c.laterDate = "2025-03-20" }, code: errs.FutureDate},
+		"an impossible priority date":          {mut: func(c *claimSpec) { c.prDate = "2024-13-01" }, code: errs.InvalidDate},
+		"sequence number zero":                 {mut: func(c *claimSpec) { c.seq = -1 }, code: errs.InvalidArgument},
+		"sequence number 1000":                 {mut: func(c *claimSpec) { c.seq = 1000 }, code: errs.InvalidArgument},
+		"a string sequence number":             {raw: `{"laterApplication":{},"sequenceNumber":"1","priority":{}}`, code: errs.InvalidArgument},
+		"an unknown later IP right":            {mut: func(c *claimSpec) { c.laterRight = "PLANT" }, code: errs.InvalidArgument},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -325,6 +325,15 @@ func TestClaimRejections(t *testing.T) {
 		var got PriorityClaim
 		decode(t, h.must(krMSP, "GetPriorityClaim", c.ID), &got)
 		if got.ID != c.ID {
+			t.Fatalf("%+v", got)
+		}
+	})
+	t.Run("a priority number not in the OFF format is recorded with a warning", func(t *testing.T) {
+		h := h.sub(t)
+		c := base
+		c.laterNumber, c.prNumber = "US 25/888,888", "JP 24-1"
+		got := h.record(usMSP, c).Claim
+		if !slices.Equal(got.Warnings, []string{"NOT_ON_LEDGER", "UNRECOGNISED_NUMBER_FORMAT"}) || got.Priority.ApplicationNumberNormalised != "241" {
 			t.Fatalf("%+v", got)
 		}
 	})

@@ -100,7 +100,7 @@ func validateConfidential(in confidentialInput) error {
 // Endorsed by the owner's peer only: it writes the owner's collection and the
 // filing key, which carries the owner's SBE policy.
 func (c *Contract) SetFilingConfidential(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -145,7 +145,7 @@ func (c *Contract) SetFilingConfidential(ctx contractapi.TransactionContextInter
 // Only a salted hash is stored, privately; the public access record shows
 // that a code exists and its version.
 func (c *Contract) SetAccessCode(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -200,7 +200,7 @@ func (c *Contract) SetAccessCode(ctx contractapi.TransactionContextInterface, fi
 // GetFilingConfidential returns the confidential record to its owner. It must
 // be evaluated on the owner's own peer (other peers do not hold the data).
 func (c *Contract) GetFilingConfidential(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -236,7 +236,7 @@ type integrityResult struct {
 // CheckConfidentialIntegrity compares the public confidentialHash with the
 // hash Fabric keeps of the private value on every peer.
 func (c *Contract) CheckConfidentialIntegrity(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
 
-func confidentialJSON(t *testing.T) string {
+func confidentialJSON(t testing.TB) string {
 	return toJSON(t, confidentialInput{
 		Salt: saltHex, Title: "Widget with sprocket",
 		Applicants: []Applicant{{Name: "Yamada Taro", CountryCode: "JP"}},

@@ -7,6 +7,7 @@ package contract
 
 import (
 	"slices"
+	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/hyperledger/fabric-contract-api-go/v2/metadata"
@@ -17,11 +18,17 @@ import (
 // that contractapi does not expose them as transactions.
 type Contract struct {
 	contractapi.Contract
+
+	// clock is the endorsing peer's own clock. It only decides whether a
+	// proposal's timestamp is acceptable (§0 of CONTRACT.md); nothing written
+	// depends on it, so endorsers still agree on every write.
+	clock func() time.Time
 }
 
 // New returns the contract with its metadata.
 func New() *Contract {
-	c := &Contract{}
+	c := &Contract{clock: time.Now}
+	c.BeforeTransaction = beforeTransaction
 	c.Name = "ipledger"
 	c.Info = metadata.InfoMetadata{
 		Title:       "ipledger priority-data exchange",

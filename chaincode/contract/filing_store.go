@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
@@ -8,12 +9,8 @@ import (
 )
 
 func (t *txn) loadFiling(r filingRef) (FirstFiling, bool, error) {
-	key, err := t.key(kindFiling, r.attrs()...)
-	if err != nil {
-		return FirstFiling{}, false, err
-	}
 	var f FirstFiling
-	found, err := t.getJSON(key, &f)
+	found, err := t.load(kindFiling, r.attrs(), &f)
 	return f, found, err
 }
 
@@ -53,12 +50,8 @@ func (t *txn) putFiling(f FirstFiling) error {
 }
 
 func (t *txn) loadAccess(r filingRef) (AccessRecord, error) {
-	key, err := t.key(kindAccess, r.attrs()...)
-	if err != nil {
-		return AccessRecord{}, err
-	}
 	var a AccessRecord
-	found, err := t.getJSON(key, &a)
+	found, err := t.load(kindAccess, r.attrs(), &a)
 	if err != nil {
 		return AccessRecord{}, err
 	}
@@ -96,9 +89,38 @@ func (t *txn) normaliseNumber(code string, right priority.IPRight, cat priority.
 	return priority.NormaliseApplicationNumber(code, cat, raw, pats)
 }
 
+// normaliseCited validates a number of office `code` cited by another office
+// (the priority application of a claim, or a lookup of the claims citing
+// it). The cited office's patterns only advise: when they exist and none
+// matches, or they cannot be read, the number is normalised by the generic
+// rule and recognised is false.
+func (t *txn) normaliseCited(code string, right priority.IPRight, cat priority.Category, raw string) (n priority.ApplicationNumber, recognised bool, err error) {
+	_, registered, err := t.loadOffice(code)
+	if err != nil {
+		return priority.ApplicationNumber{}, false, err
+	}
+	var pats []*regexp.Regexp
+	readable := true
+	if registered {
+		s, err := t.loadSettings(code)
+		switch {
+		case isInvalidRecord(err): // that office's malformed settings must not refuse this number either
+			readable = false
+		case err != nil:
+			return priority.ApplicationNumber{}, false, err
+		default:
+			if pats, err = s.patterns(right); err != nil {
+				return priority.ApplicationNumber{}, false, err
+			}
+		}
+	}
+	n, recognised, err = priority.NormaliseCitedNumber(code, cat, raw, pats)
+	return n, recognised && readable, err
+}
+
 // guessCategory lets lookups accept PCT numbers without naming the category.
 func guessCategory(raw string) priority.Category {
-	if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(raw)), "PCT/") {
+	if s := strings.TrimSpace(raw); len(s) >= 4 && strings.EqualFold(s[:4], "PCT/") { // no copy of raw
 		return priority.International
 	}
 	return priority.National
@@ -110,6 +132,14 @@ func (t *txn) requireTransient(allowed ...string) (map[string][]byte, error) {
 	tm, err := t.stub.GetTransient()
 	if err != nil {
 		return nil, errs.Internalf("reading transient data: %v", err)
+	}
+	if len(tm) > maxTransient {
+		return nil, errs.New(errs.InvalidArgument, "transient data has more than %d keys", maxTransient)
+	}
+	for k, v := range tm {
+		if len(k)+len(v) > maxTransientKV {
+			return nil, errs.New(errs.InvalidArgument, "transient %s exceeds %d bytes", clipArg(k), maxTransientKV)
+		}
 	}
 	for k := range tm {
 		ok := false

@@ -98,6 +98,10 @@ type AccessEntry struct {
 	// compared with the code.
 	PendingAttempt   bool   `json:"pendingAttempt"`
 	PendingAttemptAt string `json:"pendingAttemptAt"`
+	// RevokedCodeVersion is the access code version current when the grant
+	// was revoked: that code no longer lets this office redeem, a new one
+	// does (0 when not revoked).
+	RevokedCodeVersion int `json:"revokedCodeVersion"`
 }
 
 // AccessRecord holds all grants and redemption counters of one document in a

@@ -13,7 +13,7 @@ import (
 // adds it afterwards with SetFilingConfidential and SetAccessCode, endorsed by
 // its own peer alone.
 func (c *Contract) DepositFirstFiling(ctx contractapi.TransactionContextInterface, filingJSON string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -91,7 +91,7 @@ func (c *Contract) DepositFirstFiling(ctx contractapi.TransactionContextInterfac
 // CorrectFirstFiling records a new version (DAS "PUT registration"); the
 // previous version stays in the key history.
 func (c *Contract) CorrectFirstFiling(ctx contractapi.TransactionContextInterface, filingID, correctionJSON string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -103,7 +103,7 @@ func (c *Contract) CorrectFirstFiling(ctx contractapi.TransactionContextInterfac
 	if err := decodeStrict("correctionJSON", []byte(correctionJSON), &in); err != nil {
 		return "", err
 	}
-	if err := priority.CheckText("reason", in.Reason, 1, 500); err != nil {
+	if err := priority.CheckText("reason", in.Reason, 1, maxReasonLen); err != nil {
 		return "", err
 	}
 	next := f
@@ -152,7 +152,7 @@ func (c *Contract) CorrectFirstFiling(ctx contractapi.TransactionContextInterfac
 // WithdrawFirstFiling makes the document permanently unavailable (DAS
 // withdrawal); grants remain visible but no retrieval is possible.
 func (c *Contract) WithdrawFirstFiling(ctx contractapi.TransactionContextInterface, filingID, reason string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -160,7 +160,7 @@ func (c *Contract) WithdrawFirstFiling(ctx contractapi.TransactionContextInterfa
 	if err != nil {
 		return "", err
 	}
-	if err := priority.CheckText("reason", reason, 1, 500); err != nil {
+	if err := priority.CheckText("reason", reason, 1, maxReasonLen); err != nil {
 		return "", err
 	}
 	if f.Status == filingWithdrawn {
@@ -173,7 +173,7 @@ func (c *Contract) WithdrawFirstFiling(ctx contractapi.TransactionContextInterfa
 // MarkFirstFilingPublished records the publication of the application (from
 // then on its content is no longer secret, PCT Art. 21).
 func (c *Contract) MarkFirstFilingPublished(ctx contractapi.TransactionContextInterface, filingID, publicationDate string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}

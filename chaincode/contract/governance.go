@@ -1,7 +1,10 @@
 package contract
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
+	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -19,7 +22,13 @@ const (
 	proposalOpen      = "OPEN"
 	proposalApplied   = "APPLIED"
 	proposalWithdrawn = "WITHDRAWN"
+	proposalExpired   = "EXPIRED"
 )
+
+// proposalLifetime is how long a proposal can gather approvals. After it,
+// any ACTIVE office may close the proposal and an identical one may be made:
+// no office can keep a change about itself (or anyone) pending for ever.
+const proposalLifetime = 30 * 24 * time.Hour
 
 // appliedEvents names the event of the transaction that applies a proposal.
 var appliedEvents = map[string]string{
@@ -43,7 +52,26 @@ type Proposal struct {
 	Status     string   `json:"status"`
 	CreatedAt  string   `json:"createdAt"`
 	UpdatedAt  string   `json:"updatedAt"`
+	ExpiresAt  string   `json:"expiresAt"`
 	ClosedAt   string   `json:"closedAt"`
+}
+
+// expired reports whether p can no longer be approved at the transaction time.
+func (t *txn) expired(p Proposal) bool {
+	end, err := time.Parse(time.RFC3339, p.ExpiresAt) // validated when loaded
+	return err != nil || !t.at.Before(end)
+}
+
+// openChangeAttrs is the key of the index of open proposals by change: one
+// slot per identical change (action, target and content; not the reason), so
+// different proposals about one office coexist and none can block another.
+func openChangeAttrs(p Proposal) []string {
+	raw, _ := marshal(struct {
+		Action, OfficeCode, MSPID, Name string
+		Roles                           Roles
+	}{p.Action, p.OfficeCode, p.MSPID, p.Name, p.Roles}) // plain strings: cannot fail
+	sum := sha256.Sum256(raw)
+	return []string{p.OfficeCode, p.Action, hex.EncodeToString(sum[:])}
 }
 
 type changeInput struct {
@@ -64,7 +92,7 @@ type openProposalRef struct {
 func (t *txn) validateChange(in changeInput) (Proposal, error) {
 	p := Proposal{Action: in.Action, OfficeCode: in.OfficeCode, Reason: in.Reason, Roles: Roles{Depositing: []string{}, Accessing: []string{}}}
 	if in.Reason != "" {
-		if err := priority.CheckText("reason", in.Reason, 1, 500); err != nil {
+		if err := priority.CheckText("reason", in.Reason, 1, maxReasonLen); err != nil {
 			return Proposal{}, err
 		}
 	}
@@ -156,7 +184,7 @@ func (t *txn) activeOffices() (map[string]bool, error) {
 // ProposeMembershipChange opens a proposal; the proposer's approval counts,
 // so with a single ACTIVE office it applies at once.
 func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInterface, changeJSON string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -168,19 +196,33 @@ func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInt
 	if err != nil {
 		return "", err
 	}
-	openKey, err := t.key(kindOpenProposal, p.OfficeCode)
-	if err != nil {
-		return "", err
-	}
+	slot := openChangeAttrs(p)
 	var open openProposalRef
-	if found, err := t.getJSON(openKey, &open); err != nil {
+	if found, err := t.load(kindOpenChange, slot, &open); err != nil {
 		return "", err
 	} else if found {
-		return "", errs.New(errs.AlreadyExists, "proposal %s for office %s is still open", open.ProposalID, p.OfficeCode)
+		prev, err := t.loadProposal(open.ProposalID)
+		if err != nil {
+			return "", err
+		}
+		if prev.Status == proposalOpen && !t.expired(prev) {
+			return "", errs.New(errs.AlreadyExists, "the identical proposal %s is open until %s; approve it instead", prev.ID, prev.ExpiresAt)
+		}
+		if prev.Status == proposalOpen { // expired: the new proposal supersedes it
+			prev.Status, prev.UpdatedAt, prev.ClosedAt = proposalExpired, t.now, t.now
+			if err := t.putProposal(prev); err != nil {
+				return "", err
+			}
+		}
 	}
 	p.ID, p.ProposedBy, p.Approvals = t.stampedID(), caller.OfficeCode, []string{caller.OfficeCode}
 	p.Status, p.CreatedAt, p.UpdatedAt = proposalOpen, t.now, t.now
-	if err := t.putJSON(openKey, openProposalRef{ProposalID: p.ID}); err != nil {
+	p.ExpiresAt = t.at.Add(proposalLifetime).Format(time.RFC3339)
+	slotKey, err := t.key(kindOpenChange, slot...)
+	if err != nil {
+		return "", err
+	}
+	if err := t.putJSON(slotKey, openProposalRef{ProposalID: p.ID}); err != nil {
 		return "", err
 	}
 	return t.settleProposal(p, caller, "MembershipChangeProposed")
@@ -189,7 +231,7 @@ func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInt
 // ApproveMembershipChange adds the caller's approval and applies the change
 // once a majority of ACTIVE offices approved.
 func (c *Contract) ApproveMembershipChange(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -199,6 +241,9 @@ func (c *Contract) ApproveMembershipChange(ctx contractapi.TransactionContextInt
 	}
 	if p.Status != proposalOpen {
 		return "", errs.New(errs.InvalidTransition, "proposal %s is %s", p.ID, p.Status)
+	}
+	if t.expired(p) {
+		return "", errs.New(errs.InvalidTransition, "proposal %s expired at %s; any ACTIVE office may close it (WithdrawMembershipProposal)", p.ID, p.ExpiresAt)
 	}
 	if slices.Contains(p.Approvals, caller.OfficeCode) {
 		return "", errs.New(errs.AlreadyExists, "office %s already approved proposal %s", caller.OfficeCode, p.ID)
@@ -275,12 +320,13 @@ func (t *txn) applyProposal(p *Proposal) error {
 		}
 	}
 	p.Status, p.ClosedAt = proposalApplied, t.now
-	return t.closeOpenProposal(p.OfficeCode)
+	return t.freeSlot(*p)
 }
 
-// WithdrawMembershipProposal lets the proposer close an open proposal.
+// WithdrawMembershipProposal lets the proposer close an open proposal, and
+// any ACTIVE office close one that has expired (status EXPIRED).
 func (c *Contract) WithdrawMembershipProposal(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -288,14 +334,18 @@ func (c *Contract) WithdrawMembershipProposal(ctx contractapi.TransactionContext
 	if err != nil {
 		return "", err
 	}
-	if p.ProposedBy != caller.OfficeCode {
-		return "", errs.New(errs.NotAuthorized, "only the proposer %s may withdraw proposal %s", p.ProposedBy, p.ID)
-	}
 	if p.Status != proposalOpen {
 		return "", errs.New(errs.InvalidTransition, "proposal %s is %s", p.ID, p.Status)
 	}
-	p.Status, p.UpdatedAt, p.ClosedAt = proposalWithdrawn, t.now, t.now
-	if err := t.closeOpenProposal(p.OfficeCode); err != nil {
+	p.Status = proposalExpired
+	if !t.expired(p) {
+		if p.ProposedBy != caller.OfficeCode {
+			return "", errs.New(errs.NotAuthorized, "only the proposer %s may withdraw proposal %s before it expires at %s", p.ProposedBy, p.ID, p.ExpiresAt)
+		}
+		p.Status = proposalWithdrawn
+	}
+	p.UpdatedAt, p.ClosedAt = t.now, t.now
+	if err := t.freeSlot(p); err != nil {
 		return "", err
 	}
 	if err := t.putProposal(p); err != nil {
@@ -309,8 +359,15 @@ func (c *Contract) WithdrawMembershipProposal(ctx contractapi.TransactionContext
 	return result(p)
 }
 
-func (t *txn) closeOpenProposal(officeCode string) error {
-	key, err := t.key(kindOpenProposal, officeCode)
+// freeSlot removes a closed proposal from the open-change index.
+func (t *txn) freeSlot(p Proposal) error {
+	slot := openChangeAttrs(p)
+	var open openProposalRef
+	found, err := t.load(kindOpenChange, slot, &open)
+	if err != nil || !found || open.ProposalID != p.ID {
+		return err
+	}
+	key, err := t.key(kindOpenChange, slot...)
 	if err != nil {
 		return err
 	}
@@ -326,15 +383,11 @@ func (t *txn) putProposal(p Proposal) error {
 }
 
 func (t *txn) loadProposal(id string) (Proposal, error) {
-	if !stampedID.MatchString(id) {
+	if !validProposalID(id) {
 		return Proposal{}, errs.New(errs.InvalidArgument, "proposal id %q is not <time>_<txId>", clipArg(id))
 	}
-	key, err := t.key(kindProposal, id)
-	if err != nil {
-		return Proposal{}, err
-	}
 	var p Proposal
-	found, err := t.getJSON(key, &p)
+	found, err := t.load(kindProposal, []string{id}, &p)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -346,7 +399,7 @@ func (t *txn) loadProposal(id string) (Proposal, error) {
 
 // GetMembershipProposal returns one proposal.
 func (c *Contract) GetMembershipProposal(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -360,14 +413,14 @@ func (c *Contract) GetMembershipProposal(ctx contractapi.TransactionContextInter
 // ListMembershipProposals pages through proposals (by id), optionally
 // filtered by status.
 func (c *Contract) ListMembershipProposals(ctx contractapi.TransactionContextInterface, status, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
 	switch status {
-	case "", proposalOpen, proposalApplied, proposalWithdrawn:
+	case "", proposalOpen, proposalApplied, proposalWithdrawn, proposalExpired:
 	default:
-		return "", errs.New(errs.InvalidArgument, "status must be \"\", OPEN, APPLIED or WITHDRAWN")
+		return "", errs.New(errs.InvalidArgument, "status must be \"\", OPEN, APPLIED, WITHDRAWN or EXPIRED")
 	}
 	r, err := t.compositeRange(kindProposal)
 	if err != nil {

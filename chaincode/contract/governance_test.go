@@ -3,13 +3,14 @@ package contract
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
 
-func changeJSON(t *testing.T, in changeInput) string { return toJSON(t, in) }
+func changeJSON(t testing.TB, in changeInput) string { return toJSON(t, in) }
 
-func addCN(t *testing.T) string {
+func addCN(t testing.TB) string {
 	return changeJSON(t, changeInput{Action: "ADD_OFFICE", OfficeCode: "CN", MSPID: "CNMSP", Name: "CNIPA",
 		Roles: &Roles{Depositing: []string{"PATENT"}, Accessing: []string{"PATENT"}}})
 }
@@ -206,4 +207,82 @@ func TestApplyingRechecksPreconditions(t *testing.T) {
 	h.must(epMSP, "ApproveMembershipChange", other.ID)
 	h.must(usMSP, "ApproveMembershipChange", add.ID)
 	h.expectCode(errs.InvalidTransition, epMSP, opts{}, "ApproveMembershipChange", add.ID)
+}
+
+func TestProposalsExpire(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	var p Proposal
+	decode(t, h.must(jpMSP, "ProposeMembershipChange", suspendKR(t)), &p)
+	created, _ := time.Parse(time.RFC3339, p.CreatedAt)
+	if p.ExpiresAt != created.Add(30*24*time.Hour).Format(time.RFC3339) {
+		t.Fatalf("expiresAt %s for createdAt %s", p.ExpiresAt, p.CreatedAt)
+	}
+	h.must(usMSP, "ApproveMembershipChange", p.ID)
+	h.expectCode(errs.AlreadyExists, usMSP, opts{}, "ProposeMembershipChange", suspendKR(t))
+	h.clock = created.Add(30 * 24 * time.Hour).Add(-2 * time.Minute) // the next call is the last minute
+	h.expectCode(errs.NotAuthorized, usMSP, opts{}, "WithdrawMembershipProposal", p.ID)
+
+	h.clock = created.Add(30 * 24 * time.Hour)
+	t.Run("an expired proposal can no longer be approved", func(t *testing.T) {
+		h := h.sub(t)
+		h.expectCode(errs.InvalidTransition, epMSP, opts{}, "ApproveMembershipChange", p.ID)
+	})
+	t.Run("any active office closes an expired proposal", func(t *testing.T) {
+		h := h.sub(t)
+		var closed Proposal
+		decode(t, h.must(krMSP, "WithdrawMembershipProposal", p.ID), &closed) // KR is the target, not the proposer
+		if closed.Status != "EXPIRED" || closed.ClosedAt == "" {
+			t.Fatalf("%+v", closed)
+		}
+		if name, e := h.lastEvent(); name != "MembershipChangeWithdrawn" || e.Status != "EXPIRED" || e.OfficeCode != "KR" {
+			t.Fatalf("event %s %+v", name, e)
+		}
+		h.expectCode(errs.InvalidTransition, jpMSP, opts{}, "WithdrawMembershipProposal", p.ID)
+		var list page[Proposal]
+		decode(t, h.must(jpMSP, "ListMembershipProposals", "EXPIRED", "", ""), &list)
+		if len(list.Records) != 1 || list.Records[0].ID != p.ID {
+			t.Fatalf("%+v", list)
+		}
+	})
+	t.Run("a new identical proposal supersedes an expired one", func(t *testing.T) {
+		h := h.sub(t)
+		var q Proposal
+		decode(t, h.must(epMSP, "ProposeMembershipChange", changeJSON(t, changeInput{Action: "ADD_OFFICE", OfficeCode: "CN", MSPID: "CNMSP", Name: "CNIPA",
+			Roles: &Roles{Depositing: []string{"PATENT"}, Accessing: []string{"PATENT"}}})), &q)
+		h.clock = h.clock.Add(31 * 24 * time.Hour)
+		var again Proposal
+		decode(t, h.must(jpMSP, "ProposeMembershipChange", addCN(t)), &again)
+		if again.Status != "OPEN" || again.ID == q.ID {
+			t.Fatalf("%+v", again)
+		}
+		var old Proposal
+		decode(t, h.must(jpMSP, "GetMembershipProposal", q.ID), &old)
+		if old.Status != "EXPIRED" {
+			t.Fatalf("%+v", old)
+		}
+	})
+}
+
+func TestDifferentProposalsForOneOfficeCoexist(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	roles := func(r ...string) *Roles { return &Roles{Depositing: r, Accessing: r} }
+	var a, b Proposal
+	decode(t, h.must(jpMSP, "ProposeMembershipChange", changeJSON(t, changeInput{Action: "CHANGE_ROLES", OfficeCode: "KR", Roles: roles("PATENT")})), &a)
+	decode(t, h.must(usMSP, "ProposeMembershipChange", changeJSON(t, changeInput{Action: "CHANGE_ROLES", OfficeCode: "KR", Roles: roles("TRADEMARK")})), &b)
+	// The same change with another reason is the same change.
+	h.expectCode(errs.AlreadyExists, epMSP, opts{}, "ProposeMembershipChange",
+		changeJSON(t, changeInput{Action: "CHANGE_ROLES", OfficeCode: "KR", Roles: roles("PATENT"), Reason: "again"}))
+	h.must(usMSP, "ApproveMembershipChange", a.ID)
+	h.must(epMSP, "ApproveMembershipChange", a.ID)
+	h.must(jpMSP, "ApproveMembershipChange", b.ID)
+	decode(t, h.must(epMSP, "ApproveMembershipChange", b.ID), &b)
+	var kr Office
+	decode(t, h.must(krMSP, "GetCallerOffice"), &kr)
+	if b.Status != "APPLIED" || !slices.Equal(kr.Roles.Depositing, []string{"TRADEMARK"}) {
+		t.Fatalf("the later majority applies last: %+v / %+v", b, kr.Roles)
+	}
+	// Applied: the identical change may be proposed again.
+	h.must(epMSP, "ProposeMembershipChange", changeJSON(t, changeInput{Action: "CHANGE_ROLES", OfficeCode: "KR", Roles: roles("PATENT")}))
 }

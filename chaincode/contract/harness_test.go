@@ -45,7 +45,7 @@ var allCodes = []errs.Code{
 	errs.InvalidOfficeCode, errs.InvalidApplicationNumber, errs.InvalidDate, errs.FutureDate, errs.AlreadyExists,
 	errs.NotFound, errs.DateMismatch, errs.AccessCodeNotSet, errs.AccessCodeMismatch, errs.AccessLocked,
 	errs.NoGrant, errs.DocumentUnavailable, errs.HashMismatch, errs.PriorityDateNotEarlier, errs.IncompatibleIPType,
-	errs.PriorityPeriodExpired, errs.RestorationNotAvailable, errs.InvalidTransition, errs.WrongEndorser,
+	errs.PriorityPeriodExpired, errs.RestorationNotAvailable, errs.InvalidTransition, errs.WrongEndorser, errs.ClockSkew,
 }
 
 var wireFormat = regexp.MustCompile(`^[A-Z_]+: \S`)
@@ -53,7 +53,7 @@ var wireFormat = regexp.MustCompile(`^[A-Z_]+: \S`)
 // harness drives the contract against one fake ledger. Subtests take a view
 // bound to their own *testing.T with sub(t); the world is shared.
 type harness struct {
-	t *testing.T
+	t testing.TB
 	*world
 }
 
@@ -65,18 +65,23 @@ type world struct {
 	last   *fakeStub // the last committed submit
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
-	return &harness{t: t, world: &world{ledger: newFakeLedger(), c: New(), clock: time.Date(2025, 3, 17, 9, 0, 0, 0, time.UTC)}}
+	w := &world{ledger: newFakeLedger(), c: New(), clock: time.Date(2025, 3, 17, 9, 0, 0, 0, time.UTC)}
+	w.c.clock = func() time.Time { return w.clock } // the peers' clock is the harness's
+	return &harness{t: t, world: w}
 }
 
 func (h *harness) sub(t *testing.T) *harness { return &harness{t: t, world: h.world} }
 
 // opts tunes one invocation.
 type opts struct {
-	transient map[string]string
-	peer      string // endorsing peer's MSP; default = caller's
-	client    bool   // call as a client identity instead of an administrator
+	transient    map[string]string
+	rawTransient map[string][]byte // passed as is (no copy), when transient is nil
+	peer         string            // endorsing peer's MSP; default = caller's
+	client       bool              // call as a client identity instead of an administrator
+	txTime       time.Time         // the proposal's timestamp as the client crafts it; default = the peers' clock
+	skew         time.Duration     // or: the proposal's timestamp relative to the peers' clock
 }
 
 // call invokes a contract method by name like the peer would, checks the
@@ -90,18 +95,26 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 	if peerMSP == "" {
 		peerMSP = msp
 	}
-	var transient map[string][]byte
+	transient := o.rawTransient
 	if o.transient != nil {
 		transient = map[string][]byte{}
 		for k, v := range o.transient {
 			transient[k] = []byte(v)
 		}
 	}
-	stub := newFakeStub(h.ledger, txID, h.clock, peerMSP, transient)
+	ts := h.clock.Add(o.skew)
+	if !o.txTime.IsZero() {
+		ts = o.txTime
+	}
+	stub := newFakeStub(h.ledger, txID, ts, peerMSP, transient)
 	ctx := &fakeContext{stub: stub, id: fakeIdentity{msp: msp, client: o.client}}
 	m := reflect.ValueOf(h.c).MethodByName(fn)
 	if !m.IsValid() {
 		h.t.Fatalf("no transaction %s", fn)
+	}
+	if err := checkArguments(fn, args); err != nil { // as the contract's BeforeTransaction hook
+		seenCodes[errs.CodeOf(err)] = true
+		return "", err
 	}
 	in := []reflect.Value{reflect.ValueOf(ctx)}
 	for _, a := range args {
@@ -205,14 +218,14 @@ func (h *harness) lastEvent() (string, event) {
 	return h.last.events[len(h.last.events)-1], e
 }
 
-func decode(t *testing.T, s string, v any) {
+func decode(t testing.TB, s string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(s), v); err != nil {
 		t.Fatalf("decoding %q: %v", s, err)
 	}
 }
 
-func toJSON(t *testing.T, v any) string {
+func toJSON(t testing.TB, v any) string {
 	t.Helper()
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -283,7 +296,7 @@ const (
 	saltHex  = "0123456789abcdef0123456789abcdef"
 )
 
-func filingJSON(t *testing.T, right, number, date string) string {
+func filingJSON(t testing.TB, right, number, date string) string {
 	return toJSON(t, filingInput{IPRight: right, ApplicationNumber: number, FilingDate: date, DocumentSHA256: docHash, DocumentFormat: "PDF"})
 }
 
@@ -300,6 +313,6 @@ func (h *harness) setCode(msp, filingID, code string) {
 	h.mustWith(msp, opts{transient: map[string]string{"accessCode": toJSON(h.t, accessCodeInput{AccessCode: code, Salt: saltHex})}}, "SetAccessCode", filingID)
 }
 
-func redeemOpts(t *testing.T, code, ownerMSP string) opts {
+func redeemOpts(t testing.TB, code, ownerMSP string) opts {
 	return opts{transient: map[string]string{"accessCode": toJSON(t, redeemInput{AccessCode: code})}, peer: ownerMSP}
 }

@@ -32,7 +32,7 @@ func (t *txn) historyKey(recordType, id string) (string, error) {
 		}
 		return t.key(kind, id)
 	case recProposal:
-		if !stampedID.MatchString(id) {
+		if !validProposalID(id) {
 			return "", errs.New(errs.InvalidArgument, "proposal id %q is not <time>_<txId>", clipArg(id))
 		}
 		return t.key(kindProposal, id)
@@ -62,11 +62,24 @@ func (t *txn) historyKey(recordType, id string) (string, error) {
 	return "", errs.New(errs.InvalidArgument, "recordType must be office, officeSettings, proposal, filing, access, retrieval or claim")
 }
 
+// parseHistoryBookmark reads the decimal offset GetRecordHistory hands out.
+func parseHistoryBookmark(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if len(s) <= 9 { // bounded before Atoi; a billion versions is beyond any record
+		if n, err := strconv.Atoi(s); err == nil && n >= 1 && strconv.Itoa(n) == s {
+			return n, nil
+		}
+	}
+	return 0, errs.New(errs.InvalidArgument, "bookmark does not belong to this query")
+}
+
 // GetRecordHistory pages through every committed version of a record, newest
 // first as Fabric returns them. Fabric has no paginated history API, so the
 // bookmark is the number of entries already returned.
 func (c *Contract) GetRecordHistory(ctx contractapi.TransactionContextInterface, recordType, recordID, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -78,11 +91,9 @@ func (c *Contract) GetRecordHistory(ctx contractapi.TransactionContextInterface,
 	if err != nil {
 		return "", err
 	}
-	offset := 0
-	if bookmark != "" {
-		if offset, err = strconv.Atoi(bookmark); err != nil || offset < 1 || strconv.Itoa(offset) != bookmark {
-			return "", errs.New(errs.InvalidArgument, "bookmark does not belong to this query")
-		}
+	offset, err := parseHistoryBookmark(bookmark)
+	if err != nil {
+		return "", err
 	}
 	it, err := t.stub.GetHistoryForKey(key)
 	if err != nil {

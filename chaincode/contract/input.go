@@ -13,6 +13,12 @@ import (
 // maxJSONArg bounds every JSON argument and transient value.
 const maxJSONArg = 1 << 20
 
+// Lengths (in characters) of free texts.
+const (
+	maxNameLen   = 200
+	maxReasonLen = 500
+)
+
 // decodeStrict decodes exactly one JSON value into v, refusing unknown
 // fields, trailing data and oversized input, so that typos in field names
 // never silently drop data.

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,16 +13,16 @@ import (
 
 // Composite-key object types (public state unless noted).
 const (
-	kindOffice       = "ipl.office"         // [officeCode] registry entry, no SBE (governance)
-	kindSettings     = "ipl.officeSettings" // [officeCode] SBE = office
-	kindMSPOffice    = "ipl.mspOffice"      // [mspId] → office code, no SBE
-	kindProposal     = "ipl.proposal"       // [proposalId]
-	kindOpenProposal = "ipl.openProposal"   // [officeCode] → open proposal id
-	kindFiling       = "ipl.filing"         // [office, ipRight, number] SBE = office
-	kindAccess       = "ipl.access"         // [office, ipRight, number] SBE = office
-	kindRetrieval    = "ipl.retrieval"      // [office, ipRight, number, stamp_txId] SBE = requester
-	kindClaim        = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf
-	kindClaimByPrio  = "ipl.claimByPrio"    // [prOffice, prRight, prNumber, osf, ipRight, number, seq]
+	kindOffice      = "ipl.office"         // [officeCode] registry entry, no SBE (governance)
+	kindSettings    = "ipl.officeSettings" // [officeCode] SBE = office
+	kindMSPOffice   = "ipl.mspOffice"      // [mspId] → office code, no SBE
+	kindProposal    = "ipl.proposal"       // [proposalId]
+	kindOpenChange  = "ipl.openChange"     // [officeCode, action, sha256 of the change] → open proposal id
+	kindFiling      = "ipl.filing"         // [office, ipRight, number] SBE = office
+	kindAccess      = "ipl.access"         // [office, ipRight, number] SBE = office
+	kindRetrieval   = "ipl.retrieval"      // [office, ipRight, number, stamp_txId] SBE = requester
+	kindClaim       = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf
+	kindClaimByPrio = "ipl.claimByPrio"    // [prOffice, prRight, prNumber, osf, ipRight, number, seq]
 	// Private, in the owner's implicit collection.
 	kindConfidential = "ipl.confidential"  // [office, ipRight, number]
 	kindAccessCode   = "ipl.accessCode"    // [office, ipRight, number]
@@ -61,6 +62,9 @@ func (r filingRef) dateIndexKey(date string) string {
 
 // parseFilingID parses "<office>:<ipRight>:<number>".
 func parseFilingID(id string) (filingRef, error) {
+	if len(id) > maxIDArg {
+		return filingRef{}, errs.New(errs.InvalidArgument, "first filing id exceeds %d bytes", maxIDArg)
+	}
 	parts := strings.Split(id, ":")
 	if len(parts) != 3 {
 		return filingRef{}, errs.New(errs.InvalidArgument, "first filing id %q is not <office>:<ipRight>:<number>", clipArg(id))
@@ -89,8 +93,11 @@ func (r retrievalRef) ID() string      { return r.Filing.ID() + ":" + r.Stamped 
 func (r retrievalRef) attrs() []string { return append(r.Filing.attrs(), r.Stamped) }
 
 func parseRetrievalID(id string) (retrievalRef, error) {
+	if len(id) > maxIDArg {
+		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id exceeds %d bytes", maxIDArg)
+	}
 	parts := strings.Split(id, ":")
-	if len(parts) != 4 || !stampedID.MatchString(parts[3]) {
+	if len(parts) != 4 || !validStampedID(parts[3]) {
 		return retrievalRef{}, errs.New(errs.InvalidArgument, "retrieval id %q is not <office>:<ipRight>:<number>:<time>_<txId>", clipArg(id))
 	}
 	f, err := parseFilingParts(id, parts[0], parts[1], parts[2])
@@ -103,6 +110,15 @@ func parseRetrievalID(id string) (retrievalRef, error) {
 // stampedID is "<UTC yyyymmddThhmmssZ>_<txId>": unique (tx id) and sorting
 // chronologically, so logs and proposal lists come out in time order.
 var stampedID = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z_[0-9a-fA-F]{1,128}$`)
+
+// maxTxIDLen bounds the transaction-id part of stamped ids (Fabric's are 64).
+const maxTxIDLen = 128
+
+// validStampedID bounds the length before matching ("yyyymmddThhmmssZ_" is 17 bytes).
+func validStampedID(s string) bool { return len(s) <= 17+maxTxIDLen && stampedID.MatchString(s) }
+
+// validProposalID checks a membership proposal id ("<stamp>_<txId>").
+func validProposalID(s string) bool { return validStampedID(s) }
 
 func (t *txn) stampedID() string {
 	return strings.NewReplacer("-", "", ":", "").Replace(t.now) + "_" + t.txID
@@ -119,12 +135,16 @@ func (r claimRef) ID() string { return r.Later.ID() + ":" + strconv.Itoa(r.Seq) 
 // attrs zero-pads the sequence number so keys sort numerically.
 func (r claimRef) attrs() []string { return append(r.Later.attrs(), seqKey(r.Seq)) }
 
-func seqKey(seq int) string {
-	s := strconv.Itoa(seq)
-	return strings.Repeat("0", 3-len(s)) + s
-}
+// seqKey never fails: sequence numbers are validated (1–999) before they are
+// used, and a wider one only widens the key instead of panicking.
+func seqKey(seq int) string { return fmt.Sprintf("%03d", seq) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func parseClaimID(id string) (claimRef, error) {
+	if len(id) > maxIDArg {
+		return claimRef{}, errs.New(errs.InvalidArgument, "priority claim id exceeds %d bytes", maxIDArg)
+	}
 	parts := strings.Split(id, ":")
 	if len(parts) != 4 {
 		return claimRef{}, errs.New(errs.InvalidArgument, "priority claim id %q is not <office>:<ipRight>:<number>:<sequence>", clipArg(id))
@@ -149,10 +169,16 @@ func isAlnumUpper(s string) bool {
 	return true
 }
 
+// clipArg shortens echoed input for messages. It looks at a bounded prefix
+// only, so an oversized argument costs nothing here.
 func clipArg(s string) string {
 	const max = 80
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
+	if len(s) <= max {
+		return s
 	}
-	return s
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(s[:cut], "") + "…"
 }

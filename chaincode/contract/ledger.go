@@ -13,46 +13,46 @@ import (
 	"github.com/ipledger/ipledger/chaincode/priority"
 )
 
+// maxClockSkew is how far a proposal's timestamp may be from the endorsing
+// peer's clock. The timestamp is chosen by the client; it becomes every
+// "…At" value, "today" and the time part of ids, so it must be close to the
+// real time. Ten minutes tolerates ordinary clock drift.
+const maxClockSkew = 10 * time.Minute
+
 // txn bundles what every transaction needs from the stub. Time comes only
 // from the transaction timestamp so that all endorsers compute the same
-// result.
+// result; the peer's clock only bounds that timestamp.
 type txn struct {
 	ctx   contractapi.TransactionContextInterface
 	stub  shim.ChaincodeStubInterface
-	now   string // RFC 3339 UTC, seconds precision
+	at    time.Time // the transaction timestamp, UTC, whole seconds
+	now   string    // at in RFC 3339
 	today priority.Date
 	txID  string
 }
 
-func begin(ctx contractapi.TransactionContextInterface) (*txn, error) {
+// begin starts every transaction. It refuses a timestamp outside
+// maxClockSkew of this peer's clock, so whatever a client crafts, what is
+// written is at most ten minutes off and ids keep their format.
+func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*txn, error) {
 	stub := ctx.GetStub()
 	ts, err := stub.GetTxTimestamp()
 	if err != nil {
 		return nil, errs.Internalf("reading the transaction timestamp: %v", err)
 	}
 	at := ts.AsTime().UTC().Truncate(time.Second)
+	if skew := at.Sub(c.clock()); skew > maxClockSkew || skew < -maxClockSkew || ts.CheckValid() != nil {
+		return nil, errs.New(errs.ClockSkew, "the transaction timestamp %s is more than %v from the endorsing peer's clock; check the client's clock",
+			clipArg(at.Format(time.RFC3339)), maxClockSkew)
+	}
 	return &txn{
 		ctx:   ctx,
 		stub:  stub,
+		at:    at,
 		now:   at.Format(time.RFC3339),
 		today: priority.DateOf(at),
 		txID:  stub.GetTxID(),
 	}, nil
-}
-
-// getJSON loads key into v; found is false when the key does not exist.
-func (t *txn) getJSON(key string, v any) (found bool, err error) {
-	raw, err := t.stub.GetState(key)
-	if err != nil {
-		return false, errs.Internalf("reading state: %v", err)
-	}
-	if raw == nil {
-		return false, nil
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return false, errs.Internalf("decoding stored record: %v", err)
-	}
-	return true, nil
 }
 
 // getPrivate reads a value of a private data collection; nil means that this
@@ -130,11 +130,4 @@ func result(v any) (string, error) {
 		return "", err
 	}
 	return string(raw), nil
-}
-
-func jsonUnmarshal(raw []byte, v any) error {
-	if err := json.Unmarshal(raw, v); err != nil {
-		return errs.Internalf("decoding stored record: %v", err)
-	}
-	return nil
 }

@@ -140,7 +140,7 @@ func canonicalSettings(code string, cal *CalendarSpec, patterns []NumberPatterns
 		if _, dup := byRight[r]; dup {
 			return settingsRecord{}, errs.New(errs.InvalidArgument, "number patterns for %s are listed twice", r)
 		}
-		if _, err := priority.CompilePatterns(p.Patterns); err != nil {
+		if _, err := priority.CheckNewPatterns(p.Patterns); err != nil {
 			return settingsRecord{}, err
 		}
 		byRight[r] = p.Patterns

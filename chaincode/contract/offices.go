@@ -32,13 +32,13 @@ func validateRegistryFields(code, msp, name string) error {
 	if err := priority.CheckMSPID(msp); err != nil {
 		return err
 	}
-	return priority.CheckText("name", name, 1, 200)
+	return priority.CheckText("name", name, 1, maxNameLen)
 }
 
 // InitConsortium registers the founding offices. It runs once, right after
 // deployment, while the registry is empty; the caller must be one of them.
 func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, officesJSON string) (string, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -129,7 +129,7 @@ func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, o
 // UpdateOfficeSettings replaces the caller's own calendar, number patterns
 // and restoration policy (the settings key carries the office's SBE policy).
 func (c *Contract) UpdateOfficeSettings(ctx contractapi.TransactionContextInterface, settingsJSON string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -162,7 +162,7 @@ func (c *Contract) UpdateOfficeSettings(ctx contractapi.TransactionContextInterf
 
 // GetCallerOffice returns the office bound to the caller's MSP.
 func (c *Contract) GetCallerOffice(ctx contractapi.TransactionContextInterface) (string, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -179,7 +179,7 @@ func (c *Contract) GetCallerOffice(ctx contractapi.TransactionContextInterface) 
 
 // GetOffice returns one office.
 func (c *Contract) GetOffice(ctx contractapi.TransactionContextInterface, officeCode string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -202,7 +202,7 @@ func (c *Contract) GetOffice(ctx contractapi.TransactionContextInterface, office
 
 // ListOffices pages through the registry in office-code order.
 func (c *Contract) ListOffices(ctx contractapi.TransactionContextInterface, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -217,6 +217,9 @@ func (c *Contract) ListOffices(ctx contractapi.TransactionContextInterface, page
 	out := page[Office]{Records: make([]Office, 0, len(p.Records)), FetchedCount: p.FetchedCount, Bookmark: p.Bookmark}
 	for _, o := range p.Records {
 		s, err := t.loadSettings(o.OfficeCode)
+		if isInvalidRecord(err) {
+			continue // as listRecords: never let one office's record break the registry listing
+		}
 		if err != nil {
 			return "", err
 		}

@@ -2,7 +2,6 @@ package contract
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"strconv"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
@@ -28,8 +27,11 @@ func parsePageSize(s string) (int32, error) {
 	if s == "" {
 		return defaultPageSize, nil
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > maxPageSize {
+	n := 0
+	if len(s) <= maxPageSizeArg { // bounded before Atoi, which copies its input into its errors
+		n, _ = strconv.Atoi(s)
+	}
+	if n < 1 || n > maxPageSize {
 		return 0, errs.New(errs.InvalidArgument, "pageSize must be an integer from 1 to %d", maxPageSize)
 	}
 	return int32(n), nil
@@ -49,6 +51,9 @@ func encodeBookmark(key string) string {
 func decodeBookmark(s, start, end string) (string, error) {
 	if s == "" {
 		return "", nil
+	}
+	if len(s) > maxBookmarkArg {
+		return "", errs.New(errs.InvalidArgument, "bookmark does not belong to this query")
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	key := string(raw)
@@ -108,17 +113,25 @@ func (t *txn) paged(r rangeSpec, pageSize int32, bookmark string, visit func(key
 }
 
 // listRecords runs a paginated query whose values are records of type T,
-// keeping those accepted by keep (nil keeps all).
-func listRecords[T any](t *txn, r rangeSpec, pageSizeArg, bookmark string, keep func(*T) bool) (page[T], error) {
+// keeping those accepted by keep (nil keeps all). A record that fails
+// validation is skipped (it still counts in fetchedCount): one office's
+// malformed record must not make a shared listing fail for everyone.
+func listRecords[T any, P interface {
+	*T
+	stored
+}](t *txn, r rangeSpec, pageSizeArg, bookmark string, keep func(*T) bool) (page[T], error) {
 	size, err := parsePageSize(pageSizeArg)
 	if err != nil {
 		return page[T]{}, err
 	}
 	out := page[T]{Records: []T{}}
-	fetched, next, err := t.paged(r, size, bookmark, func(_ string, value []byte) error {
+	fetched, next, err := t.paged(r, size, bookmark, func(key string, value []byte) error {
 		var rec T
-		if err := json.Unmarshal(value, &rec); err != nil {
-			return errs.Internalf("decoding stored record: %v", err)
+		if err := t.decodeAt(key, value, P(&rec)); err != nil {
+			if isInvalidRecord(err) {
+				return nil
+			}
+			return err
 		}
 		if keep == nil || keep(&rec) {
 			out.Records = append(out.Records, rec)

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -11,7 +12,7 @@ import (
 
 // GetFirstFiling returns the public record of a first filing.
 func (c *Contract) GetFirstFiling(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -29,7 +30,7 @@ func (c *Contract) GetFirstFiling(ctx contractapi.TransactionContextInterface, f
 // FindFirstFiling looks a first filing up by its number as written by the
 // applicant, normalised with the office's own rules.
 func (c *Contract) FindFirstFiling(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -60,11 +61,28 @@ func (t *txn) lookupRef(officeCode, ipRight, number string) (filingRef, error) {
 	return filingRef{Office: officeCode, Right: right, Number: num.Normalised}, nil
 }
 
+// lookupCitedRef is lookupRef for a number cited by other offices: it is
+// normalised as RecordPriorityClaim normalised it, so every claim is found.
+func (t *txn) lookupCitedRef(officeCode, ipRight, number string) (filingRef, error) {
+	if err := priority.ValidateOfficeCode(officeCode); err != nil {
+		return filingRef{}, err
+	}
+	right, err := priority.ParseIPRight(ipRight)
+	if err != nil {
+		return filingRef{}, err
+	}
+	num, _, err := t.normaliseCited(officeCode, right, guessCategory(number), number)
+	if err != nil {
+		return filingRef{}, err
+	}
+	return filingRef{Office: officeCode, Right: right, Number: num.Normalised}, nil
+}
+
 // ListFirstFilings pages through first filings by office and filing date,
 // optionally filtered by IP right, status and a date range. Filters apply
 // within a page, so a page may hold fewer records than pageSize.
 func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface, officeCode, ipRight, status, filingDateFrom, filingDateTo, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -123,6 +141,9 @@ func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface,
 			return errs.Internalf("malformed filing-date index key")
 		}
 		f, err := t.requireFiling(r)
+		if isInvalidRecord(err) {
+			return nil // skipped like a malformed record in any listing
+		}
 		if err != nil {
 			return err
 		}
@@ -140,7 +161,7 @@ func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface,
 
 // GetPriorityClaim returns one claim.
 func (c *Contract) GetPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -154,11 +175,11 @@ func (c *Contract) GetPriorityClaim(ctx contractapi.TransactionContextInterface,
 // ListClaimsOnFirstFiling pages through the claims citing a first filing,
 // whether or not that filing is on the ledger.
 func (c *Contract) ListClaimsOnFirstFiling(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
-	r, err := t.lookupRef(officeCode, ipRight, applicationNumber)
+	r, err := t.lookupCitedRef(officeCode, ipRight, applicationNumber)
 	if err != nil {
 		return "", err
 	}
@@ -173,10 +194,13 @@ func (c *Contract) ListClaimsOnFirstFiling(ctx contractapi.TransactionContextInt
 	out := page[PriorityClaim]{Records: []PriorityClaim{}}
 	fetched, next, err := t.paged(rs, size, bookmark, func(_ string, v []byte) error {
 		var id string
-		if err := jsonUnmarshal(v, &id); err != nil {
-			return err
+		if err := json.Unmarshal(v, &id); err != nil {
+			return errs.Internalf("decoding the claim index: %v", err)
 		}
 		claim, err := t.loadClaim(id)
+		if isInvalidRecord(err) {
+			return nil // skipped like a malformed record in any listing
+		}
 		if err != nil {
 			return err
 		}
@@ -201,7 +225,7 @@ type laterClaims struct {
 // GetLaterApplicationClaims returns all claims of one later application and
 // its earliest priority date, from which later time limits run.
 func (c *Contract) GetLaterApplicationClaims(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -215,7 +239,7 @@ func (c *Contract) GetLaterApplicationClaims(ctx contractapi.TransactionContextI
 	if err != nil {
 		return "", err
 	}
-	claims, err := t.claimsOf(r)
+	claims, err := t.claimsOf(r, false)
 	if err != nil {
 		return "", err
 	}
@@ -245,7 +269,7 @@ type deadlineResult struct {
 // ComputePriorityDeadline answers "until when can a later application at
 // office X claim a first filing of this date?" without writing anything.
 func (c *Contract) ComputePriorityDeadline(ctx contractapi.TransactionContextInterface, officeCode, priorityIPRight, priorityFilingDate, laterIPRight string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -37,7 +37,7 @@ type Retrieval struct {
 // must hold an active grant. The entry is owned (SBE) by the requester, who
 // alone completes it.
 func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -91,7 +91,7 @@ func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface,
 // received: SUCCESS when it matches the version requested, else ERROR with
 // HASH_MISMATCH (a successful transaction, so the failure is on record).
 func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, receivedSHA256 string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -119,7 +119,7 @@ func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterf
 // FailRetrieval closes a retrieval as ERROR for a reason outside the hash
 // check (delivery or download failure).
 func (c *Contract) FailRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, reason, message string) (string, error) {
-	t, caller, err := beginAsActiveOffice(ctx)
+	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -135,7 +135,7 @@ func (c *Contract) FailRetrieval(ctx contractapi.TransactionContextInterface, re
 		return "", errs.New(errs.InvalidArgument, "reason must be DELIVERY_FAILED, DOWNLOAD_FAILED, FORMAT_ERROR or OTHER")
 	}
 	if message != "" {
-		if err := priority.CheckText("message", message, 1, 500); err != nil {
+		if err := priority.CheckText("message", message, 1, maxReasonLen); err != nil {
 			return "", err
 		}
 	}
@@ -163,12 +163,8 @@ func (t *txn) pendingRetrieval(caller officeRecord, id string) (retrievalRef, Re
 }
 
 func (t *txn) loadRetrieval(ref retrievalRef) (Retrieval, error) {
-	key, err := t.key(kindRetrieval, ref.attrs()...)
-	if err != nil {
-		return Retrieval{}, err
-	}
 	var rec Retrieval
-	found, err := t.getJSON(key, &rec)
+	found, err := t.load(kindRetrieval, ref.attrs(), &rec)
 	if err != nil {
 		return Retrieval{}, err
 	}
@@ -194,7 +190,7 @@ func (t *txn) saveRetrieval(ref retrievalRef, rec Retrieval, caller officeRecord
 
 // GetRetrieval returns one retrieval.
 func (c *Contract) GetRetrieval(ctx contractapi.TransactionContextInterface, retrievalID string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -211,7 +207,7 @@ func (c *Contract) GetRetrieval(ctx contractapi.TransactionContextInterface, ret
 
 // ListRetrievals pages through the retrieval log of one document.
 func (c *Contract) ListRetrievals(ctx contractapi.TransactionContextInterface, filingID, pageSize, bookmark string) (string, error) {
-	t, err := queryTxn(ctx)
+	t, err := c.queryTxn(ctx)
 	if err != nil {
 		return "", err
 	}

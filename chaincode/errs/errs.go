@@ -37,6 +37,7 @@ const (
 	RestorationNotAvailable  Code = "RESTORATION_NOT_AVAILABLE"
 	InvalidTransition        Code = "INVALID_TRANSITION"
 	WrongEndorser            Code = "WRONG_ENDORSER"
+	ClockSkew                Code = "CLOCK_SKEW"
 	Internal                 Code = "INTERNAL"
 )
 

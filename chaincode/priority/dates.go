@@ -1,7 +1,9 @@
 package priority
 
 import (
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
@@ -109,14 +111,18 @@ func atoi(s string) int {
 	return n
 }
 
-// clip keeps echoed user input short in error messages.
+// clip keeps echoed user input short in error messages. It only looks at a
+// bounded prefix, so an oversized input costs nothing here.
 func clip(s string) string {
 	const max = 40
-	r := []rune(s)
-	if len(r) > max {
-		return string(r[:max]) + "…"
+	if len(s) <= max {
+		return s
 	}
-	return s
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(s[:cut], "") + "…"
 }
 
 // NotInFuture rejects dates after today + 1 day: an office east of UTC may

@@ -117,3 +117,71 @@ func TestParseCategory(t *testing.T) {
 		t.Errorf("PCT: %v", err)
 	}
 }
+
+func TestCheckNewPatterns(t *testing.T) {
+	tests := map[string]struct {
+		src []string
+		ok  bool
+	}{
+		"anchored patterns of real offices": {src: []string{`^(?:JP ?)?(?P<num>(?:19|20)\d{2}-?\d{6})$`, `^(?:EP ?)?(?P<num>\d{8})(?:\.\d)?$`}, ok: true},
+		"an anchored alternation":           {src: []string{`^(?:\d{8}|\d{2}/\d{3},\d{3})$`}, ok: true},
+		"a pattern only a digit satisfies":  {src: []string{`^\d$`}, ok: true},
+		"the empty number only":             {src: []string{`^$`}},
+		"a pattern accepting the empty one": {src: []string{`^(?P<num>\d*)$`}},
+		"no anchors":                        {src: []string{`\d{8}`}},
+		"a start anchor only":               {src: []string{`^\d{8}`}},
+		"an end anchor only":                {src: []string{`\d{8}$`}},
+		"one branch anchored":               {src: []string{`^\d{8}$|\d`}},
+		"multi-line anchors":                {src: []string{`(?m)^\d{8}$`}},
+		"one bad pattern among good ones":   {src: []string{`^\d{8}$`, `\d`}},
+		"a pattern that does not compile":   {src: []string{`^(\d$`}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := CheckNewPatterns(tc.src)
+			if (err == nil) != tc.ok || (err != nil && !errs.Is(err, errs.InvalidArgument)) {
+				t.Fatalf("err %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+}
+
+func TestNormaliseCitedNumber(t *testing.T) {
+	us := []string{`^(?:US ?)?(?P<num>\d{2}/\d{3},\d{3})$`}
+	tests := map[string]struct {
+		raw        string
+		patterns   []string
+		want       string
+		recognised bool
+		code       errs.Code
+	}{
+		"a number in the office's format":               {raw: "US 24/123,456", patterns: us, want: "24123456", recognised: true},
+		"a number outside it is kept, unrecognised":     {raw: "US 24/123456", patterns: us, want: "24123456"},
+		"patterns accepting nothing only warn":          {raw: "US 24/123,456", patterns: []string{`^Z$`}, want: "24123456"},
+		"without patterns there is nothing to doubt":    {raw: "US 24/123,456", want: "24123456", recognised: true},
+		"the office-independent rules still refuse":     {raw: "US ABC", patterns: us, code: errs.InvalidApplicationNumber},
+		"an invalid character is refused":               {raw: "24_1", patterns: us, code: errs.InvalidApplicationNumber},
+		"a number longer than 40 is refused":            {raw: strings.Repeat("1", 41), patterns: us, code: errs.InvalidApplicationNumber},
+		"a normalised number longer than 32 is refused": {raw: strings.Repeat("1", 33), patterns: us, code: errs.InvalidApplicationNumber},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var pats []*regexp.Regexp
+			if tc.patterns != nil {
+				pats = mustPatterns(t, tc.patterns...)
+			}
+			n, recognised, err := NormaliseCitedNumber("US", National, tc.raw, pats)
+			if errs.CodeOf(err) != tc.code {
+				t.Fatalf("err %v, want %s", err, tc.code)
+			}
+			if err == nil && (n.Normalised != tc.want || recognised != tc.recognised) {
+				t.Fatalf("got %+v recognised=%v", n, recognised)
+			}
+			// The strict variant refuses exactly what is unrecognised.
+			_, strictErr := NormaliseApplicationNumber("US", National, tc.raw, pats)
+			if (strictErr == nil) != (err == nil && recognised) {
+				t.Fatalf("strict: %v", strictErr)
+			}
+		})
+	}
+}

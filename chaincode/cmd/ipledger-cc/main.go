@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
-	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/ipledger/ipledger/chaincode/contract"
 )
@@ -25,7 +24,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	cc, err := contractapi.NewChaincode(contract.New())
+	cc, err := contract.NewChaincode()
 	if err != nil {
 		return fmt.Errorf("building the chaincode: %w", err)
 	}

@@ -328,7 +328,7 @@ def approve(session: Session, proposal_id: str) -> None:
 @json_option
 @pass_session
 def withdraw(session: Session, proposal_id: str) -> None:
-    """Withdraw one of the acting office's open proposals.
+    """Withdraw one of the acting office's open proposals, or close any expired one.
 
     \b
     Example:

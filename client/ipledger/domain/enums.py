@@ -123,6 +123,8 @@ class ProposalStatus(LedgerEnum):
     OPEN = "OPEN"
     APPLIED = "APPLIED"
     WITHDRAWN = "WITHDRAWN"
+    #: Closed after ``expires_at`` (30 days) without a majority; any ACTIVE office may close it.
+    EXPIRED = "EXPIRED"
 
 
 class FilingStatus(LedgerEnum):
@@ -195,6 +197,8 @@ class ClaimWarning(LedgerEnum):
     NOT_ON_LEDGER = "NOT_ON_LEDGER"
     FIRST_FILING_WITHDRAWN = "FIRST_FILING_WITHDRAWN"
     NOT_FIRST_APPLICATION = "NOT_FIRST_APPLICATION"
+    #: The priority number matches none of its (registered) office's patterns; normalised by the generic rule.
+    UNRECOGNISED_NUMBER_FORMAT = "UNRECOGNISED_NUMBER_FORMAT"
 
 
 class RecordType(LedgerEnum):

@@ -43,6 +43,7 @@ __all__ = [
     "AccessCodeNotSetError",
     "AccessLockedError",
     "AlreadyExistsError",
+    "ClockSkewError",
     "DateMismatchError",
     "DepositIncompleteError",
     "DocumentUnavailableError",
@@ -290,6 +291,13 @@ class WrongEndorserError(LedgerError):
     """``RedeemAccessCode`` ran on a peer that cannot read the owner's private data (a client bug)."""
 
     code: ClassVar[str] = "WRONG_ENDORSER"
+
+
+@_coded
+class ClockSkewError(LedgerError):
+    """The request's timestamp is more than 10 minutes from the endorsing peer's clock: fix the client's clock."""
+
+    code: ClassVar[str] = "CLOCK_SKEW"
 
 
 @_coded

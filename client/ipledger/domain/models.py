@@ -186,7 +186,10 @@ class OfficeDefinition(Record):
 
 @dataclass(frozen=True)
 class MembershipProposal(Record):
-    """A governance proposal; its ``id`` is the proposing transaction's id."""
+    """A governance proposal; its ``id`` is the proposing transaction's id.
+
+    It can be approved until ``expires_at`` (created + 30 days); then any ACTIVE office may close it (EXPIRED).
+    """
 
     id: str
     action: MembershipAction
@@ -200,6 +203,7 @@ class MembershipProposal(Record):
     status: ProposalStatus
     created_at: datetime | None
     updated_at: datetime | None
+    expires_at: datetime | None
     closed_at: datetime | None
 
 
@@ -290,6 +294,8 @@ class AccessGrant(Record):
     #: A committed attempt awaiting ``SettleAccessCodeRedemption`` (already counted in failed_attempts).
     pending_attempt: bool = False
     pending_attempt_at: datetime | None = None
+    #: The access code version current at revocation: that code no longer redeems (0 unless REVOKED).
+    revoked_code_version: int = 0
 
 
 @dataclass(frozen=True)

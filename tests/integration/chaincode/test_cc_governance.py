@@ -74,7 +74,7 @@ def _same_roles_change(target: dict[str, Any], reason: str) -> dict[str, Any]:
 
 def _propose_on_some_target(proposer: Office, proposals: _Proposals, candidates: Sequence[str],
                             reason: str) -> tuple[dict[str, Any], Tx]:
-    """Propose for the first candidate without an open proposal of somebody else (one OPEN per target)."""
+    """Propose for the first candidate without an identical open proposal of somebody else (those collide)."""
     for code in candidates:
         target = _registry(proposer, code)
         try:

@@ -45,7 +45,8 @@ def test_record_view_lists_fields_then_nested_tables() -> None:
     assert offices.splitlines()[0] == "offices:"
     assert offices.splitlines()[1].split() == ["office", "code", "grant", "route", "granted", "at", "revoked", "at",
                                                "revocation", "reason", "failed", "attempts", "locked", "locked", "at",
-                                               "pending", "attempt", "pending", "attempt", "at"]
+                                               "pending", "attempt", "pending", "attempt", "at",
+                                               "revoked", "code", "version"]
     assert "US" in offices.splitlines()[3] and "ACCESS_CODE" in offices
 
 

@@ -38,7 +38,7 @@ PROPOSAL = _load(f"""{{
   "id": "{STAMPED}", "action": "ADD_OFFICE", "officeCode": "CN", "mspId": "CNMSP", "name": "CNIPA",
   "roles": {{"depositing": ["PATENT"], "accessing": ["PATENT"]}}, "reason": "",
   "proposedBy": "JP", "approvals": ["EP", "JP"], "status": "OPEN",
-  "createdAt": "{TIMESTAMP}", "updatedAt": "{TIMESTAMP}", "closedAt": ""
+  "createdAt": "{TIMESTAMP}", "updatedAt": "{TIMESTAMP}", "expiresAt": "{TIMESTAMP}", "closedAt": ""
 }}""")
 
 FIRST_FILING = _load(f"""{{
@@ -61,7 +61,7 @@ ACCESS_RECORD = _load(f"""{{
   "offices": [
     {{"officeCode": "US", "grant": "ACTIVE", "route": "ACCESS_CODE", "grantedAt": "{TIMESTAMP}", "revokedAt": "",
      "revocationReason": "", "failedAttempts": 0, "locked": false, "lockedAt": "",
-     "pendingAttempt": false, "pendingAttemptAt": ""}}],
+     "pendingAttempt": false, "pendingAttemptAt": "", "revokedCodeVersion": 0}}],
   "updatedAt": "{TIMESTAMP}"
 }}""")
 
