@@ -6,6 +6,7 @@ pytest starts the Fabric network itself (tests/integration/conftest.py) and remo
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +16,9 @@ REPO = Path(__file__).resolve().parents[1]
 PY = REPO / ".venv" / "bin" / "python"
 GO_MODULES = ("chaincode", "network/tools")
 PYTEST_NO_TESTS = 5
+# Every Go fuzz target runs this long in CI (its seed corpus also runs in plain `go test`).
+FUZZ_TIME = os.environ.get("IPLEDGER_FUZZTIME", "3s")
+FUZZ_FUNC = re.compile(r"^func (Fuzz\w+)\(\w+ \*testing\.F\)", re.MULTILINE)
 
 
 def step(name: str, argv: list[str], cwd: Path = REPO) -> None:
@@ -31,12 +35,25 @@ def step(name: str, argv: list[str], cwd: Path = REPO) -> None:
     print(f"✓ {name} ({elapsed:.1f}s)", flush=True)
 
 
+def fuzz_targets(module: Path) -> list[tuple[str, str]]:
+    """(package directory, target) for every `func FuzzXxx(f *testing.F)` in the module's test files."""
+    targets = []
+    for test_file in sorted(module.rglob("*_test.go")):
+        for match in FUZZ_FUNC.finditer(test_file.read_text(encoding="utf-8")):
+            targets.append(("./" + test_file.parent.relative_to(module).as_posix(), match.group(1)))
+    return targets
+
+
 def main() -> None:
     os.environ.setdefault("GOTOOLCHAIN", "local")
     step("setup", [sys.executable, str(REPO / "scripts" / "setup.py")])
     for module in GO_MODULES:
         step(f"go vet {module}", ["go", "vet", "./..."], REPO / module)
         step(f"go test {module}", ["go", "test", "-count=1", "./..."], REPO / module)
+        for package, target in fuzz_targets(REPO / module):
+            step(f"fuzz {target} ({FUZZ_TIME})", ["go", "test", "-run=^$", f"-fuzz=^{target}$",
+                                                  f"-fuzztime={FUZZ_TIME}", "-fuzzminimizetime=2s", package],
+                 REPO / module)
     step("mypy --strict", [str(PY), "-m", "mypy"])
     step("pytest", [str(PY), "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[1:]])
 
