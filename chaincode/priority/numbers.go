@@ -159,7 +159,7 @@ func normalise(officeCode string, category Category, raw string, patterns []*reg
 		}
 		if !sameReceivingOffice(m[1], officeCode) {
 			return ApplicationNumber{}, false, errs.New(errs.InvalidApplicationNumber,
-				"international application number %q was not filed with receiving office %s", clip(trimmed), officeCode)
+				"international application number %q was not filed with receiving office %q", clip(trimmed), clip(officeCode))
 		}
 		norm = "PCT" + m[1] + m[2] + m[3]
 	} else {

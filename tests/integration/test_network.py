@@ -123,3 +123,30 @@ def test_logs_command_names_unknown_nodes(network: Context) -> None:
     assert "NOT_FOUND: no such node 'peer9.xx.ipledger.test'" in result.output
     ok = CliRunner().invoke(network_group, ["logs", "orderer0.jp.ipledger.test", "--tail", "5"])
     assert ok.exit_code == 0 and ok.output.strip()
+
+
+def test_no_ca_secret_on_a_command_line_or_in_the_environment(network: Context) -> None:
+    engine = network.need_engine(install=False)
+    secrets = json.loads((network.plan.generated / "secrets.json").read_text())
+    for office in network.plan.offices:
+        inspected = json.loads(run([engine.docker, "inspect", office.ca.host]))[0]
+        visible = json.dumps([inspected["Config"]["Cmd"], inspected["Config"]["Env"], inspected["Args"]])
+        pid = inspected["State"]["Pid"]
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        environ = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+        for where in (visible, cmdline, environ):
+            assert secrets[office.code] not in where, office.ca.host
+    # The registrars were still enrolled from the secret in the CA's (private) configuration file.
+    assert all((network.plan.wallets_dir / o.code / "registrar.id").exists() for o in network.plan.offices)
+
+
+def test_orderer_admin_endpoint_refuses_users_tls_certificates(network: Context) -> None:
+    admin = network.admins()[0]
+    office = admin.office
+    assert network.plan.channel in admin.osnadmin("channel", "list")  # the Admin's admin-TLS certificate
+    user_tls = network.plan.crypto_dir(office) / "users" / f"User1@{office.domain}" / "tls"
+    out = run([str(admin.toolchain.fabric("osnadmin")), "channel", "list",
+               "-o", f"{network.plan.host_ip}:{office.orderer.admin_port}", "--ca-file", str(admin.tls_ca),
+               "--client-cert", str(user_tls / "client.crt"), "--client-key", str(user_tls / "client.key")],
+              check=False, timeout=60)
+    assert network.plan.channel not in out and ("bad certificate" in out or "certificate" in out.lower()), out

@@ -212,9 +212,29 @@ def generate_library(plan: ConsortiumPlan, office: OfficePlan) -> bool:
     return True
 
 
+def generate_admin_tls(plan: ConsortiumPlan, office: OfficePlan) -> bool:
+    """A TLS CA of the office's own for its orderer's admin endpoint, and the Admin's client certificate from it.
+
+    The office TLS CA also issues every user's TLS certificate, so trusting it on the admin endpoint would let
+    any enrolled user join or remove channels; this CA issues to the Admin only. Returns True when generated.
+    """
+    root = plan.crypto_dir(office)
+    ca_dir = root / "admin-tlsca"
+    if (ca_dir / "admin-tlsca-cert.pem").exists():
+        return False
+    org = office.domain
+    admin_ca = new_authority(org, f"admin-tlsca.{org}")
+    _write(ca_dir / "admin-tlsca-cert.pem", _cert_pem(admin_ca.cert))
+    _write(ca_dir / "admin-tlsca-key.pem", _key_pem(admin_ca.key), private=True)
+    cert, key = issue(admin_ca, org, f"Admin@{org}", None, tls=True)
+    _write_tls(root / "users" / f"Admin@{org}" / "admin-tls", admin_ca, cert, key, "client")
+    return True
+
+
 def generate(plan: ConsortiumPlan) -> list[str]:
     """Generate the material of every office that has none yet; returns the codes generated."""
     generated = [office.code for office in plan.offices if generate_office(plan, office)]
     for office in plan.offices:
         generate_library(plan, office)
+        generate_admin_tls(plan, office)
     return generated

@@ -69,8 +69,8 @@ class OfficeAdmin:
             str(self.toolchain.fabric("osnadmin")), *args,
             "-o", f"{self.plan.host_ip}:{self.office.orderer.admin_port}",
             "--ca-file", str(self.tls_ca),
-            "--client-cert", str(self.admin_dir / "tls" / "client.crt"),
-            "--client-key", str(self.admin_dir / "tls" / "client.key"),
+            "--client-cert", str(self.admin_dir / "admin-tls" / "client.crt"),
+            "--client-key", str(self.admin_dir / "admin-tls" / "client.key"),
         ], timeout=60)
 
     def orderer_channel_info(self) -> dict[str, object] | None:

@@ -121,10 +121,9 @@ def check_ports_free(plan: ConsortiumPlan, ours: set[int]) -> None:
                              " - stop whatever listens there or change ports.base / portBase in the definition")
 
 
-def compose_env(plan: ConsortiumPlan, generated: Generated, toolchain: Toolchain) -> dict[str, str]:
-    env = {compose_gen.ca_secret_variable(o): generated.secrets[o.code] for o in plan.offices}
-    env["IPLEDGER_TOOLS_BIN"] = str(toolchain.tools_bin)
-    return env
+def compose_env(toolchain: Toolchain) -> dict[str, str]:
+    """What the compose file takes from the environment: where the image tools are (no secrets)."""
+    return {"IPLEDGER_TOOLS_BIN": str(toolchain.tools_bin)}
 
 
 def _fail_unhealthy(ctx: Context, failures: dict[str, str]) -> None:
@@ -156,7 +155,7 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
         _create_genesis_block(plan, tc, generated)
     try:
         with progress.step("start CAs, orderers, peers and libraries"):
-            containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(plan, generated, tc))
+            containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(tc))
         with progress.step("wait for /healthz of every node"):
             failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer", "library")), timeout=ctx.health_timeout)
             if failures:

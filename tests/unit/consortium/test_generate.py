@@ -12,7 +12,7 @@ import pytest
 import yaml
 from cryptography import x509
 
-from ipledger.consortium import compose, configtx, crypto, profiles
+from ipledger.consortium import ca_config, compose, configtx, crypto, profiles
 from ipledger.consortium.definition import load_definition, parse_definition
 from ipledger.consortium.package import build_package
 from ipledger.consortium.plan import ConsortiumPlan, build_plan
@@ -61,7 +61,19 @@ def test_compose_carries_no_secrets_or_absolute_paths(plan: ConsortiumPlan) -> N
     text = compose.render_compose(plan)
     assert "PRIVATE KEY" not in text and str(plan.root) not in text
     ca = yaml.safe_load(text)["services"]["ca.jp.ipledger.test"]
-    assert "${IPLEDGER_CA_ADMIN_SECRET_JP:?" in " ".join(ca["command"])
+    assert ca["command"] == ["fabric-ca-server", "start"]  # no secret on the command line, none in the environment
+    assert not any("SECRET" in name or "PASS" in name for name in ca["environment"])
+    assert ("./network/generated/ca-config/jp/fabric-ca-server-config.yaml:/etc/hyperledger/fabric-ca-server/"
+            "fabric-ca-server-config.yaml:ro") in ca["volumes"]
+
+
+def test_orderer_admin_endpoint_trusts_only_the_admin_tls_ca(plan: ConsortiumPlan) -> None:
+    orderer = yaml.safe_load(compose.render_compose(plan))["services"]["orderer0.jp.ipledger.test"]
+    env = orderer["environment"]
+    assert env["ORDERER_ADMIN_TLS_CLIENTROOTCAS"] == "[/etc/ipledger/admin-tlsca.pem]"
+    assert ("./network/generated/crypto/jp/admin-tlsca/admin-tlsca-cert.pem:/etc/ipledger/admin-tlsca.pem:ro"
+            in orderer["volumes"])
+    assert not any("admin-tlsca-key" in volume for volume in orderer["volumes"])
 
 
 def test_bft_configtx_has_one_consenter_per_office(plan: ConsortiumPlan) -> None:
@@ -123,6 +135,40 @@ def test_crypto_gives_each_office_nodeous_and_loopback_tls(plan: ConsortiumPlan)
     assert [str(ip) for ip in sans.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
     key = (root / "users" / f"Admin@{office.domain}" / "msp" / "keystore" / "key.pem")
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_library_and_admin_tls_material_joins_an_existing_office(plan: ConsortiumPlan) -> None:
+    office = plan.offices[0]
+    crypto.generate_office(plan, office)
+    root = plan.crypto_dir(office)
+    assert crypto.generate_library(plan, office) is True and crypto.generate_library(plan, office) is False
+    assert crypto.generate_admin_tls(plan, office) is True and crypto.generate_admin_tls(plan, office) is False
+
+    def cert(path: Path) -> x509.Certificate:
+        return x509.load_pem_x509_certificate(path.read_bytes())
+    # The library's identity belongs to the office's MSP (a client), its server certificate to the TLS CA.
+    identity = cert(root / "library" / "identity" / "cert.pem")
+    identity.verify_directly_issued_by(cert(root / "ca" / "ca-cert.pem"))
+    assert identity.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value == "client"
+    server = cert(root / "library" / "tls" / "server.crt")
+    server.verify_directly_issued_by(cert(root / "tlsca" / "tlsca-cert.pem"))
+    assert office.library.host in server.extensions.get_extension_for_class(
+        x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    assert (root / "library" / "identity" / "key.pem").stat().st_mode & 0o777 == 0o600
+    # Only the Admin holds a certificate of the admin TLS CA; users' TLS certificates do not chain to it.
+    admin_ca = cert(root / "admin-tlsca" / "admin-tlsca-cert.pem")
+    cert(root / "users" / f"Admin@{office.domain}" / "admin-tls" / "client.crt").verify_directly_issued_by(admin_ca)
+    with pytest.raises(ValueError):
+        cert(root / "users" / f"User1@{office.domain}" / "tls" / "client.crt").verify_directly_issued_by(admin_ca)
+
+
+def test_ca_configuration_holds_the_registrar_secret_privately(plan: ConsortiumPlan) -> None:
+    ca_config.write_ca_configs(plan, {o.code: f"secret-{o.code}" for o in plan.offices})
+    path = ca_config.config_path(plan, plan.offices[1])
+    assert path.stat().st_mode & 0o777 == 0o600
+    registrar = yaml.safe_load(path.read_text())["registry"]["identities"][0]
+    assert (registrar["name"], registrar["pass"], registrar["attrs"]["hf.Registrar.Roles"]) == (
+        "admin", "secret-US", "*")
 
 
 def test_profiles_use_paths_relative_to_the_profile(plan: ConsortiumPlan) -> None:
