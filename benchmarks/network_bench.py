@@ -98,7 +98,7 @@ def main() -> None:
     for step, seconds in result.timings.items():
         print(f"    {step:<60} {seconds:6.1f} s")
     time.sleep(5)  # let the nodes settle before measuring memory
-    nodes = containers.containers(engine)
+    nodes = containers.containers(engine, ctx.plan)
     figure(f"memory of the running network ({len(nodes)} containers)", memory_bytes(engine.docker, [n.name for n in nodes]) / 2**20, "MiB")
     for tag in (PEER_IMAGE, ORDERER_IMAGE, CA_IMAGE):
         figure(f"image size {tag}", images.image_size(engine, tag) / 2**20, "MiB")

@@ -1,19 +1,28 @@
-"""The live Fabric network, started once per test session and removed at the end, even after a failure.
+"""The live Fabric network of the test session: a consortium of its own, started once and removed at the end.
 
-Set IPLEDGER_REUSE_NETWORK=1 to run against an already running network and leave it running (for iterating
-on tests); without it the session starts from nothing, exactly as CI does.
+The session derives its definition from network/consortium.yaml with its own name (so its own compose project,
+labels, container names and generated files) and its own port block, so a demo network started with
+`./scripts/demo` keeps running untouched beside it. A lock held for the whole session keeps two sessions off the
+same test network; what an interrupted session left behind is removed first.
+
+Set IPLEDGER_REUSE_NETWORK=1 to run against the test network left running by an earlier session, and leave it
+running; IPLEDGER_TEST_NETWORK (default ipledger-test) and IPLEDGER_TEST_PORT_BASE (default 27000) choose
+another name and port block, e.g. for a second session at the same time.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
+from _live_network import TEST_NETWORK, derived_definition, write_definition
+from ipledger.consortium.plan import project_name
 from ipledger.operator import bringup, containers
-from ipledger.operator.bringup import Context
+from ipledger.operator.bringup import Context, default_definition
 from ipledger.operator.progress import Progress
 
 REUSE = os.environ.get("IPLEDGER_REUSE_NETWORK") == "1"
@@ -28,27 +37,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _running_roles(ctx: Context) -> set[str]:
     engine = ctx.need_engine(install=False)
-    return {c.labels.get("io.ipledger.role", "") for c in containers.containers(engine) if c.status == "running"}
+    return {c.labels.get("io.ipledger.role", "") for c in containers.containers(engine, ctx.plan)
+            if c.status == "running"}
 
 
 @pytest.fixture(scope="session")
 def network() -> Iterator[Context]:
-    ctx = Context.load(progress=Progress())
-    roles = _running_roles(ctx)
-    if REUSE and {"peer", "chaincode"} <= roles and ctx.plan.state_file.exists():
-        yield ctx
-        return
-    if "peer" in roles and not REUSE:
-        # Never wipe a consortium someone is using (its ledgers would go with it).
-        pytest.exit("an ipledger network is running: stop it with `scripts/network down`, or set "
-                    "IPLEDGER_REUSE_NETWORK=1 to run the live tests against it", returncode=3)
-    bringup.down(ctx)  # a clean slate: nothing left from an earlier, interrupted session
-    try:
-        bringup.up(ctx)
-        yield ctx
-    finally:
-        if not REUSE:
-            bringup.down(ctx)
+    root = default_definition().parents[1]
+    definitions = root / "network" / f"generated-{project_name(TEST_NETWORK)}-definition"
+    ctx = Context.load(write_definition(derived_definition(), definitions), Progress())
+    with (definitions / ".session.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pytest.exit(f"another test session is using the test network {ctx.plan.project}: wait for it, or set "
+                        "IPLEDGER_TEST_NETWORK and IPLEDGER_TEST_PORT_BASE to run a second one", returncode=3)
+        if REUSE and {"peer", "chaincode"} <= _running_roles(ctx) and ctx.plan.state_file.exists():
+            yield ctx
+            return
+        bringup.down(ctx)  # a clean slate: nothing left from an earlier, interrupted session
+        try:
+            bringup.up(ctx)
+            yield ctx
+        finally:
+            if not REUSE:
+                bringup.down(ctx)
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,9 @@ import socket
 from pathlib import Path
 
 import pytest
-import yaml
 
 from _live_blocks import wait_for_block
-from ipledger.consortium.definition import parse_definition
-from ipledger.consortium.plan import build_plan
+from _live_network import definition_of, derived_definition, write_definition
 from ipledger.gateway import Gateway, LedgerReader
 from ipledger.operator import bringup, containers, lifecycle
 from ipledger.operator.bringup import Context
@@ -79,17 +77,16 @@ def test_submitted_transaction_reaches_the_same_height_on_every_peer(network: Co
 
 
 def test_up_refuses_a_port_in_use_and_starts_nothing(network: Context, tmp_path: Path) -> None:
-    raw = yaml.safe_load((network.plan.root / "network" / "consortium.yaml").read_text())
-    raw["ports"]["base"] = 30000
-    ctx = Context(plan=build_plan(parse_definition(raw), network.plan.root), progress=Progress(quiet=True))
+    ctx = Context.load(write_definition(derived_definition("ipledger-ports", 31000), tmp_path), Progress(quiet=True))
     engine = network.need_engine()
-    before = {c.name for c in containers.containers(engine)}
+    before = {c.name for c in containers.containers(engine, network.plan)}
     with socket.socket() as blocker:
-        blocker.bind(("127.0.0.1", 30051))
+        blocker.bind(("127.0.0.1", 31051))
         blocker.listen(1)
-        with pytest.raises(PortInUseError, match=r"127\.0\.0\.1:30051 \(needed by peer0\.jp\.ipledger\.test\)"):
+        with pytest.raises(PortInUseError, match=r"127\.0\.0\.1:31051 \(needed by peer0\.jp\.ipledger-ports\.test\)"):
             bringup.up(ctx)
-    assert {c.name for c in containers.containers(engine)} == before
+    assert {c.name for c in containers.containers(engine, network.plan)} == before
+    assert containers.containers(engine, ctx.plan) == [] and not ctx.plan.generated.exists()
 
 
 def test_status_command_reports_every_node(network: Context) -> None:
@@ -97,7 +94,7 @@ def test_status_command_reports_every_node(network: Context) -> None:
 
     from ipledger.operator.commands import network as network_group
 
-    result = CliRunner().invoke(network_group, ["status", "--json"])
+    result = CliRunner().invoke(network_group, ["status", "--json", "--definition", definition_of(network)])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     peers = [r for r in rows if r["role"] == "peer"]
@@ -109,7 +106,7 @@ def test_status_command_reports_every_node(network: Context) -> None:
     assert all(r["chaincode"] and r["chaincode"].startswith(network.plan.spec.chaincode.name) for r in peers)
     assert sum(r["role"] == "chaincode" and r["container"] == "running" for r in rows) == 4
     libraries = [r for r in rows if r["role"] == "library"]
-    assert sorted(r["node"] for r in libraries) == [f"library.{o}.ipledger.test" for o in ("ep", "jp", "kr", "us")]
+    assert sorted(r["node"] for r in libraries) == sorted(o.library.host for o in network.plan.offices)
     assert all(r["container"] == "running" and r["healthy"] for r in libraries)
 
 
@@ -118,10 +115,12 @@ def test_logs_command_names_unknown_nodes(network: Context) -> None:
 
     from ipledger.operator.commands import network as network_group
 
-    result = CliRunner().invoke(network_group, ["logs", "peer9.xx.ipledger.test"])
+    definition = ["--definition", definition_of(network)]
+    result = CliRunner().invoke(network_group, ["logs", "peer9.xx.ipledger.test", *definition])
     assert result.exit_code == 3
     assert "NOT_FOUND: no such node 'peer9.xx.ipledger.test'" in result.output
-    ok = CliRunner().invoke(network_group, ["logs", "orderer0.jp.ipledger.test", "--tail", "5"])
+    orderer = network.plan.office("JP").orderer.host
+    ok = CliRunner().invoke(network_group, ["logs", orderer, "--tail", "5", *definition])
     assert ok.exit_code == 0 and ok.output.strip()
 
 

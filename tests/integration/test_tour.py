@@ -7,7 +7,7 @@ from ipledger.operator.tour import run_tour
 
 
 def test_readme_tour_runs_and_tells_the_story(network: Context) -> None:
-    result = run_tour(network.plan.root)
+    result = run_tour(network.plan.root, profiles=network.plan.profiles_dir)
     out = result.stdout
     assert result.returncode == 0, out[-3000:]
     # The period end of a 2025-06-27 patent falls on Saturday 2026-06-27: the USPTO's next working day counts.

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from pathlib import Path
 
 import grpc
 import pytest
-import yaml
 
+from _live_network import TEST_NETWORK, derived_definition, write_definition
 from ipledger.gateway import Gateway, GatewayError, Identity, LedgerReader, PrivateKeySigner, load_private_key
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.library import LibraryClient, LibraryCredentials
@@ -66,7 +67,7 @@ def test_upgrade_chaincode_keeps_readers_served(network: Context) -> None:
         committed = lifecycle.committed(admin, plan.spec.chaincode.name)
         assert committed is not None and committed["version"] == version
         assert int(str(committed["sequence"])) == int(str(current["sequence"])) + 1
-    labels = {c.labels.get("io.ipledger.chaincode-label") for c in containers.containers(network.need_engine())
+    labels = {c.labels.get("io.ipledger.chaincode-label") for c in containers.containers(network.need_engine(), plan)
               if c.labels.get("io.ipledger.role") == "chaincode"}
     assert labels == {f"{plan.spec.chaincode.name}_{version}"}
 
@@ -80,10 +81,11 @@ def test_up_stops_on_a_node_that_never_becomes_healthy_and_leaves_nothing(
     monkeypatch.setenv("IPLEDGER_PEER_IMAGE", ORDERER_IMAGE)
     broken = Context(plan=network.plan, progress=Progress(quiet=True), health_timeout=15)
     try:
-        with pytest.raises(NodeUnhealthyError, match=r"peer0\.jp\.ipledger\.test: not healthy"):
+        peer = re.escape(network.plan.office("JP").peers[0].host)
+        with pytest.raises(NodeUnhealthyError, match=rf"{peer}: not healthy"):
             bringup.up(broken)
-        assert containers.containers(engine) == []
-        assert containers.volumes(engine) == [] and containers.networks(engine) == []
+        assert containers.containers(engine, network.plan) == []
+        assert containers.volumes(engine, network.plan) == [] and containers.networks(engine, network.plan) == []
         # Not even the anonymous volumes of the images' VOLUME lines are left behind.
         assert set(run([engine.docker, "volume", "ls", "-q", "--filter", "dangling=true"]).split()) <= dangling
     finally:
@@ -98,7 +100,7 @@ def test_down_keep_data_then_up_keeps_the_ledger_and_the_documents(network: Cont
     document.write_bytes(b"%PDF-1.7 kept across a restart " + os.urandom(16))
     digest = _library(network, "KR").store(document)
     bringup.down(network, keep_data=True)
-    assert not containers.containers(network.need_engine())
+    assert not containers.containers(network.need_engine(), network.plan)
     bringup.up(network)
     assert _library(network, "KR").stored_size(digest) == document.stat().st_size
     assert _height(network, "JP") >= before
@@ -109,11 +111,10 @@ def test_down_keep_data_then_up_keeps_the_ledger_and_the_documents(network: Cont
 
 
 def test_raft_consortium_is_selectable_and_orders_transactions(network: Context, tmp_path: Path) -> None:
-    raw = yaml.safe_load((network.plan.root / "network" / "consortium.yaml").read_text())
+    raw = derived_definition(f"{TEST_NETWORK}-raft")
     raw["ordering"]["type"] = "RAFT"
     raw["offices"] = raw["offices"][:3]  # Raft tolerates crash faults: three orderers are enough
-    definition = tmp_path / "consortium-3offices-raft.yaml"
-    definition.write_text(yaml.safe_dump(raw))
+    definition = write_definition(raw, tmp_path)
     bringup.down(network)
     raft = Context.load(definition, Progress(quiet=True))
     try:
@@ -139,10 +140,8 @@ def test_raft_consortium_is_selectable_and_orders_transactions(network: Context,
 
 
 def test_mutual_tls_consortium_requires_client_certificates(network: Context, tmp_path: Path) -> None:
-    raw = yaml.safe_load((network.plan.root / "network" / "consortium.yaml").read_text())
-    raw["tls"] = {"mutual": True}
-    definition = tmp_path / "consortium-4offices-bft-mtls.yaml"
-    definition.write_text(yaml.safe_dump(raw))
+    raw = derived_definition(f"{TEST_NETWORK}-mtls", tls={"mutual": True})
+    definition = write_definition(raw, tmp_path)
     bringup.down(network)
     mtls = Context.load(definition, Progress(quiet=True))
     try:

@@ -34,7 +34,6 @@ HEADER = (
 CRYPTO = "./network/generated/crypto"
 TLSCA_BUNDLE = "./network/generated/tlsca"
 CA_CONFIG = "./network/generated/ca-config"
-LABELS = {"io.ipledger.project": "ipledger"}
 PEER_IMAGE_REF = f"${{IPLEDGER_PEER_IMAGE:-{PEER_IMAGE}}}"
 ORDERER_IMAGE_REF = f"${{IPLEDGER_ORDERER_IMAGE:-{ORDERER_IMAGE}}}"
 CA_IMAGE_REF = f"${{IPLEDGER_CA_IMAGE:-{CA_IMAGE}}}"
@@ -70,7 +69,7 @@ def ca_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
         "image": CA_IMAGE_REF,
         "container_name": ca.host,
         "hostname": ca.host,
-        "labels": dict(LABELS, **{"io.ipledger.office": office.code, "io.ipledger.role": "ca"}),
+        "labels": dict(plan.labels, **{"io.ipledger.office": office.code, "io.ipledger.role": "ca"}),
         # The registrar's secret is in the server's configuration file, not on its command line.
         "command": ["fabric-ca-server", "start"],
         "environment": {
@@ -105,7 +104,7 @@ def orderer_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
         "image": ORDERER_IMAGE_REF,
         "container_name": o.host,
         "hostname": o.host,
-        "labels": dict(LABELS, **{"io.ipledger.office": office.code, "io.ipledger.role": "orderer"}),
+        "labels": dict(plan.labels, **{"io.ipledger.office": office.code, "io.ipledger.role": "orderer"}),
         "environment": {
             "FABRIC_LOGGING_SPEC": "grpc=warning:info",
             "ORDERER_GENERAL_LISTENADDRESS": "0.0.0.0",
@@ -197,7 +196,7 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
         "image": PEER_IMAGE_REF,
         "container_name": peer.host,
         "hostname": peer.host,
-        "labels": dict(LABELS, **{"io.ipledger.office": office.code, "io.ipledger.role": "peer"}),
+        "labels": dict(plan.labels, **{"io.ipledger.office": office.code, "io.ipledger.role": "peer"}),
         "environment": env,
         "volumes": [
             f"{CRYPTO}/{office.slug}/peers/{peer.host}:{NODE_DIR}:ro",
@@ -234,7 +233,7 @@ def library_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
         "image": LIBRARY_IMAGE_REF,
         "container_name": lib.host,
         "hostname": lib.host,
-        "labels": dict(LABELS, **{"io.ipledger.office": office.code, "io.ipledger.role": "library"}),
+        "labels": dict(plan.labels, **{"io.ipledger.office": office.code, "io.ipledger.role": "library"}),
         "command": command,
         "volumes": [
             f"{CRYPTO}/{office.slug}/library:{LIBRARY_DIR}:ro",
@@ -254,18 +253,18 @@ def compose(plan: ConsortiumPlan) -> dict[str, Any]:
     for office in plan.offices:
         services[office.ca.host] = ca_service(plan, office)
         services[office.orderer.host] = orderer_service(plan, office)
-        volumes[office.ca.host] = {"labels": LABELS}
-        volumes[office.orderer.host] = {"labels": LABELS}
+        volumes[office.ca.host] = {"labels": plan.labels}
+        volumes[office.orderer.host] = {"labels": plan.labels}
         for peer in office.peers:
             services[peer.host] = peer_service(plan, office, peer)
-            volumes[peer.host] = {"labels": LABELS}
+            volumes[peer.host] = {"labels": plan.labels}
         services[office.library.host] = library_service(plan, office)
-        volumes[office.library.host] = {"labels": LABELS}
+        volumes[office.library.host] = {"labels": plan.labels}
     return {
         "version": "3.7",
         "services": services,
         "volumes": volumes,
-        "networks": {"fabric": {"name": plan.docker_network, "labels": LABELS}},
+        "networks": {"fabric": {"name": plan.docker_network, "labels": plan.labels}},
     }
 
 

@@ -109,6 +109,19 @@ class OfficePlan:
         return f"{chaincode}-{label_slug(label)}.cc.{self.domain}"
 
 
+def project_name(consortium: str) -> str:
+    """A compose project name (lowercase letters, digits, - and _) for a consortium name."""
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in consortium.lower()).strip("-_") or "ipledger"
+
+
+def generated_dir(root: Path, source: str, consortium: str) -> Path:
+    """network/generated for the default definition; another consortium's files go beside it, so a test or
+    trial consortium never overwrites (or removes) the running one's keys and profiles."""
+    if source == DEFAULT_SOURCE:
+        return root / "network" / "generated"
+    return root / "network" / f"generated-{project_name(consortium)}"
+
+
 def label_slug(label: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in label.lower()).strip("-")
 
@@ -131,12 +144,22 @@ class ConsortiumPlan:
 
     @property
     def project(self) -> str:
-        """Compose project name; also the prefix of every Docker object the project creates."""
-        return "ipledger"
+        """Compose project name, from the consortium's name: the prefix of every Docker object it creates, and
+        the value of the label that finds them, so two consortia on one engine never touch each other's."""
+        return project_name(self.spec.name)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Labels of every Docker object of this consortium."""
+        return {"io.ipledger.project": self.project}
+
+    @property
+    def project_label(self) -> str:
+        return f"io.ipledger.project={self.project}"
 
     @property
     def docker_network(self) -> str:
-        return "ipledger_fabric"
+        return f"{self.project}_fabric"
 
     def host_ports(self) -> dict[int, str]:
         """Every port the consortium publishes on the host, with the node (and endpoint) behind it."""
@@ -226,5 +249,5 @@ def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consorti
         library = LibraryPlan(office=office.code, host=f"library.{domain}", port=ports["library"])
         offices.append(OfficePlan(spec=office, domain=domain, port_base=base, peers=peers, orderer=orderer, ca=ca,
                                   library=library))
-    return ConsortiumPlan(spec=spec, offices=tuple(offices), root=root, generated=root / "network" / "generated",
-                          source=source)
+    return ConsortiumPlan(spec=spec, offices=tuple(offices), root=root,
+                          generated=generated_dir(root, source, spec.name), source=source)

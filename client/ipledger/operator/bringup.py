@@ -145,9 +145,9 @@ class UpResult:
 def up(ctx: Context, deploy: bool = True) -> UpResult:
     plan, progress = ctx.plan, ctx.progress
     engine = ctx.need_engine()
-    before = {c.name for c in containers.containers(engine)}
-    had_volumes = bool(containers.volumes(engine))
-    check_ports_free(plan, containers.published_ports(engine))
+    before = {c.name for c in containers.containers(engine, plan)}
+    had_volumes = bool(containers.volumes(engine, plan))
+    check_ports_free(plan, containers.published_ports(engine, plan))
     tc = ctx.need_toolchain()
     cc_tag = _prepare_images(ctx, deploy)
     with progress.step("generate crypto material, channel configuration, profiles and compose file"):
@@ -217,10 +217,10 @@ def _join_channel(ctx: Context) -> None:
 def _cleanup_failed_up(ctx: Context, before: set[str], had_volumes: bool) -> None:
     """Leave nothing half-running: remove the containers this run started (and new volumes/networks)."""
     engine = ctx.need_engine()
-    started = [c.name for c in containers.containers(engine) if c.name not in before]
+    started = [c.name for c in containers.containers(engine, ctx.plan) if c.name not in before]
     ctx.progress.note(f"cleaning up after the failure: removing {len(started)} container(s)")
     if not before:
-        containers.remove_everything(engine, keep_volumes=had_volumes)
+        containers.remove_everything(engine, ctx.plan, keep_volumes=had_volumes)
     else:
         containers.remove_containers(engine, started)
 
@@ -275,9 +275,9 @@ def load_state(plan: ConsortiumPlan) -> dict[str, object]:
 def down(ctx: Context, keep_data: bool = False) -> list[str]:
     """Remove every container (and, unless keep_data, every volume, network and generated file)."""
     engine = ctx.need_engine(install=False)
-    removed = [c.name for c in containers.containers(engine)]
+    removed = [c.name for c in containers.containers(engine, ctx.plan)]
     with ctx.progress.step("stop and remove containers" + ("" if keep_data else ", volumes and generated files")):
-        containers.remove_everything(engine, keep_volumes=keep_data)
+        containers.remove_everything(engine, ctx.plan, keep_volumes=keep_data)
         if not keep_data and ctx.plan.generated.exists():
             shutil.rmtree(ctx.plan.generated)
     return removed
@@ -300,5 +300,5 @@ def upgrade_chaincode(ctx: Context, version: str) -> str:
     image = _prepare_images(ctx, deploy=True)
     with ctx.progress.step(f"upgrade {plan.spec.chaincode.name} to {version} (sequence {sequence})"):
         _roll_out(ctx, package, package_path, image, version, sequence)
-        containers.stop_chaincode_except(ctx.need_engine(), package.label)
+        containers.stop_chaincode_except(ctx.need_engine(), plan, package.label)
     return package.package_id

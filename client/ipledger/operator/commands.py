@@ -194,7 +194,7 @@ def logs(definition: str | None, node: str, tail: int) -> None:
     def act() -> None:
         ctx = _context(definition, quiet=True)
         engine = ctx.need_engine(install=False)
-        names = [c.name for c in containers.containers(engine)]
+        names = [c.name for c in containers.containers(engine, ctx.plan)]
         if node not in names:
             raise NodeNotFoundError(f"no such node {node!r}; nodes: {', '.join(names) or 'none running'}")
         click.echo(containers.logs_tail(engine, node, tail), nl=False)

@@ -1,7 +1,8 @@
 """Docker objects of the consortium: compose services, chaincode servers, and what is left after a failure.
 
-Every object the project creates carries the label ``io.ipledger.project=ipledger``, so tear-down finds
-all of them (including chaincode containers, which compose does not know about).
+Every object a consortium creates carries the label ``io.ipledger.project=<its project>``, so tear-down
+finds all of them (including chaincode containers, which compose does not know about) and nothing of another
+consortium on the same engine (the demo network beside the test suite's).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from ipledger.consortium.plan import CHAINCODE_PORT, ConsortiumPlan, OfficePlan
 from ipledger.operator.engine import Engine
 from ipledger.operator.run import run
 
-PROJECT_LABEL = "io.ipledger.project=ipledger"
 IMAGE_LABEL = "io.ipledger.chaincode-image"
 
 
@@ -30,8 +30,11 @@ def compose(engine: Engine, plan: ConsortiumPlan, *args: str, env: Mapping[str, 
     return run([*engine.compose_argv(plan.compose_file, plan.project, plan.root), *args], cwd=plan.root, env=env)
 
 
-def containers(engine: Engine, label: str = PROJECT_LABEL, all_states: bool = True) -> list[ContainerState]:
-    argv = [engine.docker, "ps", "--filter", f"label={label}", "--format", "{{.Names}}"]
+def containers(engine: Engine, plan: ConsortiumPlan, *extra: str, all_states: bool = True) -> list[ContainerState]:
+    """The consortium's containers (with every one of the ``extra`` labels too, when given)."""
+    argv = [engine.docker, "ps", "--format", "{{.Names}}"]
+    for label in (plan.project_label, *extra):
+        argv[2:2] = ["--filter", f"label={label}"]
     if all_states:
         argv.insert(2, "-a")
     names = [n for n in run(argv).split() if n]
@@ -48,9 +51,9 @@ def containers(engine: Engine, label: str = PROJECT_LABEL, all_states: bool = Tr
     return sorted(states, key=lambda s: s.name)
 
 
-def published_ports(engine: Engine) -> set[int]:
-    """Host ports published by this project's running containers."""
-    out = run([engine.docker, "ps", "--filter", f"label={PROJECT_LABEL}", "--format", "{{.Ports}}"])
+def published_ports(engine: Engine, plan: ConsortiumPlan) -> set[int]:
+    """Host ports published by this consortium's running containers."""
+    out = run([engine.docker, "ps", "--filter", f"label={plan.project_label}", "--format", "{{.Ports}}"])
     ports: set[int] = set()
     for mapping in out.replace("\n", ",").split(","):
         host_side = mapping.strip().split("->")[0]
@@ -78,7 +81,7 @@ def start_chaincode(engine: Engine, plan: ConsortiumPlan, office: OfficePlan, la
                     image: str) -> str:
     """Run the office's chaincode server for one package (idempotent); returns the container name."""
     name = chaincode_container_name(plan, office, label)
-    existing = {c.name: c for c in containers(engine, f"io.ipledger.chaincode-label={label}")}
+    existing = {c.name: c for c in containers(engine, plan, f"io.ipledger.chaincode-label={label}")}
     current = existing.get(name)
     # A CCaaS package ID names only the connection, not the code: a server running another image (the
     # chaincode was rebuilt) is replaced, or the old code would go on answering.
@@ -90,7 +93,7 @@ def start_chaincode(engine: Engine, plan: ConsortiumPlan, office: OfficePlan, la
         engine.docker, "run", "-d", "--name", name, "--hostname", name,
         "--network", plan.docker_network, "--network-alias", name,
         "--restart", "unless-stopped",
-        "--label", PROJECT_LABEL, "--label", f"io.ipledger.office={office.code}",
+        "--label", plan.project_label, "--label", f"io.ipledger.office={office.code}",
         "--label", "io.ipledger.role=chaincode", "--label", f"io.ipledger.chaincode-label={label}",
         "--label", f"{IMAGE_LABEL}={image}",
         "-v", f"{tls_dir}:/etc/ipledger/tls:ro",
@@ -104,27 +107,28 @@ def start_chaincode(engine: Engine, plan: ConsortiumPlan, office: OfficePlan, la
     return name
 
 
-def stop_chaincode_except(engine: Engine, keep_label: str) -> list[str]:
+def stop_chaincode_except(engine: Engine, plan: ConsortiumPlan, keep_label: str) -> list[str]:
     """Remove chaincode containers of other package labels (after an upgrade committed)."""
-    old = [c.name for c in containers(engine, "io.ipledger.role=chaincode")
+    old = [c.name for c in containers(engine, plan, "io.ipledger.role=chaincode")
            if c.labels.get("io.ipledger.chaincode-label") != keep_label]
     remove_containers(engine, old)
     return old
 
 
-def volumes(engine: Engine) -> list[str]:
-    return [v for v in run([engine.docker, "volume", "ls", "-q", "--filter", f"label={PROJECT_LABEL}"]).split() if v]
+def volumes(engine: Engine, plan: ConsortiumPlan) -> list[str]:
+    return [v for v in run([engine.docker, "volume", "ls", "-q", "--filter", f"label={plan.project_label}"]).split()
+            if v]
 
 
-def networks(engine: Engine) -> list[str]:
-    return [n for n in run([engine.docker, "network", "ls", "-q", "--filter", f"label={PROJECT_LABEL}"]).split()
+def networks(engine: Engine, plan: ConsortiumPlan) -> list[str]:
+    return [n for n in run([engine.docker, "network", "ls", "-q", "--filter", f"label={plan.project_label}"]).split()
             if n]
 
 
-def remove_everything(engine: Engine, keep_volumes: bool) -> None:
-    remove_containers(engine, [c.name for c in containers(engine)])
+def remove_everything(engine: Engine, plan: ConsortiumPlan, keep_volumes: bool) -> None:
+    remove_containers(engine, [c.name for c in containers(engine, plan)])
     if not keep_volumes:
-        for vol in volumes(engine):
+        for vol in volumes(engine, plan):
             run([engine.docker, "volume", "rm", "-f", vol], check=False)
-    for net in networks(engine):
+    for net in networks(engine, plan):
         run([engine.docker, "network", "rm", net], check=False)

@@ -26,7 +26,7 @@ class NodeStatus:
 
 
 def _container_map(ctx: Context) -> dict[str, containers.ContainerState]:
-    return {c.name: c for c in containers.containers(ctx.need_engine(install=False))}
+    return {c.name: c for c in containers.containers(ctx.need_engine(install=False), ctx.plan)}
 
 
 def collect(ctx: Context) -> list[NodeStatus]:

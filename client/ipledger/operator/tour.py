@@ -28,10 +28,13 @@ def tour_script(readme: Path) -> str:
     return "\n".join(blocks)
 
 
-def run_tour(repo: Path, echo: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the tour with bash in the repository, the project's virtualenv first on PATH."""
+def run_tour(repo: Path, echo: bool = True, profiles: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the tour with bash in the repository, the project's virtualenv first on PATH, against the network
+    whose connection profiles are in ``profiles`` (default: the repository's network)."""
     env = dict(os.environ)
     env["PATH"] = f"{repo / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    if profiles is not None:
+        env["IPLEDGER_PROFILES"] = str(profiles)
     env.setdefault("IPLEDGER_PROFILES", str(repo / "network" / "generated" / "profiles"))
     script = "set -euo pipefail\n" + ("set -x\n" if echo else "") + tour_script(repo / "README.md")
     return subprocess.run(["bash", "-c", script], cwd=repo, env=env, text=True, stdout=subprocess.PIPE,

@@ -79,7 +79,7 @@ def invalidated(error: pytest.ExceptionInfo[BaseException]) -> None:
 
 def chaincode_running(network: Context) -> dict[str, str]:
     engine = network.need_engine(install=False)
-    return {c.labels.get("io.ipledger.office", "?"): c.status for c in containers.containers(engine)
+    return {c.labels.get("io.ipledger.office", "?"): c.status for c in containers.containers(engine, network.plan)
             if c.labels.get("io.ipledger.role") == "chaincode"}
 
 
