@@ -31,9 +31,6 @@ HEADER = (
     "# IPLEDGER_PEER_IMAGE / IPLEDGER_ORDERER_IMAGE / IPLEDGER_CA_IMAGE / IPLEDGER_LIBRARY_IMAGE select\n"
     "# other images, e.g. the official hyperledger/fabric-peer:3.1.1.\n"
 )
-CRYPTO = "./network/generated/crypto"
-TLSCA_BUNDLE = "./network/generated/tlsca"
-CA_CONFIG = "./network/generated/ca-config"
 PEER_IMAGE_REF = f"${{IPLEDGER_PEER_IMAGE:-{PEER_IMAGE}}}"
 ORDERER_IMAGE_REF = f"${{IPLEDGER_ORDERER_IMAGE:-{ORDERER_IMAGE}}}"
 CA_IMAGE_REF = f"${{IPLEDGER_CA_IMAGE:-{CA_IMAGE}}}"
@@ -46,6 +43,11 @@ PROBE_MOUNT = f"{TOOLS}/healthprobe:{PROBE}:ro"
 ADMIN_TLSCA = "/etc/ipledger/admin-tlsca.pem"
 # Node crypto is mounted outside /etc/hyperledger/fabric, where official images keep core.yaml.
 NODE_DIR = "/etc/ipledger/node"
+
+
+def _generated(plan: ConsortiumPlan, part: str) -> str:
+    """A generated folder of this consortium, relative to the repository (compose resolves it from there)."""
+    return f"./{plan.generated.relative_to(plan.root).as_posix()}/{part}"
 
 
 def _healthcheck(port: int, ca_file: str) -> dict[str, Any]:
@@ -88,8 +90,9 @@ def ca_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "FABRIC_CA_SERVER_OPERATIONS_TLS_KEY_FILE": "/etc/ipledger/office/ca-server/server.key",
             "FABRIC_CA_SERVER_METRICS_PROVIDER": "prometheus",
         },
-        "volumes": [f"{CRYPTO}/{office.slug}:/etc/ipledger/office:ro", f"{ca.host}:{home}",
-                    f"{CA_CONFIG}/{office.slug}/fabric-ca-server-config.yaml:{home}/fabric-ca-server-config.yaml:ro",
+        "volumes": [f"{_generated(plan, 'crypto')}/{office.slug}:/etc/ipledger/office:ro", f"{ca.host}:{home}",
+                    f"{_generated(plan, 'ca-config')}/{office.slug}/fabric-ca-server-config.yaml"
+                    f":{home}/fabric-ca-server-config.yaml:ro",
                     PROBE_MOUNT],
         "ports": [f"{plan.host_ip}:{ca.port}:{ca.port}", f"{plan.host_ip}:{ca.operations_port}:{ca.operations_port}"],
         "healthcheck": _healthcheck(ca.operations_port, "/etc/ipledger/office/tlsca/tlsca-cert.pem"),
@@ -135,10 +138,10 @@ def orderer_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "ORDERER_METRICS_PROVIDER": "prometheus",
         },
         "volumes": [
-            f"{CRYPTO}/{office.slug}/orderers/{o.host}/msp:/var/hyperledger/orderer/msp:ro",
-            f"{CRYPTO}/{office.slug}/orderers/{o.host}/tls:{tls}:ro",
-            f"{TLSCA_BUNDLE}:/etc/ipledger/tlsca:ro",
-            f"{CRYPTO}/{office.slug}/admin-tlsca/admin-tlsca-cert.pem:{ADMIN_TLSCA}:ro",
+            f"{_generated(plan, 'crypto')}/{office.slug}/orderers/{o.host}/msp:/var/hyperledger/orderer/msp:ro",
+            f"{_generated(plan, 'crypto')}/{office.slug}/orderers/{o.host}/tls:{tls}:ro",
+            f"{_generated(plan, 'tlsca')}:/etc/ipledger/tlsca:ro",
+            f"{_generated(plan, 'crypto')}/{office.slug}/admin-tlsca/admin-tlsca-cert.pem:{ADMIN_TLSCA}:ro",
             f"{o.host}:/var/hyperledger/production/orderer",
             PROBE_MOUNT,
         ],
@@ -199,8 +202,8 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
         "labels": dict(plan.labels, **{"io.ipledger.office": office.code, "io.ipledger.role": "peer"}),
         "environment": env,
         "volumes": [
-            f"{CRYPTO}/{office.slug}/peers/{peer.host}:{NODE_DIR}:ro",
-            f"{TLSCA_BUNDLE}:/etc/ipledger/tlsca:ro",
+            f"{_generated(plan, 'crypto')}/{office.slug}/peers/{peer.host}:{NODE_DIR}:ro",
+            f"{_generated(plan, 'tlsca')}:/etc/ipledger/tlsca:ro",
             f"{peer.host}:/var/hyperledger/production",
             PROBE_MOUNT,
             *(f"{TOOLS}/ccaas-builder:/opt/hyperledger/ccaas_builder/bin/{phase}:ro"
@@ -236,7 +239,7 @@ def library_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
         "labels": dict(plan.labels, **{"io.ipledger.office": office.code, "io.ipledger.role": "library"}),
         "command": command,
         "volumes": [
-            f"{CRYPTO}/{office.slug}/library:{LIBRARY_DIR}:ro",
+            f"{_generated(plan, 'crypto')}/{office.slug}/library:{LIBRARY_DIR}:ro",
             f"{lib.host}:{LIBRARY_STORE}",
             PROBE_MOUNT,
         ],
