@@ -162,6 +162,11 @@ func (s *fakeStub) DelState(key string) error {
 	return nil
 }
 
+// GetStateValidationParameter reads the committed policy, as Fabric does.
+func (s *fakeStub) GetStateValidationParameter(key string) ([]byte, error) {
+	return slices.Clone(s.ledger.sbe[key]), nil
+}
+
 func (s *fakeStub) SetStateValidationParameter(key string, ep []byte) error {
 	s.sbeWrites[key] = slices.Clone(ep)
 	return nil

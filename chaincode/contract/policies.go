@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"slices"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -18,7 +19,7 @@ import (
 // A policy is a Fabric SignaturePolicyEnvelope of peer principals; it cannot
 // refer to the channel's MAJORITY, so "a majority" is spelt out over the
 // ACTIVE offices of the registry when the key is written, and recomputed on
-// every later write of the key.
+// every later write of the key (written again only when it changed).
 //
 // Fabric's evaluator uses each endorsement once for the whole policy (a
 // signature consumed by one branch is not seen by another). A majority that
@@ -127,12 +128,23 @@ func (r policyRule) signaturePolicy(ids []string) *common.SignaturePolicy {
 	return &common.SignaturePolicy{Type: &common.SignaturePolicy_NOutOf_{NOutOf: gate}}
 }
 
-// setPolicy sets the key-level endorsement policy of key. It is called on
-// every write of a key that has one, so the majority follows the registry.
+// setPolicy gives key the key-level endorsement policy p. It is called on
+// every write of a key that has one, so the majority follows the registry,
+// but writes the policy only when it changed: Fabric invalidates a
+// transaction whose key got a new policy earlier in the same block as an
+// ENDORSEMENT_POLICY_FAILURE, so concurrent writers of a key would no longer
+// see the MVCC_READ_CONFLICT that clients retry on.
 func (t *txn) setPolicy(key string, p policyRule) error {
 	raw, err := p.envelope()
 	if err != nil {
 		return err
+	}
+	current, err := t.stub.GetStateValidationParameter(key)
+	if err != nil {
+		return errs.Internalf("reading endorsement policy: %v", err)
+	}
+	if bytes.Equal(current, raw) {
+		return nil
 	}
 	if err := t.stub.SetStateValidationParameter(key, raw); err != nil {
 		return errs.Internalf("setting endorsement policy: %v", err)

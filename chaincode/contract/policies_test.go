@@ -365,12 +365,24 @@ func TestEveryTransactionNeedsTheDocumentedEndorsers(t *testing.T) {
 }
 
 // Policies follow the registry: a majority counts the ACTIVE offices, and a
-// key's policy is recomputed whenever the key is written.
+// key's policy is recomputed whenever the key is written - and written only
+// when it changed, so that concurrent writers of a key keep failing with
+// MVCC_READ_CONFLICT (Fabric answers a policy changed earlier in the block
+// with ENDORSEMENT_POLICY_FAILURE).
 func TestPoliciesFollowTheActiveOffices(t *testing.T) {
 	h := newHarness(t)
 	h.initConsortium()
 	h.depositJP()
 	filingKey := h.compositeKey(kindFiling, "JP", "PATENT", "2024012345")
+	for _, c := range []sbeCall{
+		{jpMSP, opts{}, "CorrectFirstFiling", []string{jpFilingID, `{"documentFormat":"TIFF_ZIP","reason":"rescan"}`}},
+		{usMSP, opts{}, "UpdateOfficeSettings", []string{patternSettings(t, `^\d{8}$`)}},
+	} {
+		h.mustWith(c.msp, c.o, c.fn, c.args...)
+		if len(h.last.sbeWrites) != 0 {
+			t.Fatalf("%s wrote an unchanged policy again: %v", c.fn, slices.Collect(maps.Keys(h.last.sbeWrites)))
+		}
+	}
 	var p Proposal
 	decode(t, h.must(jpMSP, "ProposeMembershipChange", suspendKR(t)), &p)
 	h.must(usMSP, "ApproveMembershipChange", p.ID)
@@ -380,6 +392,9 @@ func TestPoliciesFollowTheActiveOffices(t *testing.T) {
 	}
 	// Validated against the policy of the deposit, in which KR still counted.
 	h.mustWith(jpMSP, opts{endorsers: []string{jpMSP, krMSP, usMSP}}, "MarkFirstFilingPublished", jpFilingID, "2025-03-17")
+	if _, written := h.last.sbeWrites[filingKey]; !written {
+		t.Fatal("the changed policy was not written")
+	}
 	if got := h.policyOf(filingKey); got != "AND(JPMSP, OR(EPMSP, USMSP))" {
 		t.Fatalf("after KR's suspension: %s", got)
 	}
