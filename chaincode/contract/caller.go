@@ -143,9 +143,11 @@ func (t *txn) putOffice(o officeRecord) error {
 	return t.putJSON(key, o)
 }
 
-// putSettings stores settings; with newOwnerMSP it also sets the key-level
-// policy (only when the key is created, so later updates need the office).
-func (t *txn) putSettings(s settingsRecord, newOwnerMSP string) error {
+// putSettings stores an office's settings under the policy "the office and a
+// majority of the ACTIVE offices" (active = their MSPs): every office's
+// deadlines and claims are computed with them, so the office cannot change
+// them alone, and honest peers check each change.
+func (t *txn) putSettings(s settingsRecord, ownerMSP string, active []string) error {
 	key, err := t.key(kindSettings, s.OfficeCode)
 	if err != nil {
 		return err
@@ -153,10 +155,7 @@ func (t *txn) putSettings(s settingsRecord, newOwnerMSP string) error {
 	if err := t.putJSON(key, s); err != nil {
 		return err
 	}
-	if newOwnerMSP != "" {
-		return t.setOwnerPolicy(key, newOwnerMSP)
-	}
-	return nil
+	return t.setPolicy(key, ownerAndMajority(ownerMSP, active))
 }
 
 func (t *txn) bindMSP(msp, code string) error {
@@ -167,15 +166,16 @@ func (t *txn) bindMSP(msp, code string) error {
 	return t.putJSON(key, mspBinding{OfficeCode: code})
 }
 
-// createOffice writes a new registry entry, its MSP binding and its settings.
-func (t *txn) createOffice(o officeRecord, s settingsRecord) error {
+// createOffice writes a new registry entry, its MSP binding and its
+// settings; active are the MSPs of the ACTIVE offices once it exists.
+func (t *txn) createOffice(o officeRecord, s settingsRecord, active []string) error {
 	if err := t.putOffice(o); err != nil {
 		return err
 	}
 	if err := t.bindMSP(o.MSPID, o.OfficeCode); err != nil {
 		return err
 	}
-	return t.putSettings(s, o.MSPID)
+	return t.putSettings(s, o.MSPID, active)
 }
 
 // mspBound reports whether an MSP ID is already bound to an office.

@@ -90,14 +90,7 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	claim.Warnings = warnings
 	claim.CreatedAt, claim.UpdatedAt = t.now, t.now
 
-	key, err := t.key(kindClaim, ref.attrs()...)
-	if err != nil {
-		return "", err
-	}
-	if err := t.putJSON(key, claim); err != nil {
-		return "", err
-	}
-	if err := t.setOwnerPolicy(key, caller.MSPID); err != nil {
+	if err := t.putClaim(ref, claim, caller); err != nil {
 		return "", err
 	}
 	idx, err := t.key(kindClaimByPrio, append([]string{prio.OfficeCode, prio.IPRight, prio.ApplicationNumberNormalised}, ref.attrs()...)...)
@@ -272,15 +265,29 @@ func (t *txn) loadClaimRef(id string) (claimRef, PriorityClaim, error) {
 	return ref, c, nil
 }
 
-// saveClaimChange stores a changed claim under the key it was read from: the
-// key comes from the validated claim id, never from the stored record.
-func (t *txn) saveClaimChange(ref claimRef, c PriorityClaim, caller officeRecord) (string, error) {
-	c.UpdatedAt = t.now
+// putClaim stores a claim under the key named by ref (the validated claim
+// id, never the stored record) and the policy "the OSF and a majority of the
+// ACTIVE offices": other offices rely on its timeliness and status, which
+// every endorsing peer recomputes or checks from ledger data and arguments.
+func (t *txn) putClaim(ref claimRef, c PriorityClaim, caller officeRecord) error {
+	active, err := t.activeMSPs()
+	if err != nil {
+		return err
+	}
 	key, err := t.key(kindClaim, ref.attrs()...)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := t.putJSON(key, c); err != nil {
+		return err
+	}
+	return t.setPolicy(key, ownerAndMajority(caller.MSPID, active))
+}
+
+// saveClaimChange stores a changed claim under the key it was read from.
+func (t *txn) saveClaimChange(ref claimRef, c PriorityClaim, caller officeRecord) (string, error) {
+	c.UpdatedAt = t.now
+	if err := t.putClaim(ref, c, caller); err != nil {
 		return "", err
 	}
 	if err := t.emit("PriorityClaimChanged", event{RecordType: recClaim, RecordID: ref.ID(), OfficeCode: caller.OfficeCode, SubjectOffice: c.Priority.OfficeCode, Status: c.Status}); err != nil {

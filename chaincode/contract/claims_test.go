@@ -81,8 +81,8 @@ func TestClaimOnALedgerFilingIsLinkedAndInTime(t *testing.T) {
 	if e.SubjectOffice != "JP" || e.RecordID != c.ID {
 		t.Fatalf("%+v", e)
 	}
-	if orgs := h.sbeOrgs(h.compositeKey(kindClaim, "US", "PATENT", "25123456", "001")); !slices.Equal(orgs, []string{usMSP}) {
-		t.Fatalf("claim SBE %v", orgs)
+	if p := h.policyOf(h.compositeKey(kindClaim, "US", "PATENT", "25123456", "001")); p != "AND(USMSP, 2 of [EPMSP, JPMSP, KRMSP])" {
+		t.Fatalf("claim SBE %s", p)
 	}
 	var list page[PriorityClaim]
 	decode(t, h.must(jpMSP, "ListClaimsOnFirstFiling", "JP", "PATENT", "JP 2024-012345", "", ""), &list)

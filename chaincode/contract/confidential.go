@@ -47,6 +47,26 @@ type confidentialRecord struct {
 	Contact    Contact     `json:"contact"`
 }
 
+// confidentialCommitment is the public commitment to the owner's private
+// confidential record: confidentialHash equals Fabric's hash of the private
+// value. It has a key of its own under the owner's policy because only the
+// owner relies on it and it is written with the private data by the owner's
+// peer alone; the public filing needs a majority, whose peers must never be
+// sent the confidential data.
+type confidentialCommitment struct {
+	FilingID         string `json:"filingId"`
+	ConfidentialHash string `json:"confidentialHash"` // "" until SetFilingConfidential
+	UpdatedAt        string `json:"updatedAt"`
+}
+
+func (t *txn) putCommitment(r filingRef, c confidentialCommitment) error {
+	key, err := t.key(kindConfidentialHash, r.attrs()...)
+	if err != nil {
+		return err
+	}
+	return t.putJSON(key, c)
+}
+
 type accessCodeInput struct {
 	AccessCode string `json:"accessCode"`
 	Salt       string `json:"salt"`
@@ -96,9 +116,9 @@ func validateConfidential(in confidentialInput) error {
 }
 
 // SetFilingConfidential stores (or replaces) the confidential part of the
-// caller's first filing in its implicit collection and publishes its hash.
-// Endorsed by the owner's peer only: it writes the owner's collection and the
-// filing key, which carries the owner's SBE policy.
+// caller's first filing in its implicit collection and publishes its hash in
+// the filing's confidential commitment. Endorsed by the owner's peer only: it
+// writes the owner's collection and the commitment key, both owner-only.
 func (c *Contract) SetFilingConfidential(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
@@ -122,6 +142,14 @@ func (c *Contract) SetFilingConfidential(ctx contractapi.TransactionContextInter
 	if f.Status == filingWithdrawn {
 		return "", errs.New(errs.InvalidTransition, "first filing %s is withdrawn", f.ID)
 	}
+	var commitment confidentialCommitment
+	if found, err := t.load(kindConfidentialHash, f.ref().attrs(), &commitment); err != nil {
+		return "", err
+	} else if !found {
+		// Creating the key would need MAJORITY endorsers, who would receive
+		// the confidential data.
+		return "", errs.New(errs.InvalidTransition, "first filing %s was deposited before confidential commitments existed; its confidential data cannot be set", f.ID)
+	}
 	rec := confidentialRecord{FilingID: f.ID, Salt: strings.ToLower(in.Salt), Title: in.Title, Applicants: in.Applicants, Contact: in.Contact}
 	raw, err := marshal(rec)
 	if err != nil {
@@ -137,8 +165,15 @@ func (c *Contract) SetFilingConfidential(ctx contractapi.TransactionContextInter
 	// Equal to Fabric's own hash of the private value, so any peer can check
 	// it with GetPrivateDataHash (CheckConfidentialIntegrity).
 	sum := sha256.Sum256(raw)
-	f.ConfidentialHash, f.UpdatedAt = hex.EncodeToString(sum[:]), t.now
-	return t.saveFilingChange(f, caller, "FirstFilingConfidentialUpdated")
+	commitment.ConfidentialHash, commitment.UpdatedAt = hex.EncodeToString(sum[:]), t.now
+	if err := t.putCommitment(f.ref(), commitment); err != nil {
+		return "", err
+	}
+	if err := t.emit("FirstFilingConfidentialUpdated", event{RecordType: recFiling, RecordID: f.ID, OfficeCode: caller.OfficeCode, Status: f.Status}); err != nil {
+		return "", err
+	}
+	f.ConfidentialHash, f.UpdatedAt = commitment.ConfidentialHash, t.now // the view, as filingView would read it after commit
+	return result(f)
 }
 
 // SetAccessCode sets or changes the DAS access code of the caller's filing.
@@ -233,8 +268,8 @@ type integrityResult struct {
 	Match            bool   `json:"match"`
 }
 
-// CheckConfidentialIntegrity compares the public confidentialHash with the
-// hash Fabric keeps of the private value on every peer.
+// CheckConfidentialIntegrity compares the public confidentialHash (of the
+// commitment) with the hash Fabric keeps of the private value on every peer.
 func (c *Contract) CheckConfidentialIntegrity(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
@@ -244,7 +279,7 @@ func (c *Contract) CheckConfidentialIntegrity(ctx contractapi.TransactionContext
 	if err != nil {
 		return "", err
 	}
-	f, err := t.requireFiling(r)
+	f, err := t.requireFilingView(r)
 	if err != nil {
 		return "", err
 	}

@@ -43,6 +43,29 @@ func TestSetFilingConfidentialStoresOnlyAHashPublicly(t *testing.T) {
 		t.Fatalf("private data written to %d collections", len(h.ledger.private))
 	}
 
+	t.Run("the hash is the owner's commitment, not part of the majority-endorsed filing", func(t *testing.T) {
+		h := h.sub(t)
+		var stored FirstFiling
+		decode(t, string(h.ledger.state[h.compositeKey(kindFiling, "JP", "PATENT", "2024012345")]), &stored)
+		if stored.ConfidentialHash != "" || stored.UpdatedAt == f.UpdatedAt {
+			t.Fatalf("the confidential data changed the public filing: %+v", stored)
+		}
+		var c confidentialCommitment
+		decode(t, string(h.ledger.state[h.compositeKey(kindConfidentialHash, "JP", "PATENT", "2024012345")]), &c)
+		if c.ConfidentialHash != f.ConfidentialHash || c.UpdatedAt != f.UpdatedAt {
+			t.Fatalf("commitment %+v, filing %+v", c, f)
+		}
+		var got FirstFiling
+		decode(t, h.must(krMSP, "GetFirstFiling", id), &got)
+		if got != f {
+			t.Fatalf("every view shows the commitment:\n got %+v\nwant %+v", got, f)
+		}
+		var hist page[HistoryEntry]
+		decode(t, h.must(krMSP, "GetRecordHistory", "confidentialHash", id, "", ""), &hist)
+		if len(hist.Records) != 2 {
+			t.Fatalf("the commitment's history: %+v", hist)
+		}
+	})
 	t.Run("every peer can check the public hash against the ledger", func(t *testing.T) {
 		h := h.sub(t)
 		var r integrityResult
@@ -105,6 +128,16 @@ func TestConfidentialValidation(t *testing.T) {
 	t.Run("another office cannot set it", func(t *testing.T) {
 		h := h.sub(t)
 		h.expectCode(errs.NotAuthorized, usMSP, opts{transient: mk(func(*confidentialInput) {})}, "SetFilingConfidential", id)
+	})
+	t.Run("a filing without a commitment never sends its data to other peers", func(t *testing.T) {
+		h := h.sub(t)
+		// As deposited by a version before the commitment key: creating it
+		// now would need the chaincode MAJORITY, i.e. other offices' peers.
+		key := h.compositeKey(kindConfidentialHash, "JP", "PATENT", "2024012345")
+		saved := h.ledger.state[key]
+		t.Cleanup(func() { h.ledger.state[key] = saved })
+		delete(h.ledger.state, key)
+		h.expectCode(errs.InvalidTransition, jpMSP, opts{transient: mk(func(*confidentialInput) {})}, "SetFilingConfidential", id)
 	})
 	t.Run("without confidential data the integrity check does not match", func(t *testing.T) {
 		h := h.sub(t)

@@ -10,6 +10,10 @@ const (
 	recAccess    = "access"
 	recRetrieval = "retrieval"
 	recClaim     = "claim"
+
+	// recConfidentialHash names a filing's confidential commitment in
+	// GetRecordHistory only; its changes are reported as filing events.
+	recConfidentialHash = "confidentialHash"
 )
 
 // event is the payload of every chaincode event. It identifies the record

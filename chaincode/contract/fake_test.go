@@ -6,6 +6,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -13,8 +14,11 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/cid"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
+	mspproto "github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -156,6 +160,11 @@ func (s *fakeStub) PutState(key string, value []byte) error {
 func (s *fakeStub) DelState(key string) error {
 	s.writes[key] = nil
 	return nil
+}
+
+// GetStateValidationParameter reads the committed policy, as Fabric does.
+func (s *fakeStub) GetStateValidationParameter(key string) ([]byte, error) {
+	return slices.Clone(s.ledger.sbe[key]), nil
 }
 
 func (s *fakeStub) SetStateValidationParameter(key string, ep []byte) error {
@@ -369,3 +378,137 @@ type fakeContext struct {
 
 func (c *fakeContext) GetStub() shim.ChaincodeStubInterface  { return c.stub }
 func (c *fakeContext) GetClientIdentity() cid.ClientIdentity { return c.id }
+
+// errPolicyFailure is a committing peer's verdict ENDORSEMENT_POLICY_FAILURE:
+// the transaction is invalid and writes nothing.
+var errPolicyFailure = errors.New("ENDORSEMENT_POLICY_FAILURE")
+
+// validate models Fabric's v2 validation of a transaction endorsed by peers
+// of the given MSPs (one entry per endorsement). Every key written, deleted or
+// given a new policy must satisfy the policy it had before this transaction,
+// or the chaincode policy when it had none; a write to an implicit collection
+// needs a peer of its org (the org's Endorsement policy). The chaincode policy
+// is MAJORITY of the channel's orgs (channel).
+func (s *fakeStub) validate(endorsers, channel []string) error {
+	keys := slices.Collect(maps.Keys(s.writes))
+	for k := range s.sbeWrites {
+		if _, dup := s.writes[k]; !dup {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	needChaincodePolicy := len(keys) == 0 && len(s.privWrites) == 0
+	for _, k := range keys {
+		p, ok := s.ledger.sbe[k]
+		if !ok {
+			needChaincodePolicy = true
+			continue
+		}
+		if !satisfies(p, endorsers) {
+			return fmt.Errorf("%w: key %q needs %s, endorsed by %v", errPolicyFailure, k, describePolicy(p), endorsers)
+		}
+	}
+	for c := range s.privWrites {
+		org := strings.TrimPrefix(c, "_implicit_org_")
+		if !slices.Contains(endorsers, org) {
+			return fmt.Errorf("%w: collection %s needs a peer of %s, endorsed by %v", errPolicyFailure, c, org, endorsers)
+		}
+	}
+	if needChaincodePolicy {
+		n := 0
+		for _, org := range channel {
+			if slices.Contains(endorsers, org) {
+				n++
+			}
+		}
+		if 2*n <= len(channel) {
+			return fmt.Errorf("%w: the chaincode policy needs a majority of %v, endorsed by %v", errPolicyFailure, channel, endorsers)
+		}
+	}
+	return nil
+}
+
+// satisfies evaluates a signature policy the way Fabric's cauthdsl does:
+// each endorsement satisfies at most one principal of the whole policy.
+func satisfies(raw []byte, endorsers []string) bool {
+	env := &common.SignaturePolicyEnvelope{}
+	if err := proto.Unmarshal(raw, env); err != nil {
+		return false
+	}
+	used := make([]bool, len(endorsers))
+	return evaluatePolicy(env.GetRule(), env.GetIdentities(), endorsers, used)
+}
+
+func evaluatePolicy(p *common.SignaturePolicy, ids []*mspproto.MSPPrincipal, endorsers []string, used []bool) bool {
+	if gate := p.GetNOutOf(); gate != nil {
+		verified := int32(0)
+		trial := make([]bool, len(used))
+		for _, rule := range gate.GetRules() {
+			copy(trial, used)
+			if evaluatePolicy(rule, ids, endorsers, trial) {
+				verified++
+				copy(used, trial)
+			}
+		}
+		return verified >= gate.GetN()
+	}
+	msp, ok := principalMSP(ids, p.GetSignedBy())
+	if !ok {
+		return false
+	}
+	for i, e := range endorsers {
+		if !used[i] && e == msp {
+			used[i] = true
+			return true
+		}
+	}
+	return false
+}
+
+// principalMSP is the MSP of a peer principal (endorsements come from peers).
+func principalMSP(ids []*mspproto.MSPPrincipal, i int32) (string, bool) {
+	if i < 0 || int(i) >= len(ids) || ids[i].GetPrincipalClassification() != mspproto.MSPPrincipal_ROLE {
+		return "", false
+	}
+	role := &mspproto.MSPRole{}
+	if proto.Unmarshal(ids[i].GetPrincipal(), role) != nil {
+		return "", false
+	}
+	r := role.GetRole()
+	return role.GetMspIdentifier(), r == mspproto.MSPRole_PEER || r == mspproto.MSPRole_MEMBER
+}
+
+// describePolicy renders a policy for test expectations:
+// "AND(JPMSP, 2 of [EPMSP, KRMSP, USMSP])", "OR(…)", a lone "JPMSP".
+func describePolicy(raw []byte) string {
+	env := &common.SignaturePolicyEnvelope{}
+	if err := proto.Unmarshal(raw, env); err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return describeRule(env.GetRule(), env.GetIdentities())
+}
+
+func describeRule(p *common.SignaturePolicy, ids []*mspproto.MSPPrincipal) string {
+	gate := p.GetNOutOf()
+	if gate == nil {
+		msp, ok := principalMSP(ids, p.GetSignedBy())
+		if !ok {
+			return "?"
+		}
+		return msp
+	}
+	parts := make([]string, len(gate.GetRules()))
+	for i, r := range gate.GetRules() {
+		parts[i] = describeRule(r, ids)
+	}
+	n, list := int(gate.GetN()), strings.Join(parts, ", ")
+	switch {
+	case len(parts) == 1 && n == 1:
+		return list
+	case n == len(parts):
+		return "AND(" + list + ")"
+	case n == 1:
+		return "OR(" + list + ")"
+	}
+	return fmt.Sprintf("%d of [%s]", n, list)
+}

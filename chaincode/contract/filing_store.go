@@ -41,12 +41,43 @@ func (t *txn) ownedFiling(caller officeRecord, filingID string) (FirstFiling, er
 	return f, nil
 }
 
-func (t *txn) putFiling(f FirstFiling) error {
+// putFiling stores the public record of a filing under the policy "the
+// owner and a majority of the ACTIVE offices": claims and retrievals of other
+// offices rely on its date, document hash and status.
+func (t *txn) putFiling(f FirstFiling, ownerMSP string, active []string) error {
 	key, err := t.key(kindFiling, f.ref().attrs()...)
 	if err != nil {
 		return err
 	}
-	return t.putJSON(key, f)
+	if err := t.putJSON(key, f); err != nil {
+		return err
+	}
+	return t.setPolicy(key, ownerAndMajority(ownerMSP, active))
+}
+
+// filingView is a filing as transactions return it: the stored public
+// record with the owner's confidential commitment merged in (its
+// confidentialHash and, when later, its time as updatedAt).
+func (t *txn) filingView(f FirstFiling) (FirstFiling, error) {
+	var c confidentialCommitment
+	found, err := t.load(kindConfidentialHash, f.ref().attrs(), &c)
+	if err != nil || !found { // not found: a filing deposited before commitments existed
+		return f, err
+	}
+	f.ConfidentialHash = c.ConfidentialHash
+	if c.UpdatedAt > f.UpdatedAt { // both RFC 3339 UTC with seconds: text order is time order
+		f.UpdatedAt = c.UpdatedAt
+	}
+	return f, nil
+}
+
+// requireFilingView loads a filing for display.
+func (t *txn) requireFilingView(r filingRef) (FirstFiling, error) {
+	f, err := t.requireFiling(r)
+	if err != nil {
+		return FirstFiling{}, err
+	}
+	return t.filingView(f)
 }
 
 func (t *txn) loadAccess(r filingRef) (AccessRecord, error) {

@@ -64,18 +64,29 @@ func (c *Contract) DepositFirstFiling(ctx contractapi.TransactionContextInterfac
 		DepositedAt: t.now, UpdatedAt: t.now,
 	}
 	a := AccessRecord{FilingID: f.ID, OwnerOffice: f.OfficeCode, Offices: []AccessEntry{}, UpdatedAt: t.now}
-	if err := t.putFiling(f); err != nil {
+	active, err := t.activeMSPs()
+	if err != nil {
 		return "", err
 	}
+	if err := t.putFiling(f, caller.MSPID, active); err != nil {
+		return "", err
+	}
+	// The access record and the confidential commitment are created here,
+	// under the owner's policy, because the owner-only transactions that
+	// change them later (code redemption, SetFilingConfidential) cannot
+	// create a key: a new key needs the chaincode MAJORITY.
 	if err := t.putAccess(ref, a); err != nil {
 		return "", err
 	}
-	for _, kind := range []string{kindFiling, kindAccess} {
+	if err := t.putCommitment(ref, confidentialCommitment{FilingID: f.ID, UpdatedAt: t.now}); err != nil {
+		return "", err
+	}
+	for _, kind := range []string{kindAccess, kindConfidentialHash} {
 		key, err := t.key(kind, ref.attrs()...)
 		if err != nil {
 			return "", err
 		}
-		if err := t.setOwnerPolicy(key, caller.MSPID); err != nil {
+		if err := t.setPolicy(key, ownerOnly(caller.MSPID)); err != nil {
 			return "", err
 		}
 	}
@@ -85,7 +96,7 @@ func (c *Contract) DepositFirstFiling(ctx contractapi.TransactionContextInterfac
 	if err := t.emit("FirstFilingDeposited", event{RecordType: recFiling, RecordID: f.ID, OfficeCode: caller.OfficeCode, Status: f.Status}); err != nil {
 		return "", err
 	}
-	return result(f)
+	return result(f) // no confidential hash yet: the record is its own view
 }
 
 // CorrectFirstFiling records a new version (DAS "PUT registration"); the
@@ -195,12 +206,22 @@ func (c *Contract) MarkFirstFilingPublished(ctx contractapi.TransactionContextIn
 	return t.saveFilingChange(f, caller, "FirstFilingPublished")
 }
 
+// saveFilingChange stores a changed public filing; its key needs the owner
+// and a majority again (the majority as of now).
 func (t *txn) saveFilingChange(f FirstFiling, caller officeRecord, eventName string) (string, error) {
-	if err := t.putFiling(f); err != nil {
+	active, err := t.activeMSPs()
+	if err != nil {
+		return "", err
+	}
+	if err := t.putFiling(f, caller.MSPID, active); err != nil {
 		return "", err
 	}
 	if err := t.emit(eventName, event{RecordType: recFiling, RecordID: f.ID, OfficeCode: caller.OfficeCode, Status: f.Status}); err != nil {
 		return "", err
 	}
-	return result(f)
+	view, err := t.filingView(f)
+	if err != nil {
+		return "", err
+	}
+	return result(view)
 }

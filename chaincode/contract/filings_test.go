@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -22,9 +21,11 @@ func TestDepositFirstFiling(t *testing.T) {
 	if f != want {
 		t.Fatalf("deposit\n got %+v\nwant %+v", f, want)
 	}
-	for _, kind := range []string{kindFiling, kindAccess} {
-		if orgs := h.sbeOrgs(h.compositeKey(kind, "JP", "PATENT", "2024012345")); !slices.Equal(orgs, []string{jpMSP}) {
-			t.Fatalf("%s SBE = %v, want [JPMSP]", kind, orgs)
+	for kind, want := range map[string]string{
+		kindFiling: "AND(JPMSP, 2 of [EPMSP, KRMSP, USMSP])", kindAccess: "JPMSP", kindConfidentialHash: "JPMSP",
+	} {
+		if p := h.policyOf(h.compositeKey(kind, "JP", "PATENT", "2024012345")); p != want {
+			t.Fatalf("%s SBE = %s, want %s", kind, p, want)
 		}
 	}
 	var a AccessRecord

@@ -157,6 +157,7 @@ var storedKinds = []struct {
 	{"accessCode", 3, func() stored { return &accessCodeRecord{} }},
 	{"attempt", 4, func() stored { return &accessAttemptRecord{} }},
 	{"confidential", 3, func() stored { return &confidentialRecord{} }},
+	{"confidentialHash", 3, func() stored { return &confidentialCommitment{} }},
 }
 
 // FuzzStoredRecords feeds arbitrary bytes under arbitrary keys to every

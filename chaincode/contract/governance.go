@@ -298,7 +298,13 @@ func (t *txn) applyProposal(p *Proposal) error {
 		s.SettingsVersion, s.SettingsUpdatedAt = 1, t.now
 		o := officeRecord{OfficeCode: p.OfficeCode, MSPID: p.MSPID, Name: p.Name, Status: statusActive,
 			Roles: p.Roles, CreatedAt: t.now, UpdatedAt: t.now}
-		if err := t.createOffice(o, s); err != nil {
+		active, err := t.activeMSPs()
+		if err != nil {
+			return err
+		}
+		active = append(active, o.MSPID) // ACTIVE from this transaction on
+		slices.Sort(active)
+		if err := t.createOffice(o, s, active); err != nil {
 			return err
 		}
 	default:

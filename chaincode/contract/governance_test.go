@@ -51,8 +51,9 @@ func TestAddingAnOfficeNeedsAMajority(t *testing.T) {
 	if cn.OfficeCode != "CN" || cn.Status != "ACTIVE" || cn.SettingsVersion != 1 {
 		t.Fatalf("new office %+v", cn)
 	}
-	if orgs := h.sbeOrgs(h.compositeKey(kindSettings, "CN")); !slices.Equal(orgs, []string{"CNMSP"}) {
-		t.Fatalf("settings SBE %v", orgs)
+	// CN counts in the majority from the transaction that adds it.
+	if p := h.policyOf(h.compositeKey(kindSettings, "CN")); p != "AND(CNMSP, 2 of [EPMSP, JPMSP, KRMSP, USMSP])" {
+		t.Fatalf("settings SBE %s", p)
 	}
 	h.expectCode(errs.InvalidTransition, epMSP, opts{}, "ApproveMembershipChange", p.ID)
 	// The open-proposal slot is free again.

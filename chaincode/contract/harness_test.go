@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
-
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
 
@@ -82,6 +80,10 @@ type opts struct {
 	client       bool              // call as a client identity instead of an administrator
 	txTime       time.Time         // the proposal's timestamp as the client crafts it; default = the peers' clock
 	skew         time.Duration     // or: the proposal's timestamp relative to the peers' clock
+	// endorsers, when set, are the MSPs of the peers that endorse a submit:
+	// the committing peers validate its writes against them (fakeStub.validate)
+	// and an invalid transaction commits nothing (errPolicyFailure).
+	endorsers []string
 }
 
 // call invokes a contract method by name like the peer would, checks the
@@ -145,6 +147,11 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 		var e event
 		if err := dec.Decode(&e); err != nil || e.RecordType == "" || e.RecordID == "" || e.TxID != txID {
 			h.t.Fatalf("%s event payload %s: %v", fn, stub.eventPayload, err)
+		}
+		if o.endorsers != nil {
+			if err := stub.validate(o.endorsers, h.channelOrgs()); err != nil {
+				return res, err
+			}
 		}
 		stub.commit()
 		h.last = stub
@@ -234,20 +241,47 @@ func toJSON(t testing.TB, v any) string {
 	return string(raw)
 }
 
-// sbeOrgs returns the orgs of a key's committed key-level policy.
-func (h *harness) sbeOrgs(key string) []string {
+// policyOf renders the committed key-level policy of a key ("" for none).
+func (h *harness) policyOf(key string) string {
 	h.t.Helper()
 	p, ok := h.ledger.sbe[key]
 	if !ok {
-		return nil
+		return ""
 	}
-	ep, err := statebased.NewStateEP(p)
-	if err != nil {
-		h.t.Fatal(err)
+	return describePolicy(p)
+}
+
+// channelOrgs are the channel's member orgs: the MSPs bound in the registry,
+// or the test consortium's before InitConsortium.
+func (h *harness) channelOrgs() []string {
+	prefix := compositeNS + kindMSPOffice + compositeNS
+	var orgs []string
+	for k := range h.ledger.state {
+		if strings.HasPrefix(k, prefix) {
+			orgs = append(orgs, strings.TrimSuffix(strings.TrimPrefix(k, prefix), compositeNS))
+		}
 	}
-	orgs := ep.ListOrgs()
-	sort.Strings(orgs)
+	if len(orgs) == 0 {
+		return []string{epMSP, jpMSP, krMSP, usMSP}
+	}
+	slices.Sort(orgs)
 	return orgs
+}
+
+// rogue commits writes that a modified chaincode made (write edits the
+// stub) when the given endorsers satisfy the policies, as committing peers
+// would; otherwise it commits nothing and returns errPolicyFailure.
+func (h *harness) rogue(endorsers []string, write func(s *fakeStub)) error {
+	h.t.Helper()
+	h.txSeq++
+	h.clock = h.clock.Add(time.Minute)
+	stub := newFakeStub(h.ledger, fmt.Sprintf("%064x", h.txSeq), h.clock, endorsers[0], nil)
+	write(stub)
+	if err := stub.validate(endorsers, h.channelOrgs()); err != nil {
+		return err
+	}
+	stub.commit()
+	return nil
 }
 
 func (h *harness) compositeKey(kind string, attrs ...string) string {

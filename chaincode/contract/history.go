@@ -36,15 +36,12 @@ func (t *txn) historyKey(recordType, id string) (string, error) {
 			return "", errs.New(errs.InvalidArgument, "proposal id %q is not <time>_<txId>", clipArg(id))
 		}
 		return t.key(kindProposal, id)
-	case recFiling, recAccess:
+	case recFiling, recAccess, recConfidentialHash:
 		r, err := parseFilingID(id)
 		if err != nil {
 			return "", err
 		}
-		kind := kindFiling
-		if recordType == recAccess {
-			kind = kindAccess
-		}
+		kind := map[string]string{recFiling: kindFiling, recAccess: kindAccess, recConfidentialHash: kindConfidentialHash}[recordType]
 		return t.key(kind, r.attrs()...)
 	case recRetrieval:
 		r, err := parseRetrievalID(id)
@@ -59,7 +56,7 @@ func (t *txn) historyKey(recordType, id string) (string, error) {
 		}
 		return t.key(kindClaim, r.attrs()...)
 	}
-	return "", errs.New(errs.InvalidArgument, "recordType must be office, officeSettings, proposal, filing, access, retrieval or claim")
+	return "", errs.New(errs.InvalidArgument, "recordType must be office, officeSettings, proposal, filing, confidentialHash, access, retrieval or claim")
 }
 
 // parseHistoryBookmark reads the decimal offset GetRecordHistory hands out.

@@ -14,15 +14,17 @@ import (
 // Composite-key object types (public state unless noted).
 const (
 	kindOffice      = "ipl.office"         // [officeCode] registry entry, no SBE (governance)
-	kindSettings    = "ipl.officeSettings" // [officeCode] SBE = office
+	kindSettings    = "ipl.officeSettings" // [officeCode] SBE = office and majority
 	kindMSPOffice   = "ipl.mspOffice"      // [mspId] → office code, no SBE
 	kindProposal    = "ipl.proposal"       // [proposalId]
 	kindOpenChange  = "ipl.openChange"     // [officeCode, action, sha256 of the change] → open proposal id
-	kindFiling      = "ipl.filing"         // [office, ipRight, number] SBE = office
+	kindFiling      = "ipl.filing"         // [office, ipRight, number] SBE = office and majority
 	kindAccess      = "ipl.access"         // [office, ipRight, number] SBE = office
-	kindRetrieval   = "ipl.retrieval"      // [office, ipRight, number, stamp_txId] SBE = requester
-	kindClaim       = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf
+	kindRetrieval   = "ipl.retrieval"      // [office, ipRight, number, stamp_txId] SBE = requester and (owner or majority)
+	kindClaim       = "ipl.claim"          // [osf, ipRight, number, seq] SBE = osf and majority
 	kindClaimByPrio = "ipl.claimByPrio"    // [prOffice, prRight, prNumber, osf, ipRight, number, seq]
+	// [office, ipRight, number] SBE = office: the public hash of the private confidential record.
+	kindConfidentialHash = "ipl.confidentialHash"
 	// Private, in the owner's implicit collection.
 	kindConfidential = "ipl.confidential"  // [office, ipRight, number]
 	kindAccessCode   = "ipl.accessCode"    // [office, ipRight, number]

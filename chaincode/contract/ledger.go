@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -87,27 +86,6 @@ func (t *txn) putJSON(key string, v any) error {
 func (t *txn) delState(key string) error {
 	if err := t.stub.DelState(key); err != nil {
 		return errs.Internalf("deleting state: %v", err)
-	}
-	return nil
-}
-
-// setOwnerPolicy gives key a key-level endorsement policy requiring a peer of
-// mspID: later changes validate against it instead of the chaincode MAJORITY
-// policy, so only the owner's peer can endorse them.
-func (t *txn) setOwnerPolicy(key, mspID string) error {
-	ep, err := statebased.NewStateEP(nil)
-	if err != nil {
-		return errs.Internalf("creating endorsement policy: %v", err)
-	}
-	if err := ep.AddOrgs(statebased.RoleTypePeer, mspID); err != nil {
-		return errs.Internalf("adding org to endorsement policy: %v", err)
-	}
-	policy, err := ep.Policy()
-	if err != nil {
-		return errs.Internalf("serialising endorsement policy: %v", err)
-	}
-	if err := t.stub.SetStateValidationParameter(key, policy); err != nil {
-		return errs.Internalf("setting endorsement policy: %v", err)
 	}
 	return nil
 }

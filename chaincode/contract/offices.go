@@ -103,10 +103,17 @@ func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, o
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(offices[a].OfficeCode, offices[b].OfficeCode) })
+	// The registry is written by this transaction, so the founders' MSPs
+	// come from the input (a peer reads committed state only).
+	founders := make([]string, 0, len(offices))
+	for _, o := range offices {
+		founders = append(founders, o.MSPID)
+	}
+	slices.Sort(founders)
 	views := make([]Office, 0, len(offices))
 	sortedCodes := make([]string, 0, len(offices))
 	for _, i := range order {
-		if err := t.createOffice(offices[i], settings[i]); err != nil {
+		if err := t.createOffice(offices[i], settings[i], founders); err != nil {
 			return "", err
 		}
 		views = append(views, officeView(offices[i], settings[i]))
@@ -127,7 +134,8 @@ func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, o
 }
 
 // UpdateOfficeSettings replaces the caller's own calendar, number patterns
-// and restoration policy (the settings key carries the office's SBE policy).
+// and restoration policy. The settings key needs the office and a majority
+// (CONTRACT.md §1), so the checks below run on honest peers.
 func (c *Contract) UpdateOfficeSettings(ctx contractapi.TransactionContextInterface, settingsJSON string) (string, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
@@ -149,7 +157,11 @@ func (c *Contract) UpdateOfficeSettings(ctx contractapi.TransactionContextInterf
 		return "", err
 	}
 	next.SettingsVersion, next.SettingsUpdatedAt = prev.SettingsVersion+1, t.now
-	if err := t.putSettings(next, ""); err != nil {
+	active, err := t.activeMSPs()
+	if err != nil {
+		return "", err
+	}
+	if err := t.putSettings(next, caller.MSPID, active); err != nil {
 		return "", err
 	}
 	if err := t.emit("OfficeSettingsUpdated", event{

@@ -25,11 +25,11 @@ func TestInitConsortiumRegistersOfficesWithDefaults(t *testing.T) {
 		kr.RestorationPolicy[3].Allowed || kr.SettingsVersion != 1 {
 		t.Fatalf("defaults not applied: %+v", kr)
 	}
-	if orgs := h.sbeOrgs(h.compositeKey(kindSettings, "KR")); !slices.Equal(orgs, []string{krMSP}) {
-		t.Fatalf("settings SBE = %v, want [KRMSP]", orgs)
+	if p := h.policyOf(h.compositeKey(kindSettings, "KR")); p != "AND(KRMSP, 2 of [EPMSP, JPMSP, USMSP])" {
+		t.Fatalf("settings SBE = %s", p)
 	}
-	if orgs := h.sbeOrgs(h.compositeKey(kindOffice, "KR")); orgs != nil {
-		t.Fatalf("registry entries must follow the chaincode policy, got SBE %v", orgs)
+	if p := h.policyOf(h.compositeKey(kindOffice, "KR")); p != "" {
+		t.Fatalf("registry entries must follow the chaincode policy, got SBE %s", p)
 	}
 	name, e := h.lastEvent()
 	if name != "ConsortiumInitialised" || e.RecordID != "EP,JP,KR,US" || e.OfficeCode != "KR" {

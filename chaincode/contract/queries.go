@@ -20,7 +20,7 @@ func (c *Contract) GetFirstFiling(ctx contractapi.TransactionContextInterface, f
 	if err != nil {
 		return "", err
 	}
-	f, err := t.requireFiling(r)
+	f, err := t.requireFilingView(r)
 	if err != nil {
 		return "", err
 	}
@@ -38,7 +38,7 @@ func (c *Contract) FindFirstFiling(ctx contractapi.TransactionContextInterface, 
 	if err != nil {
 		return "", err
 	}
-	f, err := t.requireFiling(r)
+	f, err := t.requireFilingView(r)
 	if err != nil {
 		return "", err
 	}
@@ -140,7 +140,7 @@ func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface,
 		if err != nil {
 			return errs.Internalf("malformed filing-date index key")
 		}
-		f, err := t.requireFiling(r)
+		f, err := t.requireFilingView(r)
 		if isInvalidRecord(err) {
 			return nil // skipped like a malformed record in any listing
 		}

@@ -156,7 +156,7 @@ func TestRecordHistory(t *testing.T) {
 		t.Fatalf("%+v", p)
 	}
 	for recordType, recordID := range map[string]string{
-		"office": "JP", "officeSettings": "JP", "access": id,
+		"office": "JP", "officeSettings": "JP", "access": id, "confidentialHash": id,
 	} {
 		t.Run("the history of a "+recordType+" record is readable", func(t *testing.T) {
 			h := h.sub(t)
@@ -172,6 +172,7 @@ func TestRecordHistory(t *testing.T) {
 		"a malformed retrieval id":        {"retrieval", id, "", ""},
 		"a malformed claim id":            {"claim", id, "", ""},
 		"a malformed filing id":           {"filing", "JP", "", ""},
+		"a malformed commitment id":       {"confidentialHash", "JP:PATENT", "", ""},
 		"a bookmark that is not a number": {"filing", id, "", "abc"},
 		"a bookmark past the end":         {"filing", id, "", "40"},
 		"a zero bookmark":                 {"filing", id, "", "0"},

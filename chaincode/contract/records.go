@@ -13,12 +13,13 @@ import (
 	"github.com/ipledger/ipledger/chaincode/priority"
 )
 
-// Records under an office's key are endorsed by that office's peer alone
-// (key-level policies), so a member running modified chaincode can store
-// anything there. Every record read from the ledger is therefore decoded
-// strictly and checked against the key it was read from before any code
-// relies on it: a malformed record becomes an INTERNAL error, never a panic
-// and never a write to a key named by the record's own content.
+// A member running modified chaincode can store anything under the keys its
+// peer alone endorses (access record, confidential commitment, private data),
+// and colluding members or an earlier chaincode version (owner-only policies)
+// could have written any other key. Every record read from the ledger is
+// therefore decoded strictly and checked against the key it was read from
+// before any code relies on it: a malformed record becomes an INTERNAL error,
+// never a panic and never a write to a key named by the record's own content.
 
 // maxStoredRecord bounds a stored value before it is decoded (the largest
 // legitimate record, an access record with every office, is far smaller).
@@ -413,5 +414,15 @@ func (r confidentialRecord) check(key []string) error {
 		c.ok("filingId", r.FilingID == strings.Join(key, ":"))
 	}
 	c.ok("content", validateConfidential(confidentialInput{Salt: r.Salt, Title: r.Title, Applicants: r.Applicants, Contact: r.Contact}) == nil)
+	return c.err()
+}
+
+func (r confidentialCommitment) check(key []string) error {
+	c := checking("confidential commitment", key)
+	if c.keyIs(3) {
+		c.ok("filingId", r.FilingID == strings.Join(key, ":"))
+	}
+	c.ok("confidentialHash", r.ConfidentialHash == "" || isSHA256(r.ConfidentialHash))
+	c.ok("updatedAt", isStamp(r.UpdatedAt))
 	return c.err()
 }

@@ -34,8 +34,9 @@ type Retrieval struct {
 }
 
 // RequestRetrieval opens an audit entry for a retrieval by the caller, which
-// must hold an active grant. The entry is owned (SBE) by the requester, who
-// alone completes it.
+// must hold an active grant. Only the requester completes it, but the entry
+// is also the owner's audit of who got its document, so its key needs the
+// requester and either the owner or a majority (retrievalPolicy).
 func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
@@ -71,14 +72,7 @@ func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface,
 		GrantRoute: grant.Route, DocumentVersion: f.Version, ExpectedSHA256: f.DocumentSHA256,
 		Status: retrievalPending, RequestedAt: t.now,
 	}
-	key, err := t.key(kindRetrieval, ref.attrs()...)
-	if err != nil {
-		return "", err
-	}
-	if err := t.putJSON(key, rec); err != nil {
-		return "", err
-	}
-	if err := t.setOwnerPolicy(key, caller.MSPID); err != nil {
+	if err := t.putRetrieval(ref, rec); err != nil {
 		return "", err
 	}
 	if err := t.emit("RetrievalRequested", event{RecordType: recRetrieval, RecordID: rec.ID, OfficeCode: caller.OfficeCode, SubjectOffice: f.OfficeCode, Status: rec.Status}); err != nil {
@@ -174,12 +168,35 @@ func (t *txn) loadRetrieval(ref retrievalRef) (Retrieval, error) {
 	return rec, nil
 }
 
-func (t *txn) saveRetrieval(ref retrievalRef, rec Retrieval, caller officeRecord) (string, error) {
+// putRetrieval stores a retrieval under its policy: the requester and the
+// owner, or the requester and a majority of the ACTIVE offices. Neither party
+// can rewrite or delete the entry alone, and the owner cannot veto the record
+// of a failed delivery by refusing to endorse it.
+func (t *txn) putRetrieval(ref retrievalRef, rec Retrieval) error {
+	requester, err := t.officeMSP(rec.RequestingOffice)
+	if err != nil {
+		return err
+	}
+	owner, err := t.officeMSP(rec.OwnerOffice)
+	if err != nil {
+		return err
+	}
+	active, err := t.activeMSPs()
+	if err != nil {
+		return err
+	}
 	key, err := t.key(kindRetrieval, ref.attrs()...)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := t.putJSON(key, rec); err != nil {
+		return err
+	}
+	return t.setPolicy(key, requesterAndOwnerOrMajority(requester, owner, active))
+}
+
+func (t *txn) saveRetrieval(ref retrievalRef, rec Retrieval, caller officeRecord) (string, error) {
+	if err := t.putRetrieval(ref, rec); err != nil {
 		return "", err
 	}
 	if err := t.emit("RetrievalCompleted", event{RecordType: recRetrieval, RecordID: rec.ID, OfficeCode: caller.OfficeCode, SubjectOffice: rec.OwnerOffice, Status: rec.Status}); err != nil {

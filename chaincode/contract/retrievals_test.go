@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -30,8 +29,8 @@ func TestRetrievalSucceedsWhenTheHashMatches(t *testing.T) {
 		t.Fatalf("%+v", e)
 	}
 	ref, _ := parseRetrievalID(r.ID)
-	if orgs := h.sbeOrgs(h.compositeKey(kindRetrieval, ref.attrs()...)); !slices.Equal(orgs, []string{usMSP}) {
-		t.Fatalf("retrieval SBE %v", orgs)
+	if p := h.policyOf(h.compositeKey(kindRetrieval, ref.attrs()...)); p != "AND(USMSP, OR(JPMSP, 2 of [EPMSP, JPMSP, KRMSP]))" {
+		t.Fatalf("retrieval SBE %s", p)
 	}
 	h.expectCode(errs.NotAuthorized, jpMSP, opts{}, "AcknowledgeRetrieval", r.ID, docHash)
 	decode(t, h.must(usMSP, "AcknowledgeRetrieval", r.ID, strings.ToUpper(docHash)), &r)

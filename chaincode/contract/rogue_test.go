@@ -2,7 +2,9 @@ package contract
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
 	"slices"
@@ -16,11 +18,14 @@ import (
 	"github.com/ipledger/ipledger/chaincode/priority"
 )
 
-// Tests of issue 9: a member office runs modified chaincode on its own peer,
-// so it can store anything under the keys it owns (key-level policy = its
-// own peer) and craft any proposal. poison simulates such a write.
+// Tests of issue 9: a member office runs modified chaincode on its own peer
+// and crafts any proposal. Its peer alone can still store anything under the
+// keys only their owner endorses (access record, confidential commitment,
+// private data), and any key could hold such a record when offices collude or
+// when it was written by an earlier version with owner-only policies
+// (finding 3). poison simulates such a write.
 
-// poison overwrites a committed key as modified chaincode on the owner's peer could.
+// poison overwrites a committed key as modified chaincode could.
 func (h *harness) poison(key string, raw string) {
 	h.t.Helper()
 	if _, ok := h.ledger.state[key]; !ok {
@@ -189,6 +194,13 @@ func TestPoisonedRecordsAreRefusedAndListingsSkipThem(t *testing.T) {
 				rewrite(h, h.compositeKey(kindRetrieval, ref.attrs()...), func(r *Retrieval) { r.Status = retrievalSuccess })
 			},
 			refused: []string{"AcknowledgeRetrieval", "<retrieval>", docHash}, by: usMSP,
+		},
+		"a confidential commitment of another filing": {
+			poison: func(h *harness, _, _ string) {
+				rewrite(h, h.compositeKey(kindConfidentialHash, "JP", "PATENT", "2024012345"), func(c *confidentialCommitment) { c.FilingID = "JP:PATENT:1" })
+			},
+			refused: []string{"GetFirstFiling", jpFilingID}, by: krMSP,
+			listing: listing{"ListFirstFilings", []string{"JP", "", "", "", "", "", ""}, 0},
 		},
 		"office settings with an impossible calendar": {
 			poison: func(h *harness, _, _ string) {
@@ -579,8 +591,9 @@ func TestAnOfficesNumberPatternsCannotBlockClaimsCitingIt(t *testing.T) {
 }
 
 // The chaincode side of finding 3: whatever its arguments, a SUSPENDED office
-// gets no write endorsed by an honest peer (its own peer, with modified
-// chaincode, is a matter of endorsement policies).
+// gets no write endorsed by an honest peer. Its own peer, with modified
+// chaincode, endorses anything; the key policies make that insufficient
+// (TestAnOfficesOwnPeerCannotRewriteWhatOthersRelyOn).
 func TestASuspendedOfficeCannotSubmitAnything(t *testing.T) {
 	h := newHarness(t)
 	h.initConsortium()
@@ -606,5 +619,214 @@ func TestASuspendedOfficeCannotSubmitAnything(t *testing.T) {
 			}
 			h.expectCode(errs.OfficeSuspended, krMSP, opts{peer: jpMSP}, name, args...)
 		})
+	}
+}
+
+// mutated is the record under key with change applied, as modified chaincode would write it.
+func mutated[T any](h *harness, key string, change func(*T)) []byte {
+	h.t.Helper()
+	var rec T
+	if err := json.Unmarshal(h.ledger.state[key], &rec); err != nil {
+		h.t.Fatal(err)
+	}
+	change(&rec)
+	return []byte(toJSON(h.t, rec))
+}
+
+// Finding 3: an office's own peer, running modified chaincode, endorses any
+// write the office wants. Records other offices rely on therefore need other
+// peers as well: each attack below is what that peer would write, and the
+// committing peers refuse it against the key's policy. Only the parties the
+// policy names, together, could make the same write.
+func TestAnOfficesOwnPeerCannotRewriteWhatOthersRelyOn(t *testing.T) {
+	retrievalKey := func(h *harness, id string) string {
+		ref, err := parseRetrievalID(id)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		return h.compositeKey(kindRetrieval, ref.attrs()...)
+	}
+	failedRetrieval := func(h *harness) string {
+		var r Retrieval
+		decode(h.t, h.must(usMSP, "RequestRetrieval", grantedJP(h)), &r)
+		h.must(usMSP, "AcknowledgeRetrieval", r.ID, docHash2) // HASH_MISMATCH: ERROR
+		return retrievalKey(h, r.ID)
+	}
+	filingKey := func(h *harness) string { return h.compositeKey(kindFiling, "JP", "PATENT", "2024012345") }
+	claimKey := func(h *harness) string { return h.compositeKey(kindClaim, "US", "PATENT", "25123456", "001") }
+	tests := map[string]struct {
+		setup    func(h *harness) string // prepares the ledger, returns the key attacked
+		rogue    string                  // the attacking office's peer
+		attack   func(h *harness, s *fakeStub, key string)
+		together []string // the endorsers the policy needs for the same write
+	}{
+		"a requester turns its failed retrieval into a success": {
+			setup: failedRetrieval, rogue: usMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				_ = s.PutState(key, mutated(h, key, func(r *Retrieval) { r.Status, r.ErrorCode, r.ErrorMessage = retrievalSuccess, "", "" }))
+			},
+			together: []string{usMSP, jpMSP},
+		},
+		"a requester deletes its retrieval from the append-only log": {
+			setup: failedRetrieval, rogue: usMSP,
+			attack:   func(_ *harness, s *fakeStub, key string) { _ = s.DelState(key) },
+			together: []string{usMSP, epMSP, krMSP},
+		},
+		"a requester makes its retrieval its own key again": {
+			setup: failedRetrieval, rogue: usMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				raw, err := ownerOnly(usMSP).envelope()
+				if err != nil {
+					h.t.Fatal(err)
+				}
+				_ = s.SetStateValidationParameter(key, raw)
+			},
+			together: []string{usMSP, jpMSP},
+		},
+		"the owner erases the failure it is blamed for": {
+			setup: failedRetrieval, rogue: jpMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				_ = s.PutState(key, mutated(h, key, func(r *Retrieval) { r.Status, r.ErrorCode, r.ErrorMessage = retrievalSuccess, "", "" }))
+			},
+			together: []string{jpMSP, usMSP},
+		},
+		"an OSF marks its late claim IN_TIME": {
+			setup: func(h *harness) string {
+				h.record(usMSP, lateClaim())
+				return claimKey(h)
+			},
+			rogue: usMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				_ = s.PutState(key, mutated(h, key, func(c *PriorityClaim) { c.Timeliness = string(priority.InTime) }))
+			},
+			together: []string{usMSP, jpMSP, krMSP},
+		},
+		"an OSF grants itself restoration without a request": {
+			setup: func(h *harness) string {
+				h.record(usMSP, lateClaim())
+				return claimKey(h)
+			},
+			rogue: usMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				_ = s.PutState(key, mutated(h, key, func(c *PriorityClaim) { c.Status = claimRestored }))
+			},
+			together: []string{usMSP, epMSP, krMSP},
+		},
+		"an owner changes a filing's date after others claimed it": {
+			setup: func(h *harness) string {
+				h.depositJP()
+				h.record(usMSP, usClaim())
+				return filingKey(h)
+			},
+			rogue: jpMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				_ = s.PutState(key, mutated(h, key, func(f *FirstFiling) { f.FilingDate = "2024-03-01" }))
+			},
+			together: []string{jpMSP, usMSP, epMSP},
+		},
+		"an owner brings a withdrawn filing back": {
+			setup: func(h *harness) string {
+				h.depositJP()
+				h.must(jpMSP, "WithdrawFirstFiling", jpFilingID, "applicant request")
+				return filingKey(h)
+			},
+			rogue: jpMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				_ = s.PutState(key, mutated(h, key, func(f *FirstFiling) { f.Status = filingAvailable }))
+			},
+			together: []string{jpMSP, krMSP, usMSP},
+		},
+		"an office closes the day a deadline fell on, alone": {
+			setup: func(h *harness) string { return h.compositeKey(kindSettings, "US") },
+			rogue: usMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				_ = s.PutState(key, mutated(h, key, func(st *settingsRecord) { st.Calendar.ClosedDates = []string{"2025-02-03"} }))
+			},
+			together: []string{usMSP, jpMSP, epMSP},
+		},
+		"a suspended office keeps changing its settings": {
+			setup: func(h *harness) string {
+				var p Proposal
+				decode(h.t, h.must(jpMSP, "ProposeMembershipChange", suspendKR(h.t)), &p)
+				h.must(usMSP, "ApproveMembershipChange", p.ID)
+				h.must(epMSP, "ApproveMembershipChange", p.ID)
+				return h.compositeKey(kindSettings, "KR")
+			},
+			rogue: krMSP,
+			attack: func(h *harness, s *fakeStub, key string) {
+				_ = s.PutState(key, mutated(h, key, func(st *settingsRecord) { st.RestorationPolicy[0].Allowed = false }))
+			},
+			together: []string{krMSP, jpMSP, usMSP},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			h.initConsortium()
+			key := tc.setup(h)
+			before := h.snapshot()
+			policy := h.policyOf(key)
+			if err := h.rogue([]string{tc.rogue}, func(s *fakeStub) { tc.attack(h, s, key) }); !errors.Is(err, errPolicyFailure) {
+				t.Fatalf("the write of %s's own peer was accepted against %q: %v", tc.rogue, policy, err)
+			}
+			if h.snapshot() != before || h.policyOf(key) != policy {
+				t.Fatal("a refused write changed the ledger")
+			}
+			// The same write with the endorsers the policy names is valid: the policy decides.
+			if err := h.rogue(tc.together, func(s *fakeStub) { tc.attack(h, s, key) }); err != nil {
+				t.Fatalf("endorsed by %v: %v", tc.together, err)
+			}
+		})
+	}
+}
+
+// What stays owner-only (CONTRACT.md §1): the access record and the
+// confidential commitment concern the owner's own document, which the owner
+// may hand out or withhold anyway, and their owner-only transactions cannot
+// involve other peers (the code hash and the confidential data are private).
+func TestTheOwnersPeerAloneControlsAccessToItsDocument(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	id := grantedJP(h)
+	accessKey := h.compositeKey(kindAccess, "JP", "PATENT", "2024012345")
+	err := h.rogue([]string{jpMSP}, func(s *fakeStub) {
+		_ = s.PutState(accessKey, mutated(h, accessKey, func(a *AccessRecord) { a.Offices[0].Grant = grantRevoked }))
+	})
+	if err != nil {
+		t.Fatalf("the owner's own peer may change its grants: %v", err)
+	}
+	// A retrieval made under the grant stays on record all the same.
+	h.expectCode(errs.NoGrant, usMSP, opts{}, "RequestRetrieval", id)
+	if err := h.rogue([]string{usMSP}, func(s *fakeStub) { _ = s.DelState(accessKey) }); !errors.Is(err, errPolicyFailure) {
+		t.Fatalf("a grantee deleted the owner's access record: %v", err)
+	}
+}
+
+// Every endorsing peer computes the same claim, timeliness included: the
+// result depends on the ledger, the arguments and the transaction time, never
+// on the peer's own clock (which only accepts or refuses the time).
+func TestEndorsersOfAClaimAgreeWhateverTheirClocks(t *testing.T) {
+	h := newHarness(t)
+	h.initConsortium()
+	proposal := time.Date(2025, 3, 17, 23, 55, 0, 0, time.UTC) // near midnight: "today" must not follow a peer's clock
+	var writes []map[string][]byte
+	for _, peerClock := range []time.Duration{-9 * time.Minute, 0, 9 * time.Minute} {
+		peer := New()
+		peer.clock = func() time.Time { return proposal.Add(peerClock) }
+		stub := newFakeStub(h.ledger, "0c", proposal, usMSP, nil)
+		ctx := &fakeContext{stub: stub, id: fakeIdentity{msp: usMSP}}
+		if _, err := peer.RecordPriorityClaim(ctx, claimJSON(t, lateClaim())); err != nil {
+			t.Fatal(err)
+		}
+		all := maps.Clone(stub.writes)
+		for k, v := range stub.sbeWrites {
+			all["policy of "+k] = v
+		}
+		writes = append(writes, all)
+	}
+	for i := 1; i < len(writes); i++ {
+		if !maps.EqualFunc(writes[0], writes[i], func(a, b []byte) bool { return string(a) == string(b) }) {
+			t.Fatalf("peers disagree on the write set:\n%q\n%q", writes[0], writes[i])
+		}
 	}
 }

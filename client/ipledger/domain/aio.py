@@ -274,8 +274,8 @@ class AsyncPriorityLedger(LedgerBase):
         filing = await self._run(deposit)
         if confidential is None and access_code is None:
             return filing
-        # One after the other: SetFilingConfidential rewrites the filing key (its confidentialHash) that
-        # SetAccessCode reads, so in one block the later of the two would fail with MVCC_READ_CONFLICT.
+        # Both are endorsed by the owner's peer alone: they write only owner-only keys (the confidential
+        # commitment, the access record) and the owner's collection, never the majority-endorsed filing.
         outcomes: list[tuple[str, object]] = []
         if confidential is not None:
             confidential_outcome = await self._attempt(tx.set_filing_confidential(filing.id, confidential))

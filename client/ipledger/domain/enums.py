@@ -212,6 +212,8 @@ class RecordType(LedgerEnum):
     OFFICE_SETTINGS = "officeSettings"
     PROPOSAL = "proposal"
     FILING = "filing"
+    #: A filing's confidential commitment (its ``confidentialHash``); history only, its changes are filing events.
+    CONFIDENTIAL_HASH = "confidentialHash"
     ACCESS = "access"
     RETRIEVAL = "retrieval"
     CLAIM = "claim"

@@ -115,6 +115,15 @@ class Endorsement:
     policies; ``caller``: the caller's own MSP (transactions writing its
     private data); ``office``: the MSP of ``office_code`` (the owner whose
     private data the transaction reads).
+
+    Naming organisations replaces the gateway's plan, so a named list must
+    satisfy every policy of every key the transaction writes.  Only the
+    transactions on an owner's private data name one (its MSP): they write
+    nothing but owner-only keys and that owner's collection.  Records other
+    offices rely on need the owner *and* other offices (a majority, or for a
+    retrieval the owner or a majority); those are left to the gateway, which
+    reads the keys' policies from its simulation and tries another
+    combination of offices when one refuses.
     """
 
     kind: str
@@ -536,6 +545,11 @@ def _acknowledgement_check(retrieval: Retrieval, transaction_id: str | None) -> 
 
 def request_retrieval(filing_id: str) -> Call[Retrieval]:
     return _submit("RequestRetrieval", [_filing_id(filing_id)], _record("RequestRetrieval", Retrieval))
+
+
+# Acknowledge and fail are planned by the gateway: the retrieval's key needs the requester and either the
+# owner or a majority (CONTRACT.md §1).  Naming [requester, owner] would be valid but would let the owner veto
+# the record of its own failed delivery; the gateway falls back to other offices when the owner refuses.
 
 
 def acknowledge_retrieval(retrieval_id: str, received_sha256: str) -> Call[Retrieval]:

@@ -47,6 +47,14 @@ async def test_redeem_endorsers_and_soft_failure() -> None:
     assert contract.named("SettleAccessCodeRedemption")[0].arguments == ("US:PATENT:18123456", "JP")
 
 
+async def test_retrieval_outcomes_are_left_to_the_gateways_plan() -> None:
+    retrieval_id = str(examples.RETRIEVAL["id"])
+    ledger, contract = ledger_for({"FailRetrieval": dict(examples.RETRIEVAL, status="ERROR", errorCode="OTHER",
+                                                         completedAt=examples.TIMESTAMP)})
+    await ledger.fail_retrieval(retrieval_id, "OTHER")
+    assert [(call.name, call.endorsing_organizations) for call in contract.calls] == [("FailRetrieval", ())]
+
+
 async def test_async_iteration_over_pages() -> None:
     pages = [examples.page([examples.filing("1")], "b1"), examples.page([examples.filing("2")], "")]
     ledger, contract = ledger_for({"ListFirstFilings": pages})

@@ -117,6 +117,22 @@ def test_private_writes_are_endorsed_by_the_callers_own_msp() -> None:
     assert [call.endorsing_organizations for call in contract.calls] == [("JPMSP",), ("JPMSP",)]
 
 
+def test_retrieval_outcomes_are_endorsed_as_the_gateway_plans_them() -> None:
+    """The retrieval key needs the requester and the owner *or* a majority (CONTRACT.md §1): naming the owner
+    would let it veto the record of its own failed delivery, so the client leaves the choice to the gateway."""
+    retrieval_id = str(examples.RETRIEVAL["id"])
+    contract = FakeContract({"AcknowledgeRetrieval": dict(examples.RETRIEVAL, status="SUCCESS",
+                                                          receivedSha256=examples.DIGEST,
+                                                          completedAt=examples.TIMESTAMP),
+                             "FailRetrieval": dict(examples.RETRIEVAL, status="ERROR", errorCode="DELIVERY_FAILED",
+                                                   completedAt=examples.TIMESTAMP)})
+    ledger = ledger_for(contract, office="US", msp="USMSP")
+    ledger.acknowledge_retrieval(retrieval_id, examples.DIGEST)
+    ledger.fail_retrieval(retrieval_id, "DELIVERY_FAILED")
+    assert [(call.name, call.endorsing_organizations) for call in contract.calls] == [
+        ("AcknowledgeRetrieval", ()), ("FailRetrieval", ())]
+
+
 def test_callers_msp_is_asked_from_the_ledger_when_unknown() -> None:
     contract = FakeContract({"GetCallerOffice": examples.OFFICE, "SetAccessCode": examples.ACCESS_RECORD})
     ledger = PriorityLedger(contract)

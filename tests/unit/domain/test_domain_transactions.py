@@ -23,8 +23,16 @@ from ipledger.domain.errors import (
     InvalidDateError,
     InvalidOfficeCodeError,
 )
-from ipledger.domain.models import Applicant, ConfidentialDetails, Contact, Roles
-from ipledger.domain.transactions import CALLER, GATEWAY, owner_of
+from ipledger.domain.models import (
+    Applicant,
+    ConfidentialDetails,
+    Contact,
+    OfficeCalendar,
+    OfficeDefinition,
+    OfficeSettings,
+    Roles,
+)
+from ipledger.domain.transactions import CALLER, GATEWAY, Call, Endorsement, owner_of
 
 DIGEST = "ab" * 32
 STAMPED = "20250317T091244Z_" + "9f3c" * 16
@@ -211,3 +219,63 @@ def test_every_transaction_of_the_contract_has_a_builder() -> None:
     builders = {"".join(part.title() for part in name.split("_")) for name in dir(tx)
                 if not name.startswith("_") and callable(getattr(tx, name))}
     assert contract_names <= builders
+
+
+FILING = "JP:PATENT:2024012345"
+RETRIEVAL = f"{FILING}:{STAMPED}"
+CLAIM = "US:PATENT:18123456:1"
+
+#: Who endorses each submit transaction (CONTRACT.md §1).  A named list replaces the gateway's plan and must
+#: satisfy every key policy written, so only the transactions on an owner's private data name one - the owner's
+#: MSP - and they write nothing but owner-only keys (access record, confidential commitment) and its collection.
+#: Everything other offices rely on needs the owner and other offices (a majority; for a retrieval the owner or a
+#: majority), which the gateway plans from the keys' policies, trying other offices when one refuses.
+SUBMITS: list[tuple[Call[Any], Endorsement]] = [
+    (tx.init_consortium([OfficeDefinition("JP", "JPMSP", "JPO", Roles())]), GATEWAY),
+    (tx.update_office_settings(OfficeSettings(OfficeCalendar())), GATEWAY),
+    (tx.propose_membership_change(MembershipAction.SUSPEND_OFFICE, "KR"), GATEWAY),
+    (tx.approve_membership_change(STAMPED), GATEWAY),
+    (tx.withdraw_membership_proposal(STAMPED), GATEWAY),
+    (tx.deposit_first_filing(ip_right="PATENT", application_number="JP 2024-012345", filing_date="2024-03-15",
+                             document_sha256=DIGEST), GATEWAY),
+    (tx.set_filing_confidential(FILING, DETAILS), CALLER),
+    (tx.set_access_code(FILING, "7f3a9c21"), CALLER),
+    (tx.correct_first_filing(FILING, reason="typo", filing_date="2024-03-14"), GATEWAY),
+    (tx.withdraw_first_filing(FILING, "applicant request"), GATEWAY),
+    (tx.mark_first_filing_published(FILING, "2025-03-17"), GATEWAY),
+    (tx.redeem_access_code("JP", "PATENT", "JP 2024-012345", "2024-03-15", "7F3A"), owner_of("JP")),
+    (tx.settle_access_code_redemption(FILING, "US"), owner_of("JP")),
+    (tx.grant_access(FILING, "US"), GATEWAY),
+    (tx.revoke_access(FILING, "US", "applicant instruction"), GATEWAY),
+    (tx.reset_access_lock(FILING, "US"), GATEWAY),
+    (tx.request_retrieval(FILING), GATEWAY),
+    (tx.acknowledge_retrieval(RETRIEVAL, DIGEST), GATEWAY),
+    (tx.fail_retrieval(RETRIEVAL, RetrievalFailureReason.DELIVERY_FAILED), GATEWAY),
+    (tx.record_priority_claim(later_application_number="18/123,456", later_ip_right="PATENT",
+                              later_filing_date="2025-03-17", priority_office="JP",
+                              priority_application_number="JP 2024-012345", priority_ip_right="PATENT",
+                              priority_filing_date="2024-03-15"), GATEWAY),
+    (tx.request_restoration(CLAIM, "DUE_CARE", "2025-04-01"), GATEWAY),
+    (tx.decide_restoration(CLAIM, "GRANTED"), GATEWAY),
+    (tx.withdraw_priority_claim(CLAIM), GATEWAY),
+]
+
+
+def test_every_submit_transaction_has_a_documented_endorsement() -> None:
+    names = [call.name for call, _ in SUBMITS]
+    assert len(names) == len(set(names)) == 23
+    assert all(call.submit for call, _ in SUBMITS)
+
+
+@pytest.mark.parametrize(("call", "endorsement"), SUBMITS, ids=[call.name for call, _ in SUBMITS])
+def test_only_transactions_on_private_data_name_their_endorsers(call: Call[Any], endorsement: Endorsement) -> None:
+    assert call.endorsement == endorsement
+    # Naming an organisation is only ever for private data, and then transient data travels or is read there.
+    assert (endorsement == GATEWAY) == (call.name not in {
+        "SetFilingConfidential", "SetAccessCode", "RedeemAccessCode", "SettleAccessCodeRedemption"})
+
+
+def test_the_confidential_commitment_has_a_history() -> None:
+    assert RecordType.parse("confidential-hash") is RecordType.CONFIDENTIAL_HASH
+    assert tx.get_record_history(RecordType.CONFIDENTIAL_HASH, FILING).arguments == (
+        "confidentialHash", FILING, "", "")
