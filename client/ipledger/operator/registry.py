@@ -195,12 +195,13 @@ class _Deadline:
             self.sleep(self.pause)
 
 
-def found(plan: ConsortiumPlan, connect: Connect = connect_admin, ready_timeout: float = 90.0,
+def found(plan: ConsortiumPlan, connect: Connect = connect_admin, ready_timeout: float = 120.0,
           sleep: Callable[[float], None] = time.sleep) -> FoundingResult:
     """Found the registry of the definition unless it is founded, then check the ledger against the definition.
 
     Idempotent: on a network founded from this definition it submits nothing.  Raises OperatorError naming
-    every difference when the ledger holds another registry.
+    every difference when the ledger holds another registry.  ``ready_timeout`` bounds the whole founding,
+    including the wait for the chaincode servers that were just started.
     """
     deadline = _Deadline(ready_timeout, sleep=sleep)
     try:
