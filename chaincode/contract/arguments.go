@@ -48,11 +48,13 @@ var (
 	claimIDArg     = arg("claimId", maxIDArg)
 	proposalIDArg  = arg("proposalId", maxIDArg)
 	reasonTextArg  = arg("reason", maxTextArg)
+	registryArg    = arg("registryHash", maxHashArg)
 )
 
 // argumentSpecs names and bounds the arguments of every transaction, in order.
 var argumentSpecs = map[string][]argSpec{
 	"InitConsortium":             {arg("officesJSON", maxJSONArgs)},
+	"ConfirmFounding":            {registryArg},
 	"UpdateOfficeSettings":       {arg("settingsJSON", maxJSONArgs)},
 	"ProposeMembershipChange":    {arg("changeJSON", maxJSONArgs)},
 	"ApproveMembershipChange":    {proposalIDArg},
@@ -78,6 +80,8 @@ var argumentSpecs = map[string][]argSpec{
 	"GetCallerOffice":            {},
 	"GetOffice":                  {officeCodeArg},
 	"ListOffices":                {pageSizeArg, bookmarkArg},
+	"GetFoundingProposal":        {registryArg},
+	"ListFoundingProposals":      {arg("status", maxEnumArg), pageSizeArg, bookmarkArg},
 	"GetMembershipProposal":      {proposalIDArg},
 	"ListMembershipProposals":    {arg("status", maxEnumArg), pageSizeArg, bookmarkArg},
 	"GetFirstFiling":             {filingIDArg},

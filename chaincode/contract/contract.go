@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/hyperledger/fabric-contract-api-go/v2/metadata"
 )
@@ -23,11 +24,16 @@ type Contract struct {
 	// proposal's timestamp is acceptable (§0 of CONTRACT.md); nothing written
 	// depends on it, so endorsers still agree on every write.
 	clock func() time.Time
+
+	// peerMSP names the organisation of the endorsing peer this chaincode
+	// serves (Fabric's CORE_PEER_LOCALMSPID). Only founding uses it: a peer
+	// endorses founding a registry only if its own office is in it.
+	peerMSP func(contractapi.TransactionContextInterface) (string, error)
 }
 
 // New returns the contract with its metadata.
 func New() *Contract {
-	c := &Contract{clock: time.Now}
+	c := &Contract{clock: time.Now, peerMSP: func(contractapi.TransactionContextInterface) (string, error) { return shim.GetMSPID() }}
 	c.BeforeTransaction = beforeTransaction
 	c.Name = "ipledger"
 	c.Info = metadata.InfoMetadata{
@@ -42,6 +48,7 @@ func New() *Contract {
 // evaluate-only in the contract metadata so clients never submit them.
 var evaluateTransactions = []string{
 	"GetCallerOffice", "GetOffice", "ListOffices",
+	"GetFoundingProposal", "ListFoundingProposals",
 	"GetMembershipProposal", "ListMembershipProposals",
 	"GetFirstFiling", "FindFirstFiling", "ListFirstFilings",
 	"GetFilingConfidential", "CheckConfidentialIntegrity",

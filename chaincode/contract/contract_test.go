@@ -67,8 +67,8 @@ func metadataTags(t testing.TB) map[string][]string {
 
 func TestMetadataTagsQueriesAsEvaluate(t *testing.T) {
 	tags := metadataTags(t)
-	if len(tags) != 41 {
-		t.Fatalf("%d transactions in the metadata, want the 41 of CONTRACT.md", len(tags))
+	if len(tags) != 44 {
+		t.Fatalf("%d transactions in the metadata, want the 44 of CONTRACT.md", len(tags))
 	}
 	for name, tag := range tags {
 		wantEvaluate := slices.Contains(evaluateTransactions, name)
@@ -107,10 +107,10 @@ func TestInvokeThroughTheChaincodeResolvesTheCallerFromItsCertificate(t *testing
 		t.Fatal(err)
 	}
 	ledger := newFakeLedger()
-	unit := "client"
+	unit, msp := "client", jpMSP
 	invoke := func(fn string, args ...string) (int32, string) {
-		stub := newFakeStub(ledger, "0f", time.Now(), jpMSP, nil) // the contract compares it with the real clock
-		stub.function, stub.args, stub.creator = fn, args, serializedIdentity(t, jpMSP, unit)
+		stub := newFakeStub(ledger, "0f", time.Now(), msp, nil) // the contract compares it with the real clock
+		stub.function, stub.args, stub.creator = fn, args, serializedIdentity(t, msp, unit)
 		resp := cc.Invoke(stub)
 		if resp.Status == 200 {
 			stub.commit()
@@ -118,16 +118,26 @@ func TestInvokeThroughTheChaincodeResolvesTheCallerFromItsCertificate(t *testing
 		}
 		return resp.Status, resp.Message
 	}
-	// Only an administrator of a listed office may found the registry.
-	if status, msg := invoke("InitConsortium", toJSON(t, consortium())); status == 200 || !strings.HasPrefix(msg, "NOT_AUTHORIZED: ") {
+	// Only an administrator of a listed office may propose or confirm the founding registry.
+	offices := toJSON(t, consortium()[:2])
+	if status, msg := invoke("InitConsortium", offices); status == 200 || !strings.HasPrefix(msg, "NOT_AUTHORIZED: ") {
 		t.Fatalf("InitConsortium as a client: %d %s", status, msg)
 	}
 	unit = "admin"
-	if status, msg := invoke("InitConsortium", toJSON(t, consortium())); status != 200 {
-		t.Fatalf("InitConsortium: %d %s", status, msg)
+	status, payload := invoke("InitConsortium", offices)
+	var p FoundingProposal
+	if status != 200 || json.Unmarshal([]byte(payload), &p) != nil {
+		t.Fatalf("InitConsortium: %d %s", status, payload)
 	}
-	unit = "client"
-	status, payload := invoke("GetCallerOffice")
+	// The peer's organisation comes from Fabric's CORE_PEER_LOCALMSPID, as a peer sets it for its chaincode.
+	t.Setenv("CORE_PEER_LOCALMSPID", usMSP)
+	for _, msp = range []string{jpMSP, usMSP} {
+		if status, msg := invoke("ConfirmFounding", p.RegistryHash); status != 200 {
+			t.Fatalf("ConfirmFounding by %s: %d %s", msp, status, msg)
+		}
+	}
+	unit, msp = "client", jpMSP
+	status, payload = invoke("GetCallerOffice")
 	var o Office
 	if status != 200 || json.Unmarshal([]byte(payload), &o) != nil || o.OfficeCode != "JP" {
 		t.Fatalf("GetCallerOffice: %d %s", status, payload)

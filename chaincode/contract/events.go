@@ -5,6 +5,7 @@ import "github.com/ipledger/ipledger/chaincode/errs"
 // Record types named in events and GetRecordHistory.
 const (
 	recOffice    = "office"
+	recFounding  = "founding"
 	recProposal  = "proposal"
 	recFiling    = "filing"
 	recAccess    = "access"

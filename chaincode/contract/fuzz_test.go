@@ -149,6 +149,8 @@ var storedKinds = []struct {
 	{"settings", 1, func() stored { return &settingsRecord{} }},
 	{"msp", 1, func() stored { return &mspBinding{} }},
 	{"proposal", 1, func() stored { return &Proposal{} }},
+	{"founding", 1, func() stored { return &foundingRecord{} }},
+	{"founded", 0, func() stored { return &foundedRecord{} }},
 	{"openChange", 3, func() stored { return &openProposalRef{} }},
 	{"filing", 3, func() stored { return &FirstFiling{} }},
 	{"access", 3, func() stored { return &AccessRecord{} }},

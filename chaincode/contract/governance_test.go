@@ -186,7 +186,7 @@ func TestProposalValidation(t *testing.T) {
 
 func TestTheLastActiveOfficeCannotBeSuspended(t *testing.T) {
 	h := newHarness(t)
-	h.must(jpMSP, "InitConsortium", toJSON(t, consortium()[:1]))
+	h.found(consortium()[:1])
 	h.expectCode(errs.InvalidTransition, jpMSP, opts{}, "ProposeMembershipChange", changeJSON(t, changeInput{Action: "SUSPEND_OFFICE", OfficeCode: "JP"}))
 	// Alone, the founding office's own approval is a majority.
 	var p Proposal

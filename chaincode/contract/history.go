@@ -31,6 +31,12 @@ func (t *txn) historyKey(recordType, id string) (string, error) {
 			kind = kindSettings
 		}
 		return t.key(kind, id)
+	case recFounding:
+		hash, err := priority.CheckSHA256("recordId", id)
+		if err != nil {
+			return "", err
+		}
+		return t.key(kindFounding, hash)
 	case recProposal:
 		if !validProposalID(id) {
 			return "", errs.New(errs.InvalidArgument, "proposal id %q is not <time>_<txId>", clipArg(id))
@@ -56,7 +62,7 @@ func (t *txn) historyKey(recordType, id string) (string, error) {
 		}
 		return t.key(kindClaim, r.attrs()...)
 	}
-	return "", errs.New(errs.InvalidArgument, "recordType must be office, officeSettings, proposal, filing, confidentialHash, access, retrieval or claim")
+	return "", errs.New(errs.InvalidArgument, "recordType must be office, officeSettings, founding, proposal, filing, confidentialHash, access, retrieval or claim")
 }
 
 // parseHistoryBookmark reads the decimal offset GetRecordHistory hands out.

@@ -18,6 +18,8 @@ const (
 	kindMSPOffice   = "ipl.mspOffice"      // [mspId] → office code, no SBE
 	kindProposal    = "ipl.proposal"       // [proposalId]
 	kindOpenChange  = "ipl.openChange"     // [officeCode, action, sha256 of the change] → open proposal id
+	kindFounding    = "ipl.founding"       // [registryHash] founding proposal, no SBE
+	kindFounded     = "ipl.founded"        // [] the founded registry's hash, no SBE
 	kindFiling      = "ipl.filing"         // [office, ipRight, number] SBE = office and majority
 	kindAccess      = "ipl.access"         // [office, ipRight, number] SBE = office
 	kindRetrieval   = "ipl.retrieval"      // [office, ipRight, number, stamp_txId] SBE = requester and (owner or majority)

@@ -1,9 +1,6 @@
 package contract
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
@@ -12,8 +9,8 @@ import (
 
 const maxOffices = 100
 
-// officeInput is one office of InitConsortium (and the registry part of an
-// ADD_OFFICE proposal).
+// officeInput is one office of a founding registry (InitConsortium, see
+// founding.go and registry.go).
 type officeInput struct {
 	OfficeCode                string            `json:"officeCode"`
 	MSPID                     string            `json:"mspId"`
@@ -33,104 +30,6 @@ func validateRegistryFields(code, msp, name string) error {
 		return err
 	}
 	return priority.CheckText("name", name, 1, maxNameLen)
-}
-
-// InitConsortium registers the founding offices. It runs once, right after
-// deployment, while the registry is empty; the caller must be one of them.
-func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, officesJSON string) (string, error) {
-	t, err := c.begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	callerMSP, err := t.callerMSP()
-	if err != nil {
-		return "", err
-	}
-	var in []officeInput
-	if err := decodeStrict("officesJSON", []byte(officesJSON), &in); err != nil {
-		return "", err
-	}
-	if len(in) == 0 || len(in) > maxOffices {
-		return "", errs.New(errs.InvalidArgument, "officesJSON must list 1 to %d offices", maxOffices)
-	}
-	existing, err := t.allOffices()
-	if err != nil {
-		return "", err
-	}
-	if len(existing) > 0 {
-		return "", errs.New(errs.AlreadyExists, "the consortium is already initialised")
-	}
-	// Whoever initialises decides the founding registry: an administrator, not any client of a member.
-	if !t.callerIsAdmin() {
-		return "", errs.New(errs.NotAuthorized, "InitConsortium needs an administrator identity (NodeOU admin) of a listed office")
-	}
-
-	offices := make([]officeRecord, 0, len(in))
-	settings := make([]settingsRecord, 0, len(in))
-	codes, msps := map[string]bool{}, map[string]bool{}
-	callerListed := false
-	for _, o := range in {
-		if err := validateRegistryFields(o.OfficeCode, o.MSPID, o.Name); err != nil {
-			return "", err
-		}
-		if codes[o.OfficeCode] || msps[o.MSPID] {
-			return "", errs.New(errs.AlreadyExists, "office %s or MSP %s is listed twice", o.OfficeCode, o.MSPID)
-		}
-		codes[o.OfficeCode], msps[o.MSPID] = true, true
-		roles, err := canonicalRoles(o.Roles)
-		if err != nil {
-			return "", err
-		}
-		s, err := canonicalSettings(o.OfficeCode, o.Calendar, o.ApplicationNumberPatterns, o.RestorationPolicy)
-		if err != nil {
-			return "", err
-		}
-		s.SettingsVersion, s.SettingsUpdatedAt = 1, t.now
-		offices = append(offices, officeRecord{
-			OfficeCode: o.OfficeCode, MSPID: o.MSPID, Name: o.Name, Status: statusActive,
-			Roles: roles, CreatedAt: t.now, UpdatedAt: t.now,
-		})
-		settings = append(settings, s)
-		callerListed = callerListed || o.MSPID == callerMSP
-	}
-	if !callerListed {
-		return "", errs.New(errs.NotAuthorized, "the caller's MSP %s is not one of the founding offices", callerMSP)
-	}
-
-	// Write in code order so the write set does not depend on input order.
-	order := make([]int, len(offices))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(offices[a].OfficeCode, offices[b].OfficeCode) })
-	// The registry is written by this transaction, so the founders' MSPs
-	// come from the input (a peer reads committed state only).
-	founders := make([]string, 0, len(offices))
-	for _, o := range offices {
-		founders = append(founders, o.MSPID)
-	}
-	slices.Sort(founders)
-	views := make([]Office, 0, len(offices))
-	sortedCodes := make([]string, 0, len(offices))
-	for _, i := range order {
-		if err := t.createOffice(offices[i], settings[i], founders); err != nil {
-			return "", err
-		}
-		views = append(views, officeView(offices[i], settings[i]))
-		sortedCodes = append(sortedCodes, offices[i].OfficeCode)
-	}
-	callerCode := ""
-	for _, o := range offices {
-		if o.MSPID == callerMSP {
-			callerCode = o.OfficeCode
-		}
-	}
-	if err := t.emit("ConsortiumInitialised", event{
-		RecordType: recOffice, RecordID: strings.Join(sortedCodes, ","), OfficeCode: callerCode, Status: statusActive,
-	}); err != nil {
-		return "", err
-	}
-	return result(views)
 }
 
 // UpdateOfficeSettings replaces the caller's own calendar, number patterns

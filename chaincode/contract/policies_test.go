@@ -71,6 +71,20 @@ func TestEveryTransactionNeedsTheDocumentedEndorsers(t *testing.T) {
 			},
 			refused: [][]string{{jpMSP}, {jpMSP, usMSP}},
 			enough:  []string{jpMSP, usMSP, epMSP},
+		},
+		// The last confirmation founds the registry: its keys get their policies then.
+		"ConfirmFounding": {
+			run: func(h *harness) sbeCall {
+				offices := consortium()
+				var p FoundingProposal
+				decode(h.t, h.must(offices[0].MSPID, "InitConsortium", toJSON(h.t, offices)), &p)
+				for _, o := range offices[:len(offices)-1] {
+					h.must(o.MSPID, "ConfirmFounding", p.RegistryHash)
+				}
+				return sbeCall{offices[len(offices)-1].MSPID, opts{}, "ConfirmFounding", []string{p.RegistryHash}}
+			},
+			refused: [][]string{{krMSP}, {krMSP, usMSP}},
+			enough:  []string{krMSP, usMSP, epMSP},
 			policies: func(h *harness, _ string) map[string]string {
 				return map[string]string{
 					h.compositeKey(kindSettings, "KR"): "AND(KRMSP, 2 of [EPMSP, JPMSP, USMSP])",

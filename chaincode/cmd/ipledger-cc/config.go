@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+
+	"github.com/ipledger/ipledger/chaincode/priority"
 )
 
 // Environment variables of the chaincode-as-a-service runtime contract.
@@ -18,11 +20,16 @@ const (
 	envTLSKey      = "CHAINCODE_TLS_KEY_FILE"
 	envTLSCert     = "CHAINCODE_TLS_CERT_FILE"
 	envClientCA    = "CHAINCODE_CLIENT_CA_FILE"
+	// envPeerMSP is Fabric's own name for the peer's organisation, which the
+	// shim reads (shim.GetMSPID). A peer sets it for chaincode it launches;
+	// a chaincode server must be given it.
+	envPeerMSP = "CORE_PEER_LOCALMSPID"
 )
 
 type config struct {
 	Address     string
 	ChaincodeID string
+	PeerMSP     string
 	TLS         shim.TLSProperties
 }
 
@@ -53,6 +60,12 @@ func loadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 	cfg.ChaincodeID = getenv(envID)
 	if cfg.ChaincodeID == "" {
 		return config{}, fmt.Errorf("%s is not set (expected the chaincode package ID, e.g. ipledger_1.0:<hash>)", envID)
+	}
+	// Required although only founding reads it: a server that cannot tell its
+	// peer's organisation would refuse to endorse founding much later.
+	cfg.PeerMSP = getenv(envPeerMSP)
+	if err := priority.CheckMSPID(cfg.PeerMSP); err != nil {
+		return config{}, fmt.Errorf("%s=%q must be the MSP ID of the peer this server serves, e.g. JPMSP", envPeerMSP, cfg.PeerMSP)
 	}
 
 	switch v := getenv(envTLSDisabled); v {

@@ -47,6 +47,7 @@ func TestLoadConfig(t *testing.T) {
 	}
 	base := map[string]string{
 		envAddress: "0.0.0.0:9999", envID: "ipledger_1.0:abc", envTLSKey: "/tls/key.pem", envTLSCert: "/tls/cert.pem",
+		envPeerMSP: "JPMSP",
 	}
 	with := func(changes map[string]string) func(string) string {
 		env := map[string]string{}
@@ -71,6 +72,8 @@ func TestLoadConfig(t *testing.T) {
 		"an address without port is named":               {env: map[string]string{envAddress: "0.0.0.0"}, wantErr: envAddress},
 		"an address with a bad port is named":            {env: map[string]string{envAddress: "0.0.0.0:99999"}, wantErr: envAddress},
 		"a missing chaincode id is named":                {env: map[string]string{envID: ""}, wantErr: envID},
+		"a missing peer MSP is named":                    {env: map[string]string{envPeerMSP: ""}, wantErr: envPeerMSP},
+		"a malformed peer MSP is named":                  {env: map[string]string{envPeerMSP: "JP MSP"}, wantErr: envPeerMSP},
 		"an ambiguous TLS switch is named":               {env: map[string]string{envTLSDisabled: "1"}, wantErr: envTLSDisabled},
 		"a missing key file variable is named":           {env: map[string]string{envTLSKey: ""}, wantErr: envTLSKey},
 		"an unreadable cert file is named":               {env: map[string]string{envTLSCert: "/nope.pem"}, wantErr: envTLSCert},
@@ -94,7 +97,7 @@ func TestLoadConfig(t *testing.T) {
 			if got := cfg.tlsMode(); got != tc.wantMode {
 				t.Fatalf("mode %q, want %q", got, tc.wantMode)
 			}
-			if cfg.Address != "0.0.0.0:9999" || cfg.ChaincodeID != "ipledger_1.0:abc" {
+			if cfg.Address != "0.0.0.0:9999" || cfg.ChaincodeID != "ipledger_1.0:abc" || cfg.PeerMSP != "JPMSP" {
 				t.Fatalf("%+v", cfg)
 			}
 		})

@@ -34,7 +34,7 @@ func run() error {
 		CC:       cc,
 		TLSProps: cfg.TLS,
 	}
-	fmt.Fprintf(os.Stderr, "ipledger-cc: serving %s on %s (TLS %s)\n", cfg.ChaincodeID, cfg.Address, cfg.tlsMode())
+	fmt.Fprintf(os.Stderr, "ipledger-cc: serving %s for a peer of %s on %s (TLS %s)\n", cfg.ChaincodeID, cfg.PeerMSP, cfg.Address, cfg.tlsMode())
 	if err := server.Start(); err != nil {
 		return fmt.Errorf("chaincode server stopped: %w", err)
 	}

@@ -11,8 +11,10 @@ from typing import Any
 import click
 import yaml
 
-from ipledger.domain.enums import IpRight, MembershipAction, ProposalStatus, Weekday
+from ipledger.domain.enums import FoundingStatus, IpRight, MembershipAction, ProposalStatus, Weekday
+from ipledger.domain.founding import registry_hash
 from ipledger.domain.models import (
+    FoundingProposal,
     MembershipProposal,
     NumberPatterns,
     OfficeDefinition,
@@ -30,6 +32,7 @@ from .params import (
     OFFICE_CODE,
     PROPOSAL_ID,
     RESTORATION_RULE,
+    SHA256,
     EnumList,
     EnumType,
     InvalidInput,
@@ -37,7 +40,7 @@ from .params import (
     TextType,
 )
 from .session import Session, pass_session
-from .views import OFFICE_COLUMNS, PROPOSAL_COLUMNS
+from .views import FOUNDING_COLUMNS, OFFICE_COLUMNS, PROPOSAL_COLUMNS, REGISTRY_COLUMNS
 
 __all__ = ["offices"]
 
@@ -101,31 +104,135 @@ def show_office(session: Session, office_code: str | None) -> None:
     session.emit(office, lambda: render_record(office))
 
 
+def _read_registry(file: Path, param_hint: str) -> list[OfficeDefinition]:
+    document = _read_document(file, param_hint)
+    if not isinstance(document, list) or not document:
+        raise InvalidInput("expected a non-empty list of offices", param_hint=param_hint)
+    try:
+        return [OfficeDefinition.from_json(item) for item in document]
+    except RecordFormatError as error:
+        raise InvalidInput(str(error), param_hint=param_hint) from None
+
+
+def _render_founding(proposal: FoundingProposal) -> str:
+    return render_record(proposal) + "\n\nregistry:\n" + rows_table(REGISTRY_COLUMNS, proposal.registry)
+
+
 @offices.command("init")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
 @pass_session
 def init_consortium(session: Session, file: Path) -> None:
-    """Register the founding offices (once, on a freshly deployed chaincode).
+    """Propose the founding registry (on a freshly deployed chaincode).
 
     FILE is a JSON or YAML list of offices in the chaincode's format:
     officeCode, mspId, name, roles {depositing, accessing}, and optionally
-    calendar, applicationNumberPatterns and restorationPolicy.
+    calendar, applicationNumberPatterns and restorationPolicy. Nothing is
+    registered until an administrator of every listed office confirmed the
+    registry hash (offices founding confirm).
 
     \b
     Example:
       ipledger --office JP --user Admin offices init offices.json
     """
-    document = _read_document(file, "FILE")
-    if not isinstance(document, list) or not document:
-        raise InvalidInput("expected a non-empty list of offices", param_hint="FILE")
-    try:
-        definitions = [OfficeDefinition.from_json(item) for item in document]
-    except RecordFormatError as error:
-        raise InvalidInput(str(error), param_hint="FILE") from None
+    definitions = _read_registry(file, "FILE")
     with session.busy("submitting InitConsortium"):
-        created = session.ledger().init_consortium(definitions)
-    session.emit(list(created), lambda: rows_table(OFFICE_COLUMNS, created))
+        proposal = session.ledger().init_consortium(definitions)
+    session.emit(proposal, lambda: _render_founding(proposal))
+    if not session.json_output and proposal.status is FoundingStatus.OPEN:
+        session.note(f"each listed office confirms with: offices founding confirm --file {file}")
+
+
+# -- founding ------------------------------------------------------------------------------
+
+
+@offices.group("founding")
+def founding() -> None:
+    """Founding proposals: the first registry, confirmed by every office in it.
+
+    \b
+    Example:
+      ipledger offices founding hash offices.json
+      ipledger --office US --user Admin offices founding confirm --file offices.json
+    """
+
+
+@founding.command("hash")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_session
+def founding_hash(session: Session, file: Path) -> None:
+    """Print the registry hash of a registry file, computed locally as the chaincode does.
+
+    It is the hash of the registry as `offices init` sends it (optional parts
+    given as null are left out), so proposer and confirmers agree on it.
+
+    \b
+    Example:
+      ipledger offices founding hash offices.json
+    """
+    click.echo(registry_hash(_read_registry(file, "FILE")))
+
+
+@founding.command("confirm")
+@click.argument("registry_hash_arg", metavar="[REGISTRY_HASH]", type=SHA256, required=False)
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Confirm the registry in this file (its hash is computed locally) instead of a given hash.")
+@json_option
+@pass_session
+def founding_confirm(session: Session, registry_hash_arg: str | None, file: Path | None) -> None:
+    """Confirm a founding registry as an administrator of one of its offices.
+
+    Confirm the registry you agreed to: pass its file (best), or the hash
+    you computed from it, never a hash read from the ledger. The last
+    office's confirmation founds the registry.
+
+    \b
+    Example:
+      ipledger --office US --user Admin offices founding confirm --file offices.json
+    """
+    if (registry_hash_arg is None) == (file is None):
+        raise InvalidInput("give either REGISTRY_HASH or --file", param_hint="'--file'")
+    digest = registry_hash(_read_registry(file, "'--file'")) if file is not None else str(registry_hash_arg)
+    with session.busy("submitting ConfirmFounding"):
+        proposal = session.ledger().confirm_founding(digest)
+    session.emit(proposal, lambda: _render_founding(proposal))
+    if not session.json_output and proposal.status is FoundingStatus.ACTIVE:
+        session.note("the registry is founded: " + ", ".join(proposal.office_codes))
+
+
+@founding.command("show")
+@click.argument("registry_hash_arg", metavar="REGISTRY_HASH", type=SHA256)
+@json_option
+@pass_session
+def founding_show(session: Session, registry_hash_arg: str) -> None:
+    """Show a founding proposal: its registry and who confirmed it.
+
+    \b
+    Example:
+      ipledger --office JP offices founding show 7541b4bfa38dcfee00faece1d63044117f088b152fd6bbcfd82937348eedd0f8
+    """
+    with session.busy("querying the ledger"):
+        proposal = session.ledger().get_founding_proposal(registry_hash_arg)
+    session.emit(proposal, lambda: _render_founding(proposal))
+
+
+@founding.command("list")
+@click.option("--status", type=EnumType(FoundingStatus), default=None, help="Only proposals in this status.")
+@json_option
+@listing_options
+@pass_session
+def founding_list(session: Session, status: FoundingStatus | None) -> None:
+    """List founding proposals (ACTIVE: the founded registry).
+
+    \b
+    Example:
+      ipledger --office JP offices founding list --status ACTIVE
+    """
+    ledger = session.ledger()
+    emit_listing(session, FOUNDING_COLUMNS,
+                 lambda bookmark, size: ledger.list_founding_proposals(status=status, page_size=size,
+                                                                       bookmark=bookmark),
+                 lambda size: ledger.iter_founding_proposals(status=status, page_size=size))
 
 
 # -- settings ------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ __all__ = [
     "CLAIM_COLUMNS",
     "EVENT_COLUMNS",
     "FILING_COLUMNS",
+    "FOUNDING_COLUMNS",
     "GRANT_COLUMNS",
     "HISTORY_COLUMNS",
     "OFFICE_COLUMNS",
     "PROPOSAL_COLUMNS",
+    "REGISTRY_COLUMNS",
     "RETRIEVAL_COLUMNS",
 ]
 
@@ -41,6 +43,28 @@ PROPOSAL_COLUMNS: list[Column] = [
     Column("approvals", lambda p: p.approvals),
     Column("proposed by", lambda p: p.proposed_by),
     Column("created", lambda p: p.created_at),
+]
+
+FOUNDING_COLUMNS: list[Column] = [
+    Column("registry hash", lambda p: p.registry_hash),
+    Column("status", lambda p: p.status),
+    Column("offices", lambda p: p.office_codes),
+    Column("confirmed", lambda p: p.confirmations),
+    Column("awaiting", lambda p: p.awaiting),
+    Column("proposed by", lambda p: p.proposed_by),
+    Column("created", lambda p: p.created_at),
+]
+
+#: The offices of a founding registry, as proposed (JSON objects in the chaincode's officesJSON format).
+REGISTRY_COLUMNS: list[Column] = [
+    Column("office", lambda o: o.get("officeCode")),
+    Column("msp", lambda o: o.get("mspId")),
+    Column("name", lambda o: o.get("name")),
+    Column("depositing", lambda o: (o.get("roles") or {}).get("depositing")),
+    Column("accessing", lambda o: (o.get("roles") or {}).get("accessing")),
+    Column("settings", lambda o: ", ".join(part for part in ("calendar", "applicationNumberPatterns",
+                                                              "restorationPolicy") if o.get(part) is not None)
+           or "defaults"),
 ]
 
 FILING_COLUMNS: list[Column] = [

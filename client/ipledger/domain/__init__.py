@@ -12,7 +12,7 @@ Modules: ``enums`` (str enums), ``models`` (frozen record dataclasses),
 (pure transaction builders), ``transient`` (private data), ``events``
 (typed events and streams), ``ledger`` / ``aio`` (the blocking and asyncio
 ledgers), ``validation`` (client-side input rules), ``profiles`` (finding an
-office's connection profile).
+office's connection profile), ``founding`` (the founding registry's hash).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .enums import (
     ClaimWarning,
     DocumentFormat,
     FilingStatus,
+    FoundingStatus,
     GrantRoute,
     GrantStatus,
     IpRight,
@@ -80,6 +81,8 @@ from .events import (
     AccessLockReset,
     AccessRevoked,
     AsyncLedgerEventStream,
+    ConsortiumFoundingConfirmed,
+    ConsortiumFoundingProposed,
     ConsortiumInitialised,
     FirstFilingConfidentialUpdated,
     FirstFilingCorrected,
@@ -87,6 +90,7 @@ from .events import (
     FirstFilingEvent,
     FirstFilingPublished,
     FirstFilingWithdrawn,
+    FoundingEvent,
     LedgerEvent,
     LedgerEventStream,
     MembershipChangeApproved,
@@ -107,6 +111,7 @@ from .events import (
     RetrievalRequested,
     UnknownLedgerEvent,
 )
+from .founding import canonical_registry, registry_hash
 from .ledger import PriorityLedger
 from .models import (
     AccessGrant,
@@ -118,6 +123,7 @@ from .models import (
     Contact,
     FilingConfidential,
     FirstFiling,
+    FoundingProposal,
     HistoryEntry,
     LaterApplicationClaims,
     MembershipProposal,
@@ -164,6 +170,8 @@ __all__ = [
     "ClockSkewError",
     "ConfidentialDetails",
     "ConfidentialIntegrity",
+    "ConsortiumFoundingConfirmed",
+    "ConsortiumFoundingProposed",
     "ConsortiumInitialised",
     "Contact",
     "DateMismatchError",
@@ -179,6 +187,9 @@ __all__ = [
     "FirstFilingEvent",
     "FirstFilingPublished",
     "FirstFilingWithdrawn",
+    "FoundingEvent",
+    "FoundingProposal",
+    "FoundingStatus",
     "FutureDateError",
     "GrantRoute",
     "GrantStatus",
@@ -253,4 +264,6 @@ __all__ = [
     "UnknownOfficeError",
     "Weekday",
     "WrongEndorserError",
+    "canonical_registry",
+    "registry_hash",
 ]

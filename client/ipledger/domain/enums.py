@@ -19,6 +19,7 @@ __all__ = [
     "ClaimWarning",
     "DocumentFormat",
     "FilingStatus",
+    "FoundingStatus",
     "GrantRoute",
     "GrantStatus",
     "IpRight",
@@ -127,6 +128,15 @@ class ProposalStatus(LedgerEnum):
     EXPIRED = "EXPIRED"
 
 
+class FoundingStatus(LedgerEnum):
+    """A founding proposal: OPEN until every office it lists confirmed it, then ACTIVE (founded); VOID once
+    another registry was founded."""
+
+    OPEN = "OPEN"
+    ACTIVE = "ACTIVE"
+    VOID = "VOID"
+
+
 class FilingStatus(LedgerEnum):
     """First filing life cycle: AVAILABLE -> PUBLISHED, either -> WITHDRAWN."""
 
@@ -210,6 +220,7 @@ class RecordType(LedgerEnum):
 
     OFFICE = "office"
     OFFICE_SETTINGS = "officeSettings"
+    FOUNDING = "founding"
     PROPOSAL = "proposal"
     FILING = "filing"
     #: A filing's confidential commitment (its ``confidentialHash``); history only, its changes are filing events.

@@ -40,6 +40,8 @@ __all__ = [
     "AccessLockReset",
     "AccessRevoked",
     "AsyncLedgerEventStream",
+    "ConsortiumFoundingConfirmed",
+    "ConsortiumFoundingProposed",
     "ConsortiumInitialised",
     "EVENT_TYPES",
     "FirstFilingConfidentialUpdated",
@@ -48,6 +50,7 @@ __all__ = [
     "FirstFilingEvent",
     "FirstFilingPublished",
     "FirstFilingWithdrawn",
+    "FoundingEvent",
     "LedgerEvent",
     "LedgerEventStream",
     "MembershipChangeApproved",
@@ -127,6 +130,11 @@ class OfficeEvent(LedgerEvent):
 
 
 @dataclass(frozen=True)
+class FoundingEvent(LedgerEvent):
+    """A founding proposal was made or confirmed; ``record_id`` is its registry hash."""
+
+
+@dataclass(frozen=True)
 class MembershipEvent(LedgerEvent):
     """A membership proposal changed (and possibly was applied)."""
 
@@ -152,7 +160,19 @@ class PriorityClaimEvent(LedgerEvent):
 
 
 @dataclass(frozen=True)
+class ConsortiumFoundingProposed(FoundingEvent):
+    NAME: ClassVar[str] = "ConsortiumFoundingProposed"
+
+
+@dataclass(frozen=True)
+class ConsortiumFoundingConfirmed(FoundingEvent):
+    NAME: ClassVar[str] = "ConsortiumFoundingConfirmed"
+
+
+@dataclass(frozen=True)
 class ConsortiumInitialised(OfficeEvent):
+    """The confirmation that founded the registry (the last founding office's)."""
+
     NAME: ClassVar[str] = "ConsortiumInitialised"
 
     @property
@@ -288,7 +308,7 @@ class PriorityClaimChanged(PriorityClaimEvent):
 EVENT_TYPES: dict[str, type[LedgerEvent]] = {
     cls.NAME: cls
     for cls in (
-        ConsortiumInitialised, OfficeSettingsUpdated,
+        ConsortiumFoundingProposed, ConsortiumFoundingConfirmed, ConsortiumInitialised, OfficeSettingsUpdated,
         MembershipChangeProposed, MembershipChangeApproved, MembershipChangeWithdrawn,
         OfficeAdded, OfficeSuspended, OfficeReactivated, OfficeRolesChanged,
         FirstFilingDeposited, FirstFilingConfidentialUpdated, FirstFilingCorrected,

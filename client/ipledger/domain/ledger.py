@@ -56,6 +56,7 @@ from .enums import (
     ApplicationCategory,
     DocumentFormat,
     FilingStatus,
+    FoundingStatus,
     IpRight,
     MembershipAction,
     ProposalStatus,
@@ -72,6 +73,7 @@ from .models import (
     ConfidentialIntegrity,
     FilingConfidential,
     FirstFiling,
+    FoundingProposal,
     HistoryEntry,
     LaterApplicationClaims,
     MembershipProposal,
@@ -202,11 +204,27 @@ class PriorityLedger(LedgerBase):
 
     # -- offices and governance ------------------------------------------------------
 
-    def init_consortium(self, offices: Sequence[OfficeDefinition]) -> tuple[Office, ...]:
-        """Register the founding offices (once, on an empty registry)."""
-        created = self._run(tx.init_consortium(offices))
-        self.directory.learn(created)
-        return created
+    def init_consortium(self, offices: Sequence[OfficeDefinition]) -> FoundingProposal:
+        """Propose the founding registry; it is founded once every office in it confirmed it
+        (:meth:`confirm_founding`).  Proposing the same registry again returns the existing proposal."""
+        return self._run(tx.init_consortium(offices))
+
+    def confirm_founding(self, registry_hash: str) -> FoundingProposal:
+        """Confirm, as an administrator of a listed office, the registry with this hash; compute the hash
+        from your own definition (:func:`ipledger.domain.founding.registry_hash`), not from the ledger.
+        The last confirmation founds the registry (status ACTIVE)."""
+        return self._run(tx.confirm_founding(registry_hash))
+
+    def get_founding_proposal(self, registry_hash: str) -> FoundingProposal:
+        return self._run(tx.get_founding_proposal(registry_hash))
+
+    def list_founding_proposals(self, *, status: FoundingStatus | str | None = None, page_size: int | None = None,
+                                bookmark: str = "") -> Page[FoundingProposal]:
+        return self._run(tx.list_founding_proposals(status, page_size, bookmark))
+
+    def iter_founding_proposals(self, *, status: FoundingStatus | str | None = None,
+                                page_size: int | None = None) -> Iterator[FoundingProposal]:
+        return self._iterate(lambda bookmark: tx.list_founding_proposals(status, page_size, bookmark))
 
     def update_office_settings(self, settings: OfficeSettings) -> Office:
         """Replace the caller's calendar, number patterns and restoration policy."""

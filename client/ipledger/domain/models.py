@@ -22,6 +22,7 @@ from .enums import (
     ClaimWarning,
     DocumentFormat,
     FilingStatus,
+    FoundingStatus,
     GrantRoute,
     GrantStatus,
     IpRight,
@@ -45,6 +46,7 @@ __all__ = [
     "Contact",
     "FilingConfidential",
     "FirstFiling",
+    "FoundingProposal",
     "HistoryEntry",
     "LaterApplicationClaims",
     "MembershipProposal",
@@ -182,6 +184,31 @@ class OfficeDefinition(Record):
         # The chaincode treats an absent part as "use the default"; null would work too,
         # but leaving it out keeps the argument readable in the transaction.
         return {key: value for key, value in encode_record(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
+class FoundingProposal(Record):
+    """A founding registry awaiting the confirmation of every office it lists (CONTRACT.md §2.2a, §3.1).
+
+    ``registry`` is the proposed ``officesJSON`` as the chaincode stores it (canonical, the bytes
+    ``registry_hash`` is the hash of), one JSON object per office; ``awaiting`` names the offices whose
+    confirmation is still needed (empty unless OPEN).
+    """
+
+    registry_hash: str
+    registry: tuple[dict[str, Any], ...] = field(repr=False)  # long: shown as a table by the CLI
+    proposed_by: str
+    confirmations: tuple[str, ...]
+    awaiting: tuple[str, ...]
+    status: FoundingStatus
+    created_at: datetime | None
+    updated_at: datetime | None
+    activated_at: datetime | None
+
+    @property
+    def office_codes(self) -> tuple[str, ...]:
+        """The codes of the offices the registry lists, sorted."""
+        return tuple(sorted(str(office.get("officeCode", "")) for office in self.registry))
 
 
 @dataclass(frozen=True)

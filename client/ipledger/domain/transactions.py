@@ -22,6 +22,7 @@ from .enums import (
     ApplicationCategory,
     DocumentFormat,
     FilingStatus,
+    FoundingStatus,
     IpRight,
     LedgerEnum,
     MembershipAction,
@@ -49,6 +50,7 @@ from .models import (
     ConfidentialIntegrity,
     FilingConfidential,
     FirstFiling,
+    FoundingProposal,
     HistoryEntry,
     LaterApplicationClaims,
     MembershipProposal,
@@ -63,8 +65,8 @@ from .models import (
     RedemptionResult,
     Retrieval,
     Roles,
-    load_json,
 )
+from .founding import registry_document, registry_hash
 from .transient import access_code_transient, confidential_transient, redemption_transient
 from .validation import (
     check_access_code,
@@ -197,18 +199,6 @@ def _page(name: str, cls: type[R]) -> Callable[[bytes], Page[R]]:
     return parse
 
 
-def _records(name: str, cls: type[R]) -> Callable[[bytes], tuple[R, ...]]:
-    def parse(raw: bytes) -> tuple[R, ...]:
-        try:
-            document = load_json(raw)
-            if not isinstance(document, list):
-                raise RecordFormatError("result", "expected a JSON array")
-            return tuple(cls.from_json(item) for item in document)
-        except RecordFormatError as error:
-            raise _unexpected(name, error) from None
-    return parse
-
-
 # -- argument checks (raise the chaincode's error classes) ------------------------------------
 
 
@@ -299,12 +289,41 @@ def check_deposit_extras(confidential: ConfidentialDetails | None, access_code: 
 # -- offices and governance (CONTRACT.md §3.1, §6) ---------------------------------------------
 
 
-def init_consortium(offices: Sequence[OfficeDefinition]) -> Call[tuple[Office, ...]]:
+def _registry_hash(value: str) -> str:
+    return _checked(InvalidArgumentError, "registry hash", check_sha256, value)
+
+
+def init_consortium(offices: Sequence[OfficeDefinition]) -> Call[FoundingProposal]:
+    """Propose the founding registry; the result's ``registry_hash`` must be the one computed here."""
     for office in offices:
         _office("office code", office.office_code)
         _checked(InvalidArgumentError, "MSP ID", check_msp_id, office.msp_id)
-    document = [office.to_json() for office in offices]
-    return _submit("InitConsortium", [_json(document)], _records("InitConsortium", Office))
+    expected = registry_hash(offices)
+
+    def same_registry(proposal: FoundingProposal, transaction_id: str | None) -> None:
+        # The chaincode hashes what it received; anything else means the registry was not the one sent.
+        if proposal.registry_hash != expected:
+            raise UnexpectedResultError(f"InitConsortium proposed registry {proposal.registry_hash}, "
+                                        f"not the {expected} sent", transaction_id=transaction_id)
+
+    return _submit("InitConsortium", [_json(registry_document(offices))], _record("InitConsortium", FoundingProposal),
+                   check=same_registry)
+
+
+def confirm_founding(registry_hash: str) -> Call[FoundingProposal]:
+    return _submit("ConfirmFounding", [_registry_hash(registry_hash)], _record("ConfirmFounding", FoundingProposal))
+
+
+def get_founding_proposal(registry_hash: str) -> Call[FoundingProposal]:
+    return _evaluate("GetFoundingProposal", [_registry_hash(registry_hash)],
+                     _record("GetFoundingProposal", FoundingProposal))
+
+
+def list_founding_proposals(status: FoundingStatus | str | None = None, page_size: int | None = None,
+                            bookmark: str = "") -> Call[Page[FoundingProposal]]:
+    wanted = "" if status is None else _enum(FoundingStatus, "status", status)
+    return _evaluate("ListFoundingProposals", [wanted, _page_size(page_size), bookmark],
+                     _page("ListFoundingProposals", FoundingProposal))
 
 
 def update_office_settings(settings: OfficeSettings) -> Call[Office]:

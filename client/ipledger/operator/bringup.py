@@ -169,9 +169,14 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
         if deploy:
             with progress.step(f"deploy chaincode {plan.spec.chaincode.name} {plan.spec.chaincode.version}"):
                 result.chaincode_containers = deploy_chaincode(ctx, generated, cc_tag)
-            with progress.step("seed the office registry from the definition"):
-                if registry.initialise(plan):
-                    progress.note(f"registered {', '.join(o.code for o in plan.offices)}")
+            with progress.step("found the office registry from the definition (every office confirms)"):
+                founding = registry.found(plan)
+                if founding.proposed_by:
+                    progress.note(f"{founding.proposed_by} proposed registry {founding.registry_hash}")
+                if founding.confirmed_by:
+                    progress.note(f"confirmed by {', '.join(founding.confirmed_by)}")
+                for note in founding.notes:
+                    progress.note(note)
     except BaseException:
         _cleanup_failed_up(ctx, before, had_volumes)
         raise

@@ -102,6 +102,8 @@ def start_chaincode(engine: Engine, plan: ConsortiumPlan, office: OfficePlan, la
         "-e", "CHAINCODE_TLS_KEY_FILE=/etc/ipledger/tls/server.key",
         "-e", "CHAINCODE_TLS_CERT_FILE=/etc/ipledger/tls/server.crt",
         "-e", "CHAINCODE_CLIENT_CA_FILE=/etc/ipledger/tls/ca.crt",
+        # The server serves this office's peer only; founding needs to know whose (CONTRACT.md §1, §8).
+        "-e", f"CORE_PEER_LOCALMSPID={office.msp_id}",
         image,
     ])
     return name

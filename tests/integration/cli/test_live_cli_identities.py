@@ -12,9 +12,11 @@ from pathlib import Path
 from _live_cli import Cli, copy_profile, decoded, describe, error_line, random_digits
 from ipledger.cli.exit_codes import ExitCode
 from ipledger.domain.models import Office
+from ipledger.operator import registry
+from ipledger.operator.bringup import Context
 
 
-def test_register_enroll_list_and_transact_as_the_new_user(cli: Cli, tmp_path: Path) -> None:
+def test_register_enroll_list_and_transact_as_the_new_user(network: Context, cli: Cli, tmp_path: Path) -> None:
     profiles = tmp_path / "profiles"
     wallet = tmp_path / "wallet"
     copy_profile(cli.profiles_dir / "JP.json", profiles, wallet=wallet)
@@ -73,7 +75,9 @@ def test_register_enroll_list_and_transact_as_the_new_user(cli: Cli, tmp_path: P
                       "--limit", "1", json_output=True)
     assert watched.exit_code == 0, describe(watched)
     event = json.loads(watched.stdout)
-    assert event["name"] == "ConsortiumInitialised" and event["recordId"] == "EP,JP,KR,US"  # the first event ever
+    # The first event ever: `up` proposing the definition's founding registry (CONTRACT.md §3.1).
+    assert (event["name"], event["recordType"], event["recordId"]) == (
+        "ConsortiumFoundingProposed", "founding", registry.definition_hash(network.plan))
     stored = json.loads((wallet / "checkpoints" / f"events-{label}.json").read_text())
     assert stored == {"blockNumber": event["blockNumber"], "transactionId": event["transactionId"]}
     both = cli.fails(ExitCode.USAGE, "JP", "--profile", profile, "offices", "show")

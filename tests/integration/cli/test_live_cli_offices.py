@@ -17,7 +17,10 @@ import pytest
 
 from _live_cli import Cli, Peers, day, decoded, decoded_list, decoded_page, describe, error_line, random_digits
 from ipledger.cli.exit_codes import ExitCode
-from ipledger.domain.models import MembershipProposal, Office, OfficeSettings
+from ipledger.domain.enums import FoundingStatus
+from ipledger.domain.models import FoundingProposal, MembershipProposal, Office, OfficeSettings
+from ipledger.operator import registry
+from ipledger.operator.bringup import Context
 
 MEMBERS = {"EP", "JP", "KR", "US"}
 #: Assigned ST.3 codes that are not members of the test consortium: targets of the ADD_OFFICE proposal.
@@ -204,3 +207,27 @@ def test_offices_init_is_refused_on_a_seeded_registry(cli: Cli, tmp_path: Path) 
     incomplete.write_text("- officeCode: JP\n", encoding="utf-8")
     line = error_line(cli.fails(ExitCode.USAGE, "JP", "offices", "init", str(incomplete)))
     assert "mspId" in line and "is missing" in line
+
+
+def test_founding_show_list_hash_and_confirm(network: Context, cli: Cli, tmp_path: Path) -> None:
+    """The founded registry through ``offices founding``; the hash computed locally from a file is the one
+    the ledger founded, and confirming it again (as an administrator) changes nothing."""
+    registry_file = tmp_path / "offices.json"
+    registry_file.write_text(json.dumps(registry.offices_document(network.plan)))
+    hashed = cli.run(None, "offices", "founding", "hash", str(registry_file))
+    assert hashed.exit_code == 0, describe(hashed)
+    digest = hashed.stdout.strip()
+    assert digest == registry.definition_hash(network.plan)
+
+    active = decoded_list(FoundingProposal, cli.json("KR", "offices", "founding", "list", "--status", "ACTIVE"))
+    assert [p.registry_hash for p in active] == [digest]
+    shown = decoded(FoundingProposal, cli.json("KR", "offices", "founding", "show", digest))
+    assert shown.status is FoundingStatus.ACTIVE and set(shown.confirmations) == MEMBERS
+    text = cli.run("KR", "offices", "founding", "show", digest)
+    assert text.exit_code == 0 and "registry:" in text.stdout and "KRMSP" in text.stdout
+
+    again = decoded(FoundingProposal, cli.json("KR", "offices", "founding", "confirm", "--file", str(registry_file),
+                                               user="Admin"))
+    assert again == shown
+    refused = cli.fails(ExitCode.NOT_AUTHORISED, "KR", "offices", "founding", "confirm", digest)  # User1: a client
+    assert "NOT_AUTHORIZED" in error_line(refused)

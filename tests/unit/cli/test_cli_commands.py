@@ -286,3 +286,55 @@ def test_fetch_on_a_full_disk_keeps_the_part_and_says_how_to_resume(run: Run, co
     assert "LOCAL_STORAGE_FAILED" not in result.stdout and "no space left" in result.stderr
     assert "received.pdf.part" in result.stderr and "to resume from" in result.stderr
     assert contract.named("AcknowledgeRetrieval") == [] and contract.named("FailRetrieval") == []
+
+
+def _registry_file(tmp_path: Path) -> tuple[Path, str]:
+    """A registry file (the founding example's offices) and the hash the chaincode gives it when
+    ``offices init`` sends it (as OfficeDefinitions: a null part is left out)."""
+    from ipledger.domain import OfficeDefinition, registry_hash
+    path = tmp_path / "offices.json"
+    path.write_text(json.dumps(examples.FOUNDING["registry"]))
+    return path, registry_hash([OfficeDefinition.from_json(office) for office in examples.FOUNDING["registry"]])
+
+
+def test_offices_init_proposes_and_says_who_confirms(run: Run, contract: FakeContract, tmp_path: Path) -> None:
+    path, digest = _registry_file(tmp_path)
+    contract.answers["InitConsortium"] = dict(examples.FOUNDING, registryHash=digest)
+    result = run("offices", "init", str(path))
+    assert result.exit_code == 0, result.output
+    assert digest in result.stdout and "USPTO" in result.stdout  # the registry as a table
+    assert "offices founding confirm --file" in result.stderr
+
+
+def test_founding_hash_is_computed_locally(run_offline: Any, tmp_path: Path) -> None:
+    path, digest = _registry_file(tmp_path)
+    result = run_offline(["offices", "founding", "hash", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == digest
+
+
+def test_founding_confirm_takes_a_file_or_a_hash(run: Run, contract: FakeContract, tmp_path: Path) -> None:
+    path, digest = _registry_file(tmp_path)
+    active = dict(examples.FOUNDING, registryHash=digest, status="ACTIVE", confirmations=["JP", "US"],
+                  awaiting=[], activatedAt=examples.TIMESTAMP)
+    contract.answers["ConfirmFounding"] = active
+    result = run("offices", "founding", "confirm", "--file", str(path), office="US")
+    assert result.exit_code == 0, result.output
+    assert contract.calls[-1].arguments == (digest,)
+    assert "founded: JP, US" in result.stderr
+    assert run("offices", "founding", "confirm", digest.upper()).exit_code == 0
+    assert contract.calls[-1].arguments == (digest,)
+    assert run("offices", "founding", "confirm").exit_code == 2
+    assert run("offices", "founding", "confirm", digest, "--file", str(path)).exit_code == 2
+
+
+def test_founding_list_and_show(run: Run, contract: FakeContract) -> None:
+    contract.answers.update({"ListFoundingProposals": examples.page([examples.FOUNDING]),
+                             "GetFoundingProposal": examples.FOUNDING})
+    listed = run("offices", "founding", "list", "--status", "open")
+    assert listed.exit_code == 0, listed.output
+    assert contract.calls[0].arguments == ("OPEN", "", "")
+    assert examples.DIGEST in listed.stdout
+    shown = run("offices", "founding", "show", examples.DIGEST, "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["awaiting"] == ["US"]

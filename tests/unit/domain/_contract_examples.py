@@ -41,6 +41,17 @@ PROPOSAL = _load(f"""{{
   "createdAt": "{TIMESTAMP}", "updatedAt": "{TIMESTAMP}", "expiresAt": "{TIMESTAMP}", "closedAt": ""
 }}""")
 
+FOUNDING = _load(f"""{{
+  "registryHash": "{DIGEST}",
+  "registry": [
+    {{"mspId": "JPMSP", "name": "Japan Patent Office", "officeCode": "JP",
+      "roles": {{"accessing": ["PATENT"], "depositing": ["PATENT"]}}}},
+    {{"calendar": null, "mspId": "USMSP", "name": "USPTO", "officeCode": "US",
+      "roles": {{"accessing": ["PATENT"], "depositing": []}}}}],
+  "proposedBy": "JP", "confirmations": ["JP"], "awaiting": ["US"], "status": "OPEN",
+  "createdAt": "{TIMESTAMP}", "updatedAt": "{TIMESTAMP}", "activatedAt": ""
+}}""")
+
 FIRST_FILING = _load(f"""{{
   "id": "JP:PATENT:2024012345", "officeCode": "JP", "ipRight": "PATENT", "applicationCategory": "NATIONAL",
   "applicationNumber": "JP 2024-012345", "applicationNumberNormalised": "2024012345",

@@ -22,7 +22,7 @@ from ipledger.gateway.checkpointers import FileCheckpointer, InMemoryCheckpointe
 
 # CONTRACT.md §4, every event name.
 CONTRACT_EVENTS = [
-    "ConsortiumInitialised", "OfficeSettingsUpdated", "MembershipChangeProposed", "MembershipChangeApproved",
+    "ConsortiumFoundingProposed", "ConsortiumFoundingConfirmed", "ConsortiumInitialised", "OfficeSettingsUpdated", "MembershipChangeProposed", "MembershipChangeApproved",
     "MembershipChangeWithdrawn", "OfficeAdded", "OfficeSuspended", "OfficeReactivated", "OfficeRolesChanged",
     "FirstFilingDeposited", "FirstFilingConfidentialUpdated", "AccessCodeChanged", "FirstFilingCorrected",
     "FirstFilingWithdrawn", "FirstFilingPublished", "AccessCodeAttempted", "AccessGranted", "AccessCodeRejected",

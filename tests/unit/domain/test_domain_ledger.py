@@ -322,17 +322,6 @@ def test_record_priority_claim_returns_claim_and_earliest_date() -> None:
     assert json.loads(contract.calls[0].arguments[0])["sequenceNumber"] == 1
 
 
-def test_init_consortium_learns_the_msps() -> None:
-    contract = FakeContract({"InitConsortium": [[examples.OFFICE, US_OFFICE]],  # one answer: a JSON array
-                             **redemption(examples.REDEMPTION_PENDING, examples.REDEMPTION_GRANTED)})
-    ledger = PriorityLedger(contract, office_code="JP", msp_id="JPMSP")
-    ledger.init_consortium([])
-    ledger.redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "7F3A")
-    assert [call.name for call in contract.calls] == ["InitConsortium", "RedeemAccessCode",
-                                                      "SettleAccessCodeRedemption"]
-    assert ledger.directory.known() == {"JP": "JPMSP", "US": "USMSP"}
-
-
 def test_events_need_a_network() -> None:
     from ipledger.gateway.errors import ConfigurationError
     with pytest.raises(ConfigurationError):

@@ -17,6 +17,8 @@ from ipledger.domain import (
     FilingConfidential,
     FilingStatus,
     FirstFiling,
+    FoundingProposal,
+    FoundingStatus,
     GrantRoute,
     HistoryEntry,
     IpRight,
@@ -42,6 +44,7 @@ CONTRACT_MD = Path(__file__).resolve().parents[3] / "chaincode" / "CONTRACT.md"
 ROUND_TRIPS = [
     (Office, examples.OFFICE),
     (MembershipProposal, examples.PROPOSAL),
+    (FoundingProposal, examples.FOUNDING),
     (FirstFiling, examples.FIRST_FILING),
     (FilingConfidential, examples.CONFIDENTIAL),
     (AccessRecord, examples.ACCESS_RECORD),
@@ -63,6 +66,14 @@ def test_record_round_trips_contract_example(cls: Any, document: dict[str, Any])
     assert record.to_json() == document
     # Field order is the chaincode's too (it emits structs in declaration order).
     assert list(record.to_json()) == list(document)
+
+
+def test_founding_proposal_keeps_the_registry_as_proposed() -> None:
+    proposal = FoundingProposal.from_json(examples.FOUNDING)
+    assert proposal.status is FoundingStatus.OPEN and proposal.activated_at is None
+    assert proposal.office_codes == ("JP", "US")
+    assert proposal.registry[1]["calendar"] is None  # null = default settings, kept as sent
+    assert "registry=" not in repr(proposal)  # long; the CLI shows it as a table
 
 
 def test_record_accepts_bytes_text_and_decoded_json() -> None:
@@ -200,7 +211,7 @@ def test_parse_date_refuses(text: str) -> None:
 
 # -- drift guard: the JSON examples in CONTRACT.md itself ---------------------------------------
 
-_RECORD_CLASSES = [Office, MembershipProposal, FirstFiling, FilingConfidential, AccessRecord, RedemptionResult,
+_RECORD_CLASSES = [Office, MembershipProposal, FoundingProposal, FirstFiling, FilingConfidential, AccessRecord, RedemptionResult,
                    Retrieval, PriorityClaim]
 
 

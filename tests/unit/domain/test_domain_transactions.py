@@ -205,7 +205,7 @@ def test_queries_are_evaluated_and_confidential_read_goes_to_own_peer() -> None:
 
 def test_every_transaction_of_the_contract_has_a_builder() -> None:
     contract_names = {
-        "InitConsortium", "UpdateOfficeSettings", "ProposeMembershipChange", "ApproveMembershipChange",
+        "InitConsortium", "ConfirmFounding", "GetFoundingProposal", "ListFoundingProposals", "UpdateOfficeSettings", "ProposeMembershipChange", "ApproveMembershipChange",
         "WithdrawMembershipProposal", "DepositFirstFiling", "SetFilingConfidential", "SetAccessCode",
         "CorrectFirstFiling", "WithdrawFirstFiling", "MarkFirstFilingPublished", "RedeemAccessCode",
         "SettleAccessCodeRedemption", "GrantAccess",
