@@ -244,6 +244,7 @@ def test_a_revoked_grant_is_not_granted_again_by_the_same_code(
     peers.settle()
     granted = ledgers["US"].redeem_access_code("JP", IpRight.PATENT, number, PRIORITY_DATE, "7F3A9C21")
     assert granted.result.value == "ACCESS_GRANTED"
+    peers.settle()  # JP's peer must have committed the grant before JP revokes it
     retry_conflicts(lambda: jp.revoke_access(filing.id, "US", "the applicant withdrew the code"))
     peers.settle()
     with pytest.raises(NotAuthorizedError):
