@@ -128,7 +128,7 @@ def test_no_ca_secret_on_a_command_line_or_in_the_environment(network: Context) 
     engine = network.need_engine(install=False)
     secrets = json.loads((network.plan.generated / "secrets.json").read_text())
     for office in network.plan.offices:
-        inspected = json.loads(run([engine.docker, "inspect", office.ca.host]))[0]
+        inspected = engine.client.containers.get(office.ca.host).attrs
         visible = json.dumps([inspected["Config"]["Cmd"], inspected["Config"]["Env"], inspected["Args"]])
         pid = inspected["State"]["Pid"]
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
