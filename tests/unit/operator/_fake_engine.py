@@ -29,6 +29,7 @@ class FakeEngine:
     images: dict[str, dict[str, Any]] = field(default_factory=dict)  # tag -> inspect attrs
     failing: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (status, message) on any call
     calls: list[str] = field(default_factory=list)  # "METHOD path?query" as received
+    created: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> body of POST /containers/create
 
     def add_container(self, name: str, labels: dict[str, str], status: str = "running", health: str = "",
                       ports: dict[str, list[dict[str, str]] | None] | None = None) -> None:
@@ -88,8 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.engine.calls.append(f"{method} {url.path}?{url.query}")
         path = re.sub(r"^/v1\.\d+", "", url.path)
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = json.loads(self.rfile.read(length) or b"null") if length else None
         if path == "/version":
             return self._send(200, {"ApiVersion": API_VERSION, "Version": "20.10.24", "MinAPIVersion": "1.12"})
         if path == "/_ping":
@@ -100,7 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
             listed = [{"Id": a["Id"], "Names": [a["Name"]]} for a in self.engine.containers.values()
                       if _matches(a["Config"]["Labels"], wanted) and (show_all or a["State"]["Running"])]
             return self._send(200, listed)
-        m = re.fullmatch(r"/containers/([^/]+)(/json|/logs)?", path)
+        if path == "/containers/create" and method == "POST":
+            return self._create(query["name"][0], body)
+        m = re.fullmatch(r"/containers/([^/]+)(/json|/logs|/start)?", path)
         if m:
             return self._container(method, unquote(m.group(1)), m.group(2) or "")
         m = re.fullmatch(r"/images/(.+)/json", path)
@@ -123,10 +125,20 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "GET" and action == "/logs":
             return self._send(200, raw=_frame(self.engine.logs.get(name, b"")),
                               content_type="application/vnd.docker.raw-stream")
+        if method == "POST" and action == "/start":
+            attrs["State"].update(Status="running", Running=True)
+            return self._send(204)
         if method == "DELETE" and action == "":
             del self.engine.containers[name]
             return self._send(204)
         return self._error(501, f"the fake engine does not serve {method} /containers/{ref}{action}")
+
+    def _create(self, name: str, body: dict[str, Any]) -> None:
+        if name in self.engine.containers:
+            return self._error(409, f'Conflict. The container name "/{name}" is already in use')
+        self.engine.created[name] = body
+        self.engine.add_container(name, dict(body.get("Labels") or {}), status="created")
+        return self._send(201, {"Id": self.engine.containers[name]["Id"], "Warnings": []})
 
     def do_GET(self) -> None:
         self._route("GET")

@@ -166,3 +166,22 @@ def test_an_engine_that_goes_away_is_unavailable_and_the_node_named(fake: FakeEn
     server.close()
     with pytest.raises(EngineUnavailableError, match=rf"{PEER}: read logs: the Docker engine does not answer"):
         containers.logs_tail(engine, PEER)
+
+
+def test_a_chaincode_server_is_created_labelled_aliased_and_started(engine: Engine, fake: FakeEngine) -> None:
+    office = PLAN.office("JP")
+    name = containers.start_chaincode(engine, PLAN, office, "ipl_2", "ipl_2:abc", "ipledger/chaincode:k2")
+    assert name == containers.chaincode_container_name(PLAN, office, "ipl_2")
+    body = fake.created[name]
+    assert (body["Image"], body["Hostname"]) == ("ipledger/chaincode:k2", name)
+    assert body["Labels"] == {**OURS, "io.ipledger.office": "JP", "io.ipledger.role": "chaincode",
+                              "io.ipledger.chaincode-label": "ipl_2", containers.IMAGE_LABEL: "ipledger/chaincode:k2"}
+    assert "CHAINCODE_ID=ipl_2:abc" in body["Env"]
+    host = body["HostConfig"]
+    assert host["RestartPolicy"] == {"Name": "unless-stopped"} and host["NetworkMode"] == PLAN.docker_network
+    assert host["Binds"] == [f"{PLAN.crypto_dir(office) / 'chaincode-server'}:/etc/ipledger/tls:ro"]
+    assert body["NetworkingConfig"]["EndpointsConfig"][PLAN.docker_network]["Aliases"] == [name]
+    assert fake.containers[name]["State"]["Status"] == "running"
+    # Running the same image already: nothing is created again.
+    assert containers.start_chaincode(engine, PLAN, office, "ipl_2", "ipl_2:abc", "ipledger/chaincode:k2") == name
+    assert sum(c.startswith("POST /v1.41/containers/create") for c in fake.calls) == 1
