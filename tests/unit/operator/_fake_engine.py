@@ -101,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
                       if _matches(a["Config"]["Labels"], wanted) and (show_all or a["State"]["Running"])]
             return self._send(200, listed)
         if path == "/containers/create" and method == "POST":
-            return self._create(query["name"][0], body)
+            return self._create(query["name"][0], body or {})
         m = re.fullmatch(r"/containers/([^/]+)(/json|/logs|/start)?", path)
         if m:
             return self._container(method, unquote(m.group(1)), m.group(2) or "")
