@@ -36,7 +36,6 @@ from ipledger.domain.errors import NoGrantError  # noqa: E402
 from ipledger.gateway.profile import ConnectionProfile  # noqa: E402
 from ipledger.operator.bringup import Context  # noqa: E402
 from ipledger.operator.progress import Progress  # noqa: E402
-from ipledger.operator.run import run  # noqa: E402
 from ipledger.operator.toolchain import cache_root, ensure_tools  # noqa: E402
 
 MiB = 1 << 20
@@ -84,7 +83,7 @@ def random_file(path: Path, size: int) -> str:
 def vm_hwm_kib(ctx: Context, container: str) -> int:
     """Peak resident memory of the container's main process since it started (VmHWM)."""
     engine = ctx.need_engine(install=False)
-    pid = run([engine.docker, "inspect", "--format", "{{.State.Pid}}", container]).strip()
+    pid = engine.client.containers.get(container).attrs["State"]["Pid"]
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
@@ -128,8 +127,7 @@ def host_library(ctx: Context, store: Path, sha: str, port: int) -> subprocess.P
     plan, office = ctx.plan, ctx.plan.office("JP")
     blob = store / "blobs" / sha[:2] / sha
     blob.parent.mkdir(parents=True)
-    volume = json.loads(run([ctx.need_engine(install=False).docker, "inspect", "--format", "{{json .Mounts}}",
-                             office.library.host]))
+    volume = ctx.need_engine(install=False).client.containers.get(office.library.host).attrs["Mounts"]
     source = next(Path(m["Source"]) for m in volume if m["Destination"] == "/var/ipledger/library")
     blob.write_bytes((source / "blobs" / sha[:2] / sha).read_bytes())
     crypto = plan.crypto_dir(office) / "library"
@@ -187,8 +185,8 @@ def main() -> int:
         resolve = f"{jp_office.library.host}:{jp_office.library.port}:{plan.host_ip}"
         hwm_before = vm_hwm_kib(ctx, jp_office.library.host)
         engine = ctx.need_engine(install=False)
-        bridge_ip = run([engine.docker, "inspect", "--format",
-                         "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", jp_office.library.host]).strip()
+        attached = engine.client.containers.get(jp_office.library.host).attrs["NetworkSettings"]["Networks"]
+        bridge_ip = "".join(str(n.get("IPAddress", "")) for n in attached.values())
         direct = f"{jp_office.library.host}:{jp_office.library.port}:{bridge_ip}"
         ours, ours_rss, curl_lib, curl_direct, curl_host, baseline = [], [], [], [], [], []
         for _ in range(args.runs):

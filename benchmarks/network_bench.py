@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import docker
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "client"))
@@ -24,11 +25,8 @@ from ipledger.consortium.plan import CA_IMAGE, ORDERER_IMAGE, PEER_IMAGE  # noqa
 from ipledger.operator import bringup, containers, images  # noqa: E402
 from ipledger.operator.bringup import Context  # noqa: E402
 from ipledger.operator.progress import Progress  # noqa: E402
-from ipledger.operator.run import run  # noqa: E402
+from ipledger.operator.engine import Engine  # noqa: E402
 from ipledger.operator.toolchain import ensure_fabric, ensure_fabric_ca, ensure_tools  # noqa: E402
-
-UNITS = {"B": 1, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3, "kB": 1000, "MB": 1000**2, "GB": 1000**3}
-
 
 def figure(name: str, value: float, unit: str) -> None:
     print(f"{name:<48} {value:>10.1f} {unit}", flush=True)
@@ -67,17 +65,24 @@ def image_build(ctx: Context) -> None:
         images.ensure_image(engine, spec, Progress(quiet=True), no_cache=True)
         elapsed = time.monotonic() - start
         total += elapsed
-        run([engine.docker, "rmi", "-f", spec.tag], check=False)
+        try:
+            engine.client.images.remove(spec.tag, force=True)
+        except docker.errors.ImageNotFound:
+            pass
     figure("image build (peer + orderer + CA)", total, "s")
 
 
-def memory_bytes(engine_docker: str, names: list[str]) -> float:
-    out = run([engine_docker, "stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", *names])
+def memory_bytes(engine: Engine, names: list[str]) -> float:
+    """Memory in use by the containers as `docker stats` shows it: usage less the reclaimable page cache."""
     total = 0.0
-    for line in out.splitlines():
-        m = re.search(r"\s([\d.]+)\s*([KMG]i?B|B)\s*/", line)
-        if m:
-            total += float(m.group(1)) * UNITS[m.group(2)]
+    for name in names:
+        stats = engine.client.containers.get(name).stats(stream=False)
+        assert isinstance(stats, dict)  # stream=False: one sample, not an iterator
+        memory = stats["memory_stats"]
+        detail = memory.get("stats") or {}
+        # cgroup v1 names it total_inactive_file, cgroup v2 inactive_file (the CLI subtracts the same).
+        cache = detail.get("total_inactive_file", detail.get("inactive_file", 0))
+        total += float(memory.get("usage", 0)) - float(cache)
     return total
 
 
@@ -99,7 +104,7 @@ def main() -> None:
         print(f"    {step:<60} {seconds:6.1f} s")
     time.sleep(5)  # let the nodes settle before measuring memory
     nodes = containers.containers(engine, ctx.plan)
-    figure(f"memory of the running network ({len(nodes)} containers)", memory_bytes(engine.docker, [n.name for n in nodes]) / 2**20, "MiB")
+    figure(f"memory of the running network ({len(nodes)} containers)", memory_bytes(engine, [n.name for n in nodes]) / 2**20, "MiB")
     for tag in (PEER_IMAGE, ORDERER_IMAGE, CA_IMAGE):
         figure(f"image size {tag}", images.image_size(engine, tag) / 2**20, "MiB")
     state = bringup.load_state(ctx.plan)

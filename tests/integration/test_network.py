@@ -122,13 +122,19 @@ def test_logs_command_names_unknown_nodes(network: Context) -> None:
     orderer = network.plan.office("JP").orderer.host
     ok = CliRunner().invoke(network_group, ["logs", orderer, "--tail", "5", *definition])
     assert ok.exit_code == 0 and ok.output.strip()
+    # --follow streams through the SDK: the tail arrives at once, and closing the stream ends it.
+    stream = containers.follow_logs(network.need_engine(install=False), orderer, 5)
+    try:
+        assert next(stream).strip()
+    finally:
+        stream.close()
 
 
 def test_no_ca_secret_on_a_command_line_or_in_the_environment(network: Context) -> None:
     engine = network.need_engine(install=False)
     secrets = json.loads((network.plan.generated / "secrets.json").read_text())
     for office in network.plan.offices:
-        inspected = json.loads(run([engine.docker, "inspect", office.ca.host]))[0]
+        inspected = engine.client.containers.get(office.ca.host).attrs
         visible = json.dumps([inspected["Config"]["Cmd"], inspected["Config"]["Env"], inspected["Args"]])
         pid = inspected["State"]["Pid"]
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")

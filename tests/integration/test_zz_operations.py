@@ -72,11 +72,16 @@ def test_upgrade_chaincode_keeps_readers_served(network: Context) -> None:
     assert labels == {f"{plan.spec.chaincode.name}_{version}"}
 
 
+def _dangling_volumes(network: Context) -> set[str]:
+    """Volumes no container uses, of any project (anonymous volumes carry no project label)."""
+    return {str(v.name) for v in network.need_engine().client.volumes.list(filters={"dangling": True})}
+
+
 def test_up_stops_on_a_node_that_never_becomes_healthy_and_leaves_nothing(
         network: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = network.need_engine()
     bringup.down(network)
-    dangling = set(run([engine.docker, "volume", "ls", "-q", "--filter", "dangling=true"]).split())
+    dangling = _dangling_volumes(network)
     # Peers started from the orderer image never serve the peer's /healthz.
     monkeypatch.setenv("IPLEDGER_PEER_IMAGE", ORDERER_IMAGE)
     broken = Context(plan=network.plan, progress=Progress(quiet=True), health_timeout=15)
@@ -87,7 +92,7 @@ def test_up_stops_on_a_node_that_never_becomes_healthy_and_leaves_nothing(
         assert containers.containers(engine, network.plan) == []
         assert containers.volumes(engine, network.plan) == [] and containers.networks(engine, network.plan) == []
         # Not even the anonymous volumes of the images' VOLUME lines are left behind.
-        assert set(run([engine.docker, "volume", "ls", "-q", "--filter", "dangling=true"]).split()) <= dangling
+        assert _dangling_volumes(network) <= dangling
     finally:
         monkeypatch.delenv("IPLEDGER_PEER_IMAGE")
         bringup.up(network)  # the next test needs the network again

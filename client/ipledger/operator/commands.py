@@ -174,22 +174,30 @@ def status(definition: str | None, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(rows, indent=2))
         else:
-            columns = ["office", "node", "role", "container", "healthy", "height", "ordering_role", "chaincode"]
+            columns = ["office", "node", "role", "container", "healthy", "ports", "height", "ordering_role",
+                       "chaincode"]
             click.echo(render_table([c.replace("_", " ") for c in columns],
-                                    [[row.get(c) for c in columns] for row in rows]))
+                                    [[_cell(row.get(c)) for c in columns] for row in rows]))
     _guard(act)
+
+
+def _cell(value: object) -> object:
+    # Lists (published ports) read better as "27051, 27443" than as a Python repr.
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 @network.command()
 @definition_option
 @click.argument("node")
 @click.option("--tail", default=50, show_default=True, type=click.IntRange(min=1), help="Number of lines.")
-def logs(definition: str | None, node: str, tail: int) -> None:
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new lines until the node stops (or Ctrl-C).")
+def logs(definition: str | None, node: str, tail: int, follow: bool) -> None:
     """Print the last log lines of one node (container name, e.g. peer0.jp.ipledger.test).
 
     \b
     Example:
       ipledger network logs orderer0.jp.ipledger.test --tail 20
+      ipledger network logs peer0.jp.ipledger.test --follow
     """
     def act() -> None:
         ctx = _context(definition, quiet=True)
@@ -197,7 +205,14 @@ def logs(definition: str | None, node: str, tail: int) -> None:
         names = [c.name for c in containers.containers(engine, ctx.plan)]
         if node not in names:
             raise NodeNotFoundError(f"no such node {node!r}; nodes: {', '.join(names) or 'none running'}")
-        click.echo(containers.logs_tail(engine, node, tail), nl=False)
+        if not follow:
+            click.echo(containers.logs_tail(engine, node, tail), nl=False)
+            return
+        try:
+            for chunk in containers.follow_logs(engine, node, tail):
+                click.echo(chunk, nl=False)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how a follower ends: not an error
     _guard(act)
 
 

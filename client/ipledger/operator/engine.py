@@ -1,7 +1,8 @@
-"""The container engine: find a Docker daemon that answers, installing and starting one when allowed.
+"""The container engine: one Docker SDK connection, and a daemon that answers (installed and started when allowed).
 
 On a fresh Debian machine the project installs Debian's ``docker.io`` and ``docker-compose`` and starts
-``dockerd`` itself, since no registry other than Debian's is reachable for the engine.
+``dockerd`` itself, since no registry other than Debian's is reachable for the engine. Starting ``dockerd`` and
+running compose are the only subprocesses here; everything else talks to the engine's API through the SDK.
 """
 
 from __future__ import annotations
@@ -13,16 +14,30 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import docker
+import requests
+
 from ipledger.operator.errors import CommandFailedError, EngineUnavailableError
 from ipledger.operator.progress import Progress
 from ipledger.operator.run import run
 
 DEBIAN_PACKAGES = ("docker.io", "docker-compose")
+DEFAULT_SOCKET = "unix:///var/run/docker.sock"
+# Long enough for an image build's context upload or a slow `remove`; streams (logs --follow) have no timeout.
+API_TIMEOUT = 300
 
 
-@dataclass(frozen=True)
+def default_base_url() -> str:
+    """The engine a caller gets when it names none: DOCKER_HOST, as the CLI would use, else the local socket."""
+    return os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET
+
+
+@dataclass(frozen=True, eq=False)
 class Engine:
-    docker: str
+    """One engine: its SDK client (several engines may live in one process) and the compose tool."""
+
+    client: docker.DockerClient
+    base_url: str
     compose: tuple[str, ...]  # argv prefix of the compose tool
 
     def compose_argv(self, compose_file: Path, project: str, project_directory: Path) -> list[str]:
@@ -30,16 +45,33 @@ class Engine:
         return [*self.compose, "-f", str(compose_file), "--project-directory", str(project_directory),
                 "-p", project]
 
+    def compose_env(self) -> dict[str, str]:
+        # compose must drive the same engine as the SDK, whichever socket the caller chose.
+        return {"DOCKER_HOST": self.base_url}
 
-def daemon_answers() -> bool:
-    if shutil.which("docker") is None:
+
+def connect(base_url: str, timeout: int = API_TIMEOUT) -> docker.DockerClient:
+    """An SDK client for the engine at ``base_url``; "auto" negotiates the API version (Debian's 20.10 is 1.41).
+
+    Raises EngineUnavailableError when nothing answers there.
+    """
+    try:
+        return docker.DockerClient(base_url=base_url, version="auto", timeout=timeout)
+    except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+        raise EngineUnavailableError(f"no Docker engine answers at {base_url}: {exc}") from None
+
+
+def daemon_answers(base_url: str) -> bool:
+    try:
+        client = connect(base_url, timeout=30)
+    except EngineUnavailableError:
         return False
     try:
-        proc = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=30, check=False)
-    except subprocess.TimeoutExpired:
-        return False  # a daemon that hangs is as good as none
-    return proc.returncode == 0
+        return bool(client.ping())
+    except (docker.errors.DockerException, requests.exceptions.RequestException):
+        return False  # a daemon that errors or hangs is as good as none
+    finally:
+        client.close()
 
 
 def _compose_tool() -> tuple[str, ...] | None:
@@ -67,7 +99,7 @@ def _install_packages(progress: Progress, packages: tuple[str, ...]) -> None:
             raise EngineUnavailableError(f"installing {' '.join(packages)} failed: {exc}") from None
 
 
-def _start_daemon(progress: Progress, log_dir: Path) -> None:
+def _start_daemon(progress: Progress, log_dir: Path, base_url: str) -> None:
     if os.geteuid() != 0:
         raise EngineUnavailableError("dockerd is installed but not running, and starting it needs root: "
                                      "run `sudo dockerd &` (or `sudo service docker start`) and retry")
@@ -79,22 +111,29 @@ def _start_daemon(progress: Progress, log_dir: Path) -> None:
                              start_new_session=True)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            if daemon_answers():
+            if daemon_answers(base_url):
                 return
             time.sleep(0.5)
         tail = (log_dir / "dockerd.log").read_text(errors="replace").splitlines()[-10:]
         raise EngineUnavailableError("dockerd did not answer within 90s; last lines of its log:\n" + "\n".join(tail))
 
 
-def ensure_engine(progress: Progress, log_dir: Path, install: bool = True) -> Engine:
-    """Return a usable engine, installing Debian's docker.io and starting dockerd when needed and allowed."""
-    if not daemon_answers():
+def ensure_engine(progress: Progress, log_dir: Path, install: bool = True, base_url: str | None = None) -> Engine:
+    """Return a usable engine, installing Debian's docker.io and starting dockerd when needed and allowed.
+
+    ``base_url`` picks the engine (e.g. ``unix:///run/other.sock`` or ``tcp://host:2375``); only the local
+    default socket is ever installed or started here.
+    """
+    url = base_url or default_base_url()
+    if not daemon_answers(url):
+        if url != DEFAULT_SOCKET:
+            raise EngineUnavailableError(f"no Docker engine answers at {url}")
         if shutil.which("dockerd") is None:
             if not install:
                 raise EngineUnavailableError("no Docker engine is installed (run `scripts/setup` to install one)")
             _install_packages(progress, DEBIAN_PACKAGES)
-        if not daemon_answers():
-            _start_daemon(progress, log_dir)
+        if not daemon_answers(url):
+            _start_daemon(progress, log_dir, url)
     compose = _compose_tool()
     if compose is None:
         if not install:
@@ -103,4 +142,4 @@ def ensure_engine(progress: Progress, log_dir: Path, install: bool = True) -> En
         compose = _compose_tool()
         if compose is None:
             raise EngineUnavailableError("docker-compose was installed but cannot be run")
-    return Engine(docker="docker", compose=compose)
+    return Engine(client=connect(url), base_url=url, compose=compose)

@@ -6,16 +6,17 @@ Each image carries a label with the hash of its inputs, so it is rebuilt only wh
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docker
+
 from ipledger.consortium.plan import CA_IMAGE, LIBRARY_IMAGE, ORDERER_IMAGE, PEER_IMAGE
 from ipledger.operator.engine import Engine
+from ipledger.operator.engine_errors import engine_call
 from ipledger.operator.progress import Progress
-from ipledger.operator.run import run
 from ipledger.operator.toolchain import CHAINCODE_BINARY, Toolchain
 
 INPUTS_LABEL = "io.ipledger.inputs"
@@ -125,12 +126,14 @@ def chaincode_image(binary: Path, key: str) -> ImageSpec:
 
 
 def image_inputs(engine: Engine, tag: str) -> str | None:
-    out = run([engine.docker, "image", "inspect", "--format", "{{json .Config.Labels}}", tag], check=False)
-    try:
-        labels = json.loads(out)
-    except json.JSONDecodeError:
-        return None
-    return labels.get(INPUTS_LABEL) if isinstance(labels, dict) else None
+    """The inputs hash the image was built from, or None when there is no such image (or no label)."""
+    with engine_call(tag, "inspect image"):
+        try:
+            labels = engine.client.images.get(tag).labels
+        except docker.errors.ImageNotFound:
+            return None
+    value = labels.get(INPUTS_LABEL)
+    return value if isinstance(value, str) else None
 
 
 def ensure_image(engine: Engine, spec: ImageSpec, progress: Progress, no_cache: bool = False) -> bool:
@@ -152,9 +155,9 @@ def ensure_image(engine: Engine, spec: ImageSpec, progress: Progress, no_cache: 
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(text)
             (context / "Dockerfile").write_text(spec.dockerfile(), encoding="utf-8")
-            run([engine.docker, "build", "--pull=false", "-q", *(["--no-cache"] if no_cache else []),
-                 "-t", spec.tag, str(context)],
-                env={"DOCKER_BUILDKIT": "0"})
+            # The API's classic builder: FROM scratch needs neither BuildKit nor a pull.
+            with engine_call(spec.tag, "build image"):
+                engine.client.images.build(path=str(context), tag=spec.tag, pull=False, nocache=no_cache, rm=True)
         finally:
             shutil.rmtree(context, ignore_errors=True)
     return True
@@ -169,4 +172,5 @@ def ensure_network_images(engine: Engine, tc: Toolchain, progress: Progress) -> 
 
 
 def image_size(engine: Engine, tag: str) -> int:
-    return int(run([engine.docker, "image", "inspect", "--format", "{{.Size}}", tag]).strip())
+    with engine_call(tag, "inspect image"):
+        return int(engine.client.images.get(tag).attrs["Size"])

@@ -33,7 +33,6 @@ from ipledger.library import (
     LocalStorageError,
 )
 from ipledger.operator.bringup import Context
-from ipledger.operator.run import run
 
 MiB = 1 << 20
 
@@ -228,8 +227,7 @@ def test_every_version_a_retrieval_names_stays_retrievable(ledgers: dict[str, Pr
 def _library_volume(network: Context, office: str) -> Path:
     """The host directory behind an office's library volume (the tests run as root beside the engine)."""
     engine = network.need_engine(install=False)
-    mounts = json.loads(run([engine.docker, "inspect", "--format", "{{json .Mounts}}",
-                             network.plan.office(office).library.host]))
+    mounts = engine.client.containers.get(network.plan.office(office).library.host).attrs["Mounts"]
     return Path(next(m["Source"] for m in mounts if m["Destination"] == "/var/ipledger/library"))
 
 
@@ -256,10 +254,10 @@ def _stopped_midway(network: Context, office: str, after: int) -> Iterator[Calla
 
     def progress(done: int, total: int | None) -> None:
         if done >= after and not threads:
-            run([engine.docker, "stop", "-t", "1", name])
+            engine.client.containers.get(name).stop(timeout=1)
 
             def start_again() -> None:
-                run([engine.docker, "start", name])
+                engine.client.containers.get(name).start()
                 restarted.set()
             threads.append(threading.Thread(target=start_again))
             threads[0].start()
@@ -270,7 +268,7 @@ def _stopped_midway(network: Context, office: str, after: int) -> Iterator[Calla
         for thread in threads:
             thread.join()
         if not restarted.is_set():
-            run([engine.docker, "start", name])
+            engine.client.containers.get(name).start()
 
 
 def test_a_library_stopped_mid_transfer_resumes_after_restart(network: Context, ledgers: dict[str, PriorityLedger],
