@@ -173,16 +173,5 @@ func isAlnumUpper(s string) bool {
 	return true
 }
 
-// clipArg shortens echoed input for messages. It looks at a bounded prefix
-// only, so an oversized argument costs nothing here.
-func clipArg(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strings.ToValidUTF8(s[:cut], "") + "…"
-}
+// clipArg shortens echoed input for messages.
+func clipArg(s string) string { return priority.Clip(s, 80) }

@@ -111,10 +111,12 @@ func atoi(s string) int {
 	return n
 }
 
-// clip keeps echoed user input short in error messages. It only looks at a
-// bounded prefix, so an oversized input costs nothing here.
-func clip(s string) string {
-	const max = 40
+// clip keeps echoed user input short in error messages.
+func clip(s string) string { return Clip(s, 40) }
+
+// Clip keeps at most max bytes of echoed user input (whole runes, valid UTF-8) and marks the cut with "…".
+// It only looks at a bounded prefix, so an oversized input costs nothing here.
+func Clip(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}

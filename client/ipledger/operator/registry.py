@@ -259,9 +259,17 @@ def _confirm_all(plan: ConsortiumPlan, ledger: Callable[[OfficePlan], FoundingCl
         own = ledger(office)
         # Each office confirms what it computes from its own copy of the definition, not what the ledger holds.
         digest = definition_hash(plan)
-        # Wait until this office's peer has the confirmations so far, so its confirmation does not conflict.
-        seen = deadline.until(lambda: own.get_founding_proposal(digest),
-                              lambda p: done <= set(p.confirmations) or p.status is not FoundingStatus.OPEN)
+
+        def caught_up(view: FoundingProposal | None) -> bool:
+            return view is not None and (done <= set(view.confirmations) or view.status is not FoundingStatus.OPEN)
+
+        # A majority of peers endorses the confirmation: wait until every office's peer has the proposal and the
+        # confirmations so far (a peer one block behind answers NOT_FOUND or conflicts).
+        views = deadline.until(lambda: [_proposal(ledger(o), digest) for o in plan.offices],
+                               lambda seen_by: all(caught_up(view) for view in seen_by))
+        seen = views[plan.offices.index(office)]
+        if seen is None:
+            raise OperatorError(f"{office.code}'s peer never received founding proposal {digest}")
         if office.code in seen.confirmations or seen.status is not FoundingStatus.OPEN:
             proposal = seen
         else:
