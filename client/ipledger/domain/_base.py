@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from ipledger.gateway.checkpointers import Checkpoint, Checkpointer
-from ipledger.gateway.errors import CommitError, GatewayError
+from ipledger.gateway.errors import CommitError, EndorseError, GatewayError
 
 from .directory import OfficeDirectory
 from .errors import (
@@ -25,7 +25,9 @@ from .models import FirstFiling, Page
 from .transactions import Endorsement
 
 __all__ = [
+    "BEHIND_RETRY_DELAYS",
     "LedgerBase",
+    "behind_retry_delay",
     "finish_deposit",
     "ledger_errors",
     "next_bookmark",
@@ -129,6 +131,30 @@ class LedgerBase:
 SETTLE_ATTEMPTS = 8
 #: Seconds before the n-th retry are SETTLE_RETRY_DELAY * n (about 7 s in all).
 SETTLE_RETRY_DELAY = 0.25
+
+
+#: Pauses before a submit is tried again when other offices' endorsing peers refused what the caller's own peer
+#: accepted: they have not committed yet the block the caller's peer has (typically the record the caller just
+#: wrote, now that most records need a majority of offices to endorse them). Then the refusal is raised.
+BEHIND_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)
+
+
+def behind_retry_delay(error: BaseException, named_endorsers: tuple[str, ...], own_msp: str | None,
+                       attempt: int) -> float | None:
+    """Seconds to wait before submitting again after try ``attempt`` failed with ``error``; None to raise it.
+
+    Only when the gateway chose the endorsers (none named), refusals came from peers of other offices alone and
+    not from the caller's own peer, which endorses first: honest chaincode on peers that disagree about the
+    same proposal means some of them are behind.
+    """
+    cause = error.__cause__ if error.__cause__ is not None else error
+    if named_endorsers or own_msp is None or attempt > len(BEHIND_RETRY_DELAYS):
+        return None
+    if not isinstance(cause, EndorseError) or not cause.details:
+        return None
+    if own_msp in {detail.msp_id for detail in cause.details}:
+        return None
+    return BEHIND_RETRY_DELAYS[attempt - 1]
 
 
 def settle_retry_delay(error: CommitError | InvalidTransitionError, attempt: int) -> float | None:

@@ -39,6 +39,7 @@ from . import documents
 from . import transactions as tx
 from ._base import (
     LedgerBase,
+    behind_retry_delay,
     finish_deposit,
     ledger_errors,
     next_bookmark,
@@ -152,8 +153,16 @@ class AsyncPriorityLedger(LedgerBase):
 
     async def _send(self, call: Call[T]) -> AsyncSubmitted:
         endorsers = await self._endorsers(call.endorsement)
-        with ledger_errors():
-            return await self.contract.submit_async(call.name, call.arguments, call.transient, endorsers)
+        for attempt in count(1):
+            try:
+                with ledger_errors():
+                    return await self.contract.submit_async(call.name, call.arguments, call.transient, endorsers)
+            except IpledgerError as error:
+                delay = behind_retry_delay(error, endorsers, self.msp_id, attempt)
+                if delay is None:
+                    raise
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # count() never ends
 
     async def _wait(self, call: Call[T], submitted: AsyncSubmitted) -> T:
         with ledger_errors():

@@ -45,6 +45,7 @@ from . import documents
 from . import transactions as tx
 from ._base import (
     LedgerBase,
+    behind_retry_delay,
     finish_deposit,
     ledger_errors,
     next_bookmark,
@@ -160,8 +161,16 @@ class PriorityLedger(LedgerBase):
 
     def _send(self, call: Call[T]) -> Submitted:
         endorsers = self._endorsers(call.endorsement)
-        with ledger_errors():
-            return self.contract.submit_async(call.name, call.arguments, call.transient, endorsers)
+        for attempt in count(1):
+            try:
+                with ledger_errors():
+                    return self.contract.submit_async(call.name, call.arguments, call.transient, endorsers)
+            except IpledgerError as error:
+                delay = behind_retry_delay(error, endorsers, self.msp_id, attempt)
+                if delay is None:
+                    raise
+            time.sleep(delay)
+        raise AssertionError("unreachable")  # count() never ends
 
     def _wait(self, call: Call[T], submitted: Submitted) -> T:
         with ledger_errors():
