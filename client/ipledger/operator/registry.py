@@ -236,6 +236,12 @@ def _found(plan: ConsortiumPlan, connect: Connect, deadline: _Deadline) -> Found
         elif proposal.status is not FoundingStatus.ACTIVE:
             raise OperatorError(f"the registry of the definition ({result.registry_hash}) is not founded: still "
                                 f"awaiting {', '.join(proposal.awaiting)}")
+        else:
+            # The confirming office's peer has the founded registry; the others may be a block behind, and a
+            # peer without it answers every registry read UNKNOWN_OFFICE. Read it back once all have it.
+            digest = result.registry_hash
+            deadline.until(lambda: [_proposal(ledger(o), digest) for o in plan.offices],
+                           lambda views: all(v is not None and v.status is FoundingStatus.ACTIVE for v in views))
         _check_registered(plan, ledger(first))
         return result
 
