@@ -14,7 +14,8 @@ PACKAGES = ("ipledger.gateway", "ipledger.domain", "ipledger.library", "ipledger
 
 def test_site_builds_without_warnings(docs_build: Build) -> None:
     assert docs_build.returncode == 0, docs_build.output
-    for page in ("index", "api/gateway", "api/domain", "api/library", "api/errors", "cli", "contract"):
+    for page in ("index", "api/gateway", "api/domain", "api/library", "api/errors", "cli", "contract",
+                 "guides/connect", "guides/documents", "guides/errors"):
         assert (docs_build.html / f"{page}.html").is_file(), page
 
 
