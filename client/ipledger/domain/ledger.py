@@ -220,7 +220,7 @@ class PriorityLedger(LedgerBase):
 
     def confirm_founding(self, registry_hash: str) -> FoundingProposal:
         """Confirm, as an administrator of a listed office, the registry with this hash; compute the hash
-        from your own definition (:func:`ipledger.domain.founding.registry_hash`), not from the ledger.
+        from your own definition (:func:`ipledger.domain.registry_hash`), not from the ledger.
         The last confirmation founds the registry (status ACTIVE)."""
         return self._run(tx.confirm_founding(registry_hash))
 

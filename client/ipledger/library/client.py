@@ -39,6 +39,7 @@ __all__ = [
     "file_sha256",
 ]
 
+#: Bytes read or sent at a time (1 MiB) when hashing, uploading and downloading documents.
 CHUNK = 1 << 20
 ERROR_HEADER = "x-ipledger-error"
 #: Statuses worth another attempt: the library (or the ledger behind it) is briefly unavailable.
@@ -51,6 +52,7 @@ Progress = Callable[[int, "int | None"], None]
 
 
 def file_sha256(path: Path) -> str:
+    """The lower-case hex SHA-256 of a file, read in :data:`CHUNK`-sized pieces."""
     digest = hashlib.sha256()
     with path.open("rb") as file:
         while chunk := file.read(CHUNK):
