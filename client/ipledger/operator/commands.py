@@ -9,6 +9,7 @@ from typing import Any, Callable, TypeVar
 
 import click
 
+from ipledger.cli.main import CONTEXT_SETTINGS
 from ipledger.cli.output import render_table
 from ipledger.consortium.compose import render_compose
 from ipledger.consortium.definition import DefinitionError
@@ -53,7 +54,9 @@ def definition_option(fn: F) -> F:
                         help="Consortium definition (default: network/consortium.yaml).")(fn)
 
 
-@click.group("network")
+# The same help options and width as the `ipledger` root: click caches a command's help option from the first
+# context that asks, so the group must not depend on whether it runs standalone or mounted under `ipledger`.
+@click.group("network", context_settings=CONTEXT_SETTINGS)
 def network() -> None:
     """Stand up, inspect, upgrade and tear down the consortium network (operators).
 

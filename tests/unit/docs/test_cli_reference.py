@@ -34,3 +34,14 @@ def test_cli_reference_has_every_command() -> None:
     assert "ipledger network up" in paths and "ipledger filings deposit" in paths
     for path in paths:
         assert f"\n{path}\n{'-' * len(path)}\n" in text, path
+
+
+def test_the_reference_does_not_depend_on_what_ran_before() -> None:
+    # click caches a command's help option from the first context that asks: a standalone `network` run (as
+    # the operator's live tests do) must not change what the reference says about it.
+    from click.testing import CliRunner
+
+    from ipledger.operator.commands import network
+
+    assert CliRunner().invoke(network, ["logs", "--help"]).exit_code == 0
+    assert load_generator().render() == (DOCS / "cli.rst").read_text(encoding="utf-8")
