@@ -154,17 +154,22 @@ def chaincode_key(repo: Path) -> str:
     return tree_hash(go_sources(repo / "chaincode"), repo / "chaincode")
 
 
+def build_chaincode(repo: Path, binary: Path, tags: tuple[str, ...] = ()) -> None:
+    """Build the chaincode server (static) into ``binary``; ``tags`` select test builds (``rogue``)."""
+    _require_go()
+    tag_args = ["-tags", ",".join(tags)] if tags else []
+    run(["go", "build", "-trimpath", *tag_args, "-o", str(binary), f"./cmd/{CHAINCODE_BINARY}"],
+        cwd=repo / "chaincode", env=_go_env(cgo=False))
+
+
 def ensure_chaincode(repo: Path, cache: Path, progress: Progress) -> Path:
     """Build the chaincode server binary (static) and return its path."""
-    module_dir = repo / "chaincode"
     target = cache / f"chaincode-{chaincode_key(repo)}"
     if (target / CHAINCODE_BINARY).exists():
         return target / CHAINCODE_BINARY
 
     def build(out: Path) -> None:
-        _require_go()
-        run(["go", "build", "-trimpath", "-o", str(out / CHAINCODE_BINARY), f"./cmd/{CHAINCODE_BINARY}"],
-            cwd=module_dir, env=_go_env(cgo=False))
+        build_chaincode(repo, out / CHAINCODE_BINARY)
 
     with progress.step("build the ipledger chaincode"):
         _build_into(target, build)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ from ipledger.operator import containers
 from ipledger.operator.bringup import Context, load_state
 from ipledger.operator.images import chaincode_image, ensure_image
 from ipledger.operator.progress import Progress
+from ipledger.operator.toolchain import CHAINCODE_BINARY, build_chaincode
 
 ROGUE = "KR"
 YEAR_9999_NS = 253_402_300_799 * 10**9  # 9999-12-31T23:59:59Z, the latest time a proposal can carry
@@ -43,9 +43,8 @@ def rogue(network: Context) -> Iterator[str]:
     label, package_id, honest = str(state["label"]), str(state["packageId"]), str(state["chaincodeImage"])
     office = plan.office(ROGUE)
     with tempfile.TemporaryDirectory(prefix="ipledger-rogue-") as build:
-        binary = Path(build) / "ipledger-cc"
-        subprocess.run(["go", "build", "-trimpath", "-tags", "rogue", "-o", str(binary), "./cmd/ipledger-cc"],
-                       cwd=plan.root / "chaincode", check=True, env=_go_env())
+        binary = Path(build) / CHAINCODE_BINARY
+        build_chaincode(plan.root, binary, tags=("rogue",))
         spec = chaincode_image(binary, "rogue-" + hashlib.sha256(binary.read_bytes()).hexdigest()[:12])
         ensure_image(engine, spec, Progress(quiet=True))
     containers.start_chaincode(engine, plan, office, label, package_id, spec.tag)
@@ -53,12 +52,6 @@ def rogue(network: Context) -> Iterator[str]:
         yield spec.tag
     finally:
         containers.start_chaincode(engine, plan, office, label, package_id, honest)
-
-
-def _go_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=mod", GOTOOLCHAIN=os.environ.get("GOTOOLCHAIN", "local"))
 
 
 def rogue_submit(ledgers: dict[str, PriorityLedger], name: str, *args: str) -> None:
@@ -152,23 +145,16 @@ def _crafted(ledgers: dict[str, PriorityLedger], network: Context, gateway_offic
     plan = network.plan
     profile = ConnectionProfile.load(plan.profiles_dir / f"{ROGUE}.json")
     identity, signer = profile_user(profile, "User1")
-    from ipledger.gateway import Identity
-    from ipledger.gateway.signing import PrivateKeySigner
-
     proposed = build_proposed_transaction(
-        creator=_serialized(identity), channel=plan.channel, chaincode=plan.spec.chaincode.name,
+        creator=serialize_identity(identity), channel=plan.channel, chaincode=plan.spec.chaincode.name,
         transaction_name=name, arguments=[a.encode() for a in args], timestamp_ns=timestamp_ns)
     gateway = ledgers[gateway_office].gateway
-    assert gateway is not None and isinstance(identity, Identity) and isinstance(signer, PrivateKeySigner)
+    assert gateway is not None
     unsigned = gateway.new_proposal(proposed.SerializeToString())
     signed = gateway.new_signed_proposal(unsigned.bytes, signer(unsigned.digest))
     with pytest.raises(GatewayError) as refused:
         signed.evaluate(timeout=30)
     return refused.value
-
-
-def _serialized(identity: object) -> bytes:
-    return serialize_identity(identity)  # type: ignore[arg-type]
 
 
 MINUTE_NS = 60 * 10**9
