@@ -11,6 +11,7 @@ import pytest
 
 from _live_blocks import wait_for_block
 from _live_network import definition_of, derived_definition, write_definition
+from ipledger.consortium.office import registrar_secret
 from ipledger.gateway import Gateway, LedgerReader
 from ipledger.operator import bringup, containers, lifecycle
 from ipledger.operator.bringup import Context
@@ -132,7 +133,7 @@ def test_logs_command_names_unknown_nodes(network: Context) -> None:
 
 def test_no_ca_secret_on_a_command_line_or_in_the_environment(network: Context) -> None:
     engine = network.need_engine(install=False)
-    secrets = json.loads((network.plan.generated / "secrets.json").read_text())
+    secrets = {o.code: registrar_secret(network.plan, o) for o in network.plan.offices}
     for office in network.plan.offices:
         inspected = engine.client.containers.get(office.ca.host).attrs
         visible = json.dumps([inspected["Config"]["Cmd"], inspected["Config"]["Env"], inspected["Args"]])

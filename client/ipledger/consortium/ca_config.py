@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ipledger._files import write_atomically
 from ipledger.consortium import yamlio
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan
 
@@ -51,11 +50,10 @@ def ca_server_config(secret: str) -> dict[str, Any]:
     }
 
 
+def render(secret: str) -> str:
+    return yamlio.dump(ca_server_config(secret))
+
+
 def config_path(plan: ConsortiumPlan, office: OfficePlan) -> Path:
-    return plan.generated / "ca-config" / office.slug / "fabric-ca-server-config.yaml"
-
-
-def write_ca_configs(plan: ConsortiumPlan, secrets: dict[str, str]) -> None:
-    for office in plan.offices:
-        text = HEADER + yamlio.dump(ca_server_config(secrets[office.code]))
-        write_atomically(config_path(plan, office), text.encode(), private=True)
+    """In the office's own directory: the secret never leaves it."""
+    return plan.crypto_dir(office) / "ca-config" / "fabric-ca-server-config.yaml"

@@ -1,4 +1,4 @@
-"""Crypto material for every office: its own signing CA and TLS CA, node and user identities, NodeOUs.
+"""An office's crypto material, made in its own directory: signing CA, TLS CA, node and user identities, NodeOUs.
 
 Each office is one MSP that runs both a peer and an orderer (one orderer per office in BFT), so the material is
 generated here rather than by ``cryptogen``, which cannot give one organisation both peer and orderer nodes
@@ -229,12 +229,3 @@ def generate_admin_tls(plan: ConsortiumPlan, office: OfficePlan) -> bool:
     cert, key = issue(admin_ca, org, f"Admin@{org}", None, tls=True)
     _write_tls(root / "users" / f"Admin@{org}" / "admin-tls", admin_ca, cert, key, "client")
     return True
-
-
-def generate(plan: ConsortiumPlan) -> list[str]:
-    """Generate the material of every office that has none yet; returns the codes generated."""
-    generated = [office.code for office in plan.offices if generate_office(plan, office)]
-    for office in plan.offices:
-        generate_library(plan, office)
-        generate_admin_tls(plan, office)
-    return generated

@@ -187,15 +187,39 @@ class ConsortiumPlan:
 
     # Generated paths -------------------------------------------------------------------------------------
     def crypto_dir(self, office: OfficePlan) -> Path:
-        return self.generated / "crypto" / office.slug
+        """The office's own directory: its keys, certificates, CA secret and compose file (mode 0700)."""
+        return self.generated / "offices" / office.slug
+
+    def office_compose_file(self, office: OfficePlan) -> Path:
+        """The compose file of the office's own nodes: each office starts only these."""
+        return self.crypto_dir(office) / "docker-compose.yaml"
+
+    @property
+    def bundles_dir(self) -> Path:
+        """The offices' public bundles, as collected by the consortium's members."""
+        return self.generated / "bundles"
+
+    def bundle_path(self, code: str) -> Path:
+        return self.bundles_dir / f"{code.lower()}.json"
+
+    @property
+    def channel_dir(self) -> Path:
+        """What the channel is made of: its configtx, the MSPs and consenters materialised from bundles, and
+        the genesis block."""
+        return self.generated / "channel"
 
     @property
     def channel_block(self) -> Path:
-        return self.generated / "channel" / f"{self.channel}.block"
+        return self.channel_dir / f"{self.channel}.block"
 
     @property
     def configtx_dir(self) -> Path:
-        return self.generated / "configtx"
+        return self.channel_dir
+
+    @property
+    def tls_roots_dir(self) -> Path:
+        """Every office's TLS root certificate (``<office>.pem``), written from the bundles."""
+        return self.generated / "tlsca"
 
     @property
     def profiles_dir(self) -> Path:

@@ -38,10 +38,10 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "tlsKeyPath": _rel(udir / "tls" / "client.key", here),
         }
     # Every office's library, so that a requesting office can fetch from the owner's; its TLS certificate is
-    # checked against the owner's TLS root.
+    # checked against the owner's TLS root, as the owner's bundle gave it.
     libraries = {
         o.code: {"url": f"https://{plan.host_ip}:{o.library.port}", "serverName": o.library.host,
-                 "tlsRootCertPath": _rel(plan.crypto_dir(o) / "tlsca" / "tlsca-cert.pem", here)}
+                 "tlsRootCertPath": _rel(plan.tls_roots_dir / f"{o.slug}.pem", here)}
         for o in plan.offices
     }
     return {

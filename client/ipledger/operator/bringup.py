@@ -18,7 +18,7 @@ from ipledger.consortium import compose as compose_gen
 from ipledger.consortium.definition import VERSION, load_definition
 from ipledger.consortium.generate import Generated, generate
 from ipledger.consortium.package import ChaincodePackage, build_package
-from ipledger.consortium.plan import ConsortiumPlan, build_plan, source_name
+from ipledger.consortium.plan import ConsortiumPlan, OfficePlan, build_plan, source_name
 from ipledger.operator import containers, health, lifecycle, registry
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.engine import Engine, ensure_engine
@@ -150,12 +150,13 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
     check_ports_free(plan, containers.published_ports(engine, plan))
     tc = ctx.need_toolchain()
     cc_tag = _prepare_images(ctx, deploy)
-    with progress.step("generate crypto material, channel configuration, profiles and compose file"):
+    with progress.step("each office makes its own directory and bundle; the channel is built from the bundles"):
         generated = generate(plan)
         _create_genesis_block(plan, tc, generated)
     try:
-        with progress.step("start CAs, orderers, peers and libraries"):
-            containers.compose(engine, plan, "up", "-d", "--no-build", env=compose_env(tc))
+        with progress.step("each office starts its own CA, orderer, peers and library"):
+            for office in plan.offices:
+                start_office(ctx, office)
         with progress.step("wait for /healthz of every node"):
             failures = health.wait_healthy(_endpoints(plan, ("ca", "orderer", "peer", "library")), timeout=ctx.health_timeout)
             if failures:
@@ -184,6 +185,12 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
     return result
 
 
+def start_office(ctx: Context, office: OfficePlan) -> None:
+    """Start one office's nodes from the compose file in its own directory (nothing of any other office)."""
+    containers.compose(ctx.need_engine(), ctx.plan, "up", "-d", "--no-build", env=compose_env(ctx.need_toolchain()),
+                       office=office)
+
+
 def _prepare_images(ctx: Context, deploy: bool) -> str:
     """Build what is missing of the node images and (when deploying) the chaincode image; returns its tag."""
     engine, tc, progress = ctx.need_engine(), ctx.need_toolchain(), ctx.progress
@@ -208,7 +215,8 @@ def _create_genesis_block(plan: ConsortiumPlan, tc: Toolchain, generated: Genera
 
 
 def _join_channel(ctx: Context) -> None:
-    """Orderers join through the channel participation API, then peers; nodes already in are left alone."""
+    """Each office's admin joins its own orderer (channel participation API), then the offices' peers join;
+    nodes already in are left alone."""
     plan = ctx.plan
     for admin in ctx.admins():
         if admin.join_orderer(plan.channel_block):

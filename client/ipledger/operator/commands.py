@@ -238,5 +238,14 @@ def upgrade_chaincode(definition: str | None, version: str) -> None:
     _guard(act)
 
 
+def _register_groups() -> None:
+    from ipledger.operator.office_commands import office
+
+    network.add_command(office)
+
+
+_register_groups()
+
+
 def main() -> None:
     network(prog_name="ipledger network")

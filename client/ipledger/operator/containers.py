@@ -60,10 +60,15 @@ def host_ports(attrs: Mapping[str, Any]) -> set[int]:
     return ports
 
 
-def compose(engine: Engine, plan: ConsortiumPlan, *args: str, env: Mapping[str, str] | None = None) -> str:
-    full_env = {**engine.compose_env(), **(env or {})}
-    return run([*engine.compose_argv(plan.compose_file, plan.project, plan.root), *args], cwd=plan.root,
-               env=full_env)
+def compose(engine: Engine, plan: ConsortiumPlan, *args: str, env: Mapping[str, str] | None = None,
+            office: OfficePlan | None = None) -> str:
+    """docker-compose on the consortium's file, or on one office's own file when ``office`` is given.
+
+    Every office's nodes share the consortium's project name (so its labels, network and volume names), so
+    compose would call the other offices' containers orphans of an office's file: they are not."""
+    full_env = {**engine.compose_env(), "COMPOSE_IGNORE_ORPHANS": "True", **(env or {})}
+    file = plan.office_compose_file(office) if office is not None else plan.compose_file
+    return run([*engine.compose_argv(file, plan.project, plan.root), *args], cwd=plan.root, env=full_env)
 
 
 def label_filter(plan: ConsortiumPlan, *extra: str) -> dict[str, str | list[str] | bool]:

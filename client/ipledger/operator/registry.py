@@ -57,7 +57,7 @@ REGISTRAR_LABEL = "registrar"
 def enroll_registrars(plan: ConsortiumPlan, secrets: dict[str, str]) -> list[str]:
     """Enroll each office CA's bootstrap registrar into that office's wallet (label ``registrar``), once.
 
-    The secret stays in ``secrets.json`` (the operator's); staff profiles never carry it.
+    The secret stays in the office's own directory; staff profiles never carry it.
     """
     enrolled = []
     for office in plan.offices:

@@ -40,8 +40,9 @@ def _transact_as(profile: ConnectionProfile, label: str, channel: str, chaincode
 def test_ca_registered_user_transacts_reenrolls_and_is_revoked(live: LiveNetwork, tmp_path: Path) -> None:
     base = live.profile("JP")
     assert base.ca is not None and base.ca.registrar is None  # profiles carry no secret
-    # The CA's bootstrap registrar secret is the operator's (network/generated/secrets.json).
-    registrar_secret = json.loads((live.profile_path("JP").parent.parent / "secrets.json").read_text())["JP"]
+    # The CA's bootstrap registrar secret is in the office's own directory (network/generated/offices/jp).
+    registrar_secret = (live.profile_path("JP").parent.parent / "offices" / "jp" / "secrets" / "ca-registrar"
+                        ).read_text().strip()
     wallet = FileWallet(tmp_path / "wallet")
     profile = dataclasses.replace(base, users={}, wallet_path=wallet.directory)  # identities only from the wallet
     ca = CAClient.from_profile(base.ca)

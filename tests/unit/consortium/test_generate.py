@@ -13,7 +13,9 @@ import yaml
 from cryptography import x509
 
 from ipledger.consortium import ca_config, compose, configtx, crypto, profiles
+from ipledger.consortium.bundle import OfficeBundle
 from ipledger.consortium.definition import load_definition, parse_definition
+from ipledger.consortium.office import export_bundle, init_office, registrar_secret, registrar_secret_path
 from ipledger.consortium.package import build_package
 from ipledger.consortium.plan import ConsortiumPlan, build_plan
 
@@ -63,21 +65,29 @@ def test_compose_carries_no_secrets_or_absolute_paths(plan: ConsortiumPlan) -> N
     ca = yaml.safe_load(text)["services"]["ca.jp.ipledger.test"]
     assert ca["command"] == ["fabric-ca-server", "start"]  # no secret on the command line, none in the environment
     assert not any("SECRET" in name or "PASS" in name for name in ca["environment"])
-    assert ("./network/generated/ca-config/jp/fabric-ca-server-config.yaml:/etc/hyperledger/fabric-ca-server/"
+    assert ("./network/generated/offices/jp/ca-config/fabric-ca-server-config.yaml:/etc/hyperledger/fabric-ca-server/"
             "fabric-ca-server-config.yaml:ro") in ca["volumes"]
+    # The CA sees its own key pair and TLS pair, not the office's node and user keys.
+    assert not any(v.startswith("./network/generated/offices/jp:") for v in ca["volumes"])
 
 
 def test_orderer_admin_endpoint_trusts_only_the_admin_tls_ca(plan: ConsortiumPlan) -> None:
     orderer = yaml.safe_load(compose.render_compose(plan))["services"]["orderer0.jp.ipledger.test"]
     env = orderer["environment"]
     assert env["ORDERER_ADMIN_TLS_CLIENTROOTCAS"] == "[/etc/ipledger/admin-tlsca.pem]"
-    assert ("./network/generated/crypto/jp/admin-tlsca/admin-tlsca-cert.pem:/etc/ipledger/admin-tlsca.pem:ro"
+    assert ("./network/generated/offices/jp/admin-tlsca/admin-tlsca-cert.pem:/etc/ipledger/admin-tlsca.pem:ro"
             in orderer["volumes"])
     assert not any("admin-tlsca-key" in volume for volume in orderer["volumes"])
 
 
+def _bundles(plan: ConsortiumPlan) -> list[OfficeBundle]:
+    for office in plan.offices:
+        init_office(plan, office)
+    return [export_bundle(plan, office) for office in plan.offices]
+
+
 def test_bft_configtx_has_one_consenter_per_office(plan: ConsortiumPlan) -> None:
-    doc = configtx.configtx(plan)["Profiles"][configtx.PROFILE]
+    doc = configtx.configtx(plan, _bundles(plan))["Profiles"][configtx.PROFILE]
     orderer = doc["Orderer"]
     assert orderer["OrdererType"] == "BFT"
     assert [c["MSPID"] for c in orderer["ConsenterMapping"]] == ["JPMSP", "USMSP", "EPMSP", "KRMSP"]
@@ -92,7 +102,7 @@ def test_raft_configtx_uses_etcdraft(tmp_path: Path) -> None:
     raw = yaml.safe_load((REPO / "network" / "consortium.yaml").read_text())
     raw["ordering"] = {"type": "RAFT"}
     plan = build_plan(parse_definition(raw), tmp_path)
-    orderer = configtx.configtx(plan)["Profiles"][configtx.PROFILE]["Orderer"]
+    orderer = configtx.configtx(plan, _bundles(plan))["Profiles"][configtx.PROFILE]["Orderer"]
     assert orderer["OrdererType"] == "etcdraft" and len(orderer["EtcdRaft"]["Consenters"]) == 4
     assert "ConsenterMapping" not in orderer
 
@@ -163,12 +173,14 @@ def test_library_and_admin_tls_material_joins_an_existing_office(plan: Consortiu
 
 
 def test_ca_configuration_holds_the_registrar_secret_privately(plan: ConsortiumPlan) -> None:
-    ca_config.write_ca_configs(plan, {o.code: f"secret-{o.code}" for o in plan.offices})
-    path = ca_config.config_path(plan, plan.offices[1])
-    assert path.stat().st_mode & 0o777 == 0o600
+    office = plan.offices[1]
+    init_office(plan, office)
+    path = ca_config.config_path(plan, office)
+    assert path.stat().st_mode & 0o777 == 0o600 and path.is_relative_to(plan.crypto_dir(office))
     registrar = yaml.safe_load(path.read_text())["registry"]["identities"][0]
     assert (registrar["name"], registrar["pass"], registrar["attrs"]["hf.Registrar.Roles"]) == (
-        "admin", "secret-US", "*")
+        "admin", registrar_secret(plan, office), "*")
+    assert registrar_secret_path(plan, office).stat().st_mode & 0o777 == 0o600
 
 
 def test_profiles_use_paths_relative_to_the_profile(plan: ConsortiumPlan) -> None:
