@@ -49,6 +49,8 @@ class OfficeSpec:
     name: str
     peers: int = 1
     port_base: int | None = None
+    # False: not in the genesis block; the office joins the running channel (`ipledger network office join`).
+    founding: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class ConsortiumSpec:
 
 
 _TOP_KEYS = ("consortium", "domain", "channel", "offices", "ordering", "chaincode", "policies", "ports", "tls")
-_OFFICE_KEYS = ("code", "mspId", "name", "peers", "portBase")
+_OFFICE_KEYS = ("code", "mspId", "name", "peers", "portBase", "founding")
 _ORDERING_KEYS = ("type", "batchTimeout", "maxMessageCount")
 _CHAINCODE_KEYS = ("name", "version", "sequence", "endorsementPolicy")
 _POLICY_KEYS = ("endorsement", "lifecycleEndorsement", "admins")
@@ -242,7 +244,12 @@ def _parse_offices(c: _Checker, raw: Any) -> list[OfficeSpec]:
                                       or not 1024 <= port_base <= 65400):
             c.problem(f"{path}.portBase", f"{port_base!r} must be an integer port between 1024 and 65400")
             port_base = None
-        offices.append(OfficeSpec(code=code, msp_id=msp_id, name=name, peers=peers, port_base=port_base))
+        founding = o.get("founding", True)
+        if not isinstance(founding, bool):
+            c.problem(f"{path}.founding", f"must be true or false, got {founding!r}")
+            founding = True
+        offices.append(OfficeSpec(code=code, msp_id=msp_id, name=name, peers=peers, port_base=port_base,
+                                  founding=founding))
     return offices
 
 
@@ -256,9 +263,12 @@ def _check_topology(c: _Checker, offices: list[OfficeSpec], ordering: OrderingSp
                           f"duplicate {label} {value!r} (already used by offices[{seen[value]}])")
             elif value:
                 seen[value] = i
-    if ordering.type == "BFT" and len(offices) < 4:
+    founders = [o for o in offices if o.founding]
+    if offices and not founders:
+        c.problem("offices", "at least one office must found the channel (founding: true, the default)")
+    if ordering.type == "BFT" and offices and len(founders) < 4:
         c.problem("ordering.type", f"BFT needs at least 4 orderers (one per office) to tolerate a fault; "
-                                   f"this consortium has {len(offices)} office(s) - add offices or use RAFT")
+                                   f"this consortium has {len(founders)} founding office(s) - add offices or use RAFT")
     # Every published port must be unique and inside the TCP range.
     from ipledger.consortium.ports import office_ports  # local import: ports depends on this module
 

@@ -6,6 +6,7 @@ no generator recomputes a name or a port on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,6 @@ class PeerPlan:
 @dataclass(frozen=True)
 class OrdererPlan:
     office: str
-    consenter_id: int
     host: str
     port: int
     admin_port: int
@@ -129,10 +129,21 @@ def label_slug(label: str) -> str:
 @dataclass(frozen=True)
 class ConsortiumPlan:
     spec: ConsortiumSpec
-    offices: tuple[OfficePlan, ...]
+    offices: tuple[OfficePlan, ...]  # the channel's members now: the founders, then offices that joined
     root: Path  # repository root: compose paths are relative to it
     generated: Path  # network/generated
     source: str = "network/consortium.yaml"  # the definition, as named in generated files
+    defined: tuple[OfficePlan, ...] = ()  # every office of the definition, members or not
+
+    @property
+    def founding(self) -> tuple[OfficePlan, ...]:
+        """The offices in the genesis block."""
+        return tuple(o for o in self.defined if o.spec.founding)
+
+    @property
+    def members_file(self) -> Path:
+        """Who is in the channel now, kept by `office join` / `office leave` (absent: the founders)."""
+        return self.channel_dir / "members.json"
 
     @property
     def channel(self) -> str:
@@ -177,10 +188,11 @@ class ConsortiumPlan:
         return ports
 
     def office(self, code: str) -> OfficePlan:
-        for office in self.offices:
+        """An office of the definition (a member, or one that has yet to join)."""
+        for office in self.defined:
             if office.code == code.upper():
                 return office
-        known = ", ".join(o.code for o in self.offices)
+        known = ", ".join(o.code for o in self.defined)
         from ipledger.consortium.definition import DefinitionError
 
         raise DefinitionError("consortium", [f"unknown office {code!r} (this consortium has: {known})"])
@@ -254,7 +266,10 @@ def source_name(definition: Path, root: Path) -> str:
         return str(definition)
 
 
-def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consortium.yaml") -> ConsortiumPlan:
+def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consortium.yaml",
+               members: Sequence[str] | None = None) -> ConsortiumPlan:
+    """The plan of a definition; ``members`` (office codes) when the channel's membership changed since its
+    founding, else the founding offices are the members."""
     offices = []
     for i, office in enumerate(spec.offices):
         base = office.port_base if office.port_base is not None else spec.ports.base + i * spec.ports.stride
@@ -265,7 +280,7 @@ def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consorti
                      operations_port=ports[f"peer{k}-operations"])
             for k in range(office.peers)
         )
-        orderer = OrdererPlan(office=office.code, consenter_id=i + 1, host=f"orderer0.{domain}",
+        orderer = OrdererPlan(office=office.code, host=f"orderer0.{domain}",
                               port=ports["orderer"], admin_port=ports["orderer-admin"],
                               operations_port=ports["orderer-operations"])
         ca = CAPlan(office=office.code, name=f"ca-{office.code.lower()}", host=f"ca.{domain}", port=ports["ca"],
@@ -273,5 +288,6 @@ def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consorti
         library = LibraryPlan(office=office.code, host=f"library.{domain}", port=ports["library"])
         offices.append(OfficePlan(spec=office, domain=domain, port_base=base, peers=peers, orderer=orderer, ca=ca,
                                   library=library))
-    return ConsortiumPlan(spec=spec, offices=tuple(offices), root=root,
-                          generated=generated_dir(root, source, spec.name), source=source)
+    current = [o for o in offices if (o.code in members if members is not None else o.spec.founding)]
+    return ConsortiumPlan(spec=spec, offices=tuple(current), root=root,
+                          generated=generated_dir(root, source, spec.name), source=source, defined=tuple(offices))

@@ -19,7 +19,7 @@ from ipledger.consortium.definition import VERSION, load_definition
 from ipledger.consortium.generate import Generated, generate
 from ipledger.consortium.package import ChaincodePackage, build_package
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan, build_plan, source_name
-from ipledger.operator import containers, health, lifecycle, registry
+from ipledger.operator import containers, health, lifecycle, membership, registry
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.engine import Engine, ensure_engine
 from ipledger.operator.errors import NodeUnhealthyError, OperatorError, PortInUseError
@@ -67,7 +67,18 @@ class Context:
     def load(cls, definition: Path | None = None, progress: Progress | None = None) -> "Context":
         path = definition or default_definition()
         spec = load_definition(path)
-        return cls(plan=build_plan(spec, repo_root(), source_name(path, repo_root())), progress=progress or Progress())
+        source = source_name(path, repo_root())
+        plan = build_plan(spec, repo_root(), source)
+        members = membership.load_members(plan)
+        if members is not None:
+            plan = build_plan(spec, repo_root(), source, members)
+        return cls(plan=plan, progress=progress or Progress())
+
+    def reload(self) -> None:
+        """Take a membership change into the plan (and forget the admins of the old membership)."""
+        members = membership.load_members(self.plan)
+        self.plan = build_plan(self.plan.spec, self.plan.root, self.plan.source, members)
+        self._admins = []
 
     def need_engine(self, install: bool = True) -> Engine:
         if self.engine is None:

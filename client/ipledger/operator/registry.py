@@ -35,10 +35,14 @@ T = TypeVar("T")
 IDENTITY_FIELDS = ("mspId", "name")
 
 
-def founding_offices(plan: ConsortiumPlan) -> list[OfficeDefinition]:
+def office_definition(office: OfficePlan) -> OfficeDefinition:
     """Every office deposits and accesses every IP right until it narrows its roles by a membership change."""
     every_right = tuple(IpRight)
-    return [OfficeDefinition(o.code, o.msp_id, o.spec.name, Roles(every_right, every_right)) for o in plan.offices]
+    return OfficeDefinition(office.code, office.msp_id, office.spec.name, Roles(every_right, every_right))
+
+
+def founding_offices(plan: ConsortiumPlan) -> list[OfficeDefinition]:
+    return [office_definition(o) for o in plan.founding]
 
 
 def offices_document(plan: ConsortiumPlan) -> list[dict[str, Any]]:
@@ -220,7 +224,8 @@ def _found(plan: ConsortiumPlan, connect: Connect, deadline: _Deadline) -> Found
                 ledgers[office.code] = stack.enter_context(connect(plan, office))
             return ledgers[office.code]
 
-        first = plan.offices[0]
+        # The founders propose and confirm; a current member reads (a founder may have left since).
+        first = plan.founding[0] if plan.offices == plan.founding else plan.offices[0]
         result = FoundingResult(definition_hash(plan))
         proposal = deadline.run(lambda: _proposal(ledger(first), result.registry_hash))
         if proposal is None:
@@ -257,7 +262,7 @@ def _confirm_all(plan: ConsortiumPlan, ledger: Callable[[OfficePlan], FoundingCl
                  deadline: _Deadline, result: FoundingResult) -> FoundingProposal:
     """Each office's administrator confirms through its own gateway, one after the other."""
     done = set(proposal.confirmations)
-    for office in plan.offices:
+    for office in plan.founding:
         if proposal.status is not FoundingStatus.OPEN:
             break
         if office.code in done:
@@ -271,9 +276,9 @@ def _confirm_all(plan: ConsortiumPlan, ledger: Callable[[OfficePlan], FoundingCl
 
         # A majority of peers endorses the confirmation: wait until every office's peer has the proposal and the
         # confirmations so far (a peer one block behind answers NOT_FOUND or conflicts).
-        views = deadline.until(lambda: [_proposal(ledger(o), digest) for o in plan.offices],
+        views = deadline.until(lambda: [_proposal(ledger(o), digest) for o in plan.founding],
                                lambda seen_by: all(caught_up(view) for view in seen_by))
-        seen = views[plan.offices.index(office)]
+        seen = views[plan.founding.index(office)]
         if seen is None:
             raise OperatorError(f"{office.code}'s peer never received founding proposal {digest}")
         if office.code in seen.confirmations or seen.status is not FoundingStatus.OPEN:
@@ -302,8 +307,11 @@ def _check_founded_elsewhere(plan: ConsortiumPlan, ledger: FoundingClient, resul
 
 
 def _check_registered(plan: ConsortiumPlan, ledger: FoundingClient) -> None:
-    """The offices registered now (ListOffices) are the definition's, with its MSP IDs and names."""
+    """The offices registered now (ListOffices) are the definition's, with its MSP IDs and names: every current
+    member, and every office that was ever registered (an office that left stays registered, suspended)."""
     registered = [office.to_json() for office in ledger.iter_offices()]
-    differences = registry_differences(offices_document(plan), registered, IDENTITY_FIELDS)
+    codes = {str(entry.get("officeCode")) for entry in registered} | {o.code for o in plan.offices}
+    expected = registry_document([office_definition(o) for o in plan.defined if o.code in codes])
+    differences = registry_differences(expected, registered, IDENTITY_FIELDS)
     if differences:
         raise _fail(plan, "ListOffices differs from the definition", differences)
