@@ -249,3 +249,10 @@ _register_groups()
 
 def main() -> None:
     network(prog_name="ipledger network")
+
+
+# Channel configuration updates live in their own module; registered last because it imports helpers from here.
+from ipledger.operator.config_commands import config as _config_group, revoke as _revoke  # noqa: E402
+
+network.add_command(_config_group)
+network.add_command(_revoke)
