@@ -71,8 +71,15 @@ def _healthcheck(port: int, ca_file: str) -> dict[str, Any]:
     }
 
 
-def _tlsca_files(plan: ConsortiumPlan) -> str:
-    return "[" + ",".join(f"/etc/ipledger/tlsca/{o.slug}.pem" for o in plan.offices) + "]"
+def _trusted(plan: ConsortiumPlan, office: OfficePlan) -> list[str]:
+    """The TLS roots a node starts with: the members' and its own office's (an office that joins later is
+    trusted through the channel configuration, which nodes follow without a restart)."""
+    slugs = [o.slug for o in plan.offices] + ([] if office in plan.offices else [office.slug])
+    return [f"/etc/ipledger/tlsca/{slug}.pem" for slug in slugs]
+
+
+def _tlsca_files(plan: ConsortiumPlan, office: OfficePlan) -> str:
+    return "[" + ",".join(_trusted(plan, office)) + "]"
 
 
 def ca_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
@@ -132,10 +139,10 @@ def orderer_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "ORDERER_GENERAL_TLS_ENABLED": "true",
             "ORDERER_GENERAL_TLS_PRIVATEKEY": f"{tls}/server.key",
             "ORDERER_GENERAL_TLS_CERTIFICATE": f"{tls}/server.crt",
-            "ORDERER_GENERAL_TLS_ROOTCAS": _tlsca_files(plan),
+            "ORDERER_GENERAL_TLS_ROOTCAS": _tlsca_files(plan, office),
             "ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE": f"{tls}/server.crt",
             "ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY": f"{tls}/server.key",
-            "ORDERER_GENERAL_CLUSTER_ROOTCAS": _tlsca_files(plan),
+            "ORDERER_GENERAL_CLUSTER_ROOTCAS": _tlsca_files(plan, office),
             "ORDERER_GENERAL_BOOTSTRAPMETHOD": "none",
             "ORDERER_CHANNELPARTICIPATION_ENABLED": "true",
             "ORDERER_ADMIN_TLS_ENABLED": "true",
@@ -195,7 +202,7 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
         "CORE_PEER_TLS_KEY_FILE": f"{tls}/server.key",
         "CORE_PEER_TLS_ROOTCERT_FILE": f"{tls}/ca.crt",
         "CORE_PEER_TLS_CLIENTAUTHREQUIRED": "true" if plan.spec.mutual_tls else "false",
-        "CORE_PEER_TLS_CLIENTROOTCAS_FILES": " ".join(f"/etc/ipledger/tlsca/{o.slug}.pem" for o in plan.offices),
+        "CORE_PEER_TLS_CLIENTROOTCAS_FILES": " ".join(_trusted(plan, office)),
         "CORE_PEER_TLS_CLIENTCERT_FILE": f"{tls}/server.crt",
         "CORE_PEER_TLS_CLIENTKEY_FILE": f"{tls}/server.key",
         "CORE_OPERATIONS_LISTENADDRESS": f"0.0.0.0:{peer.operations_port}",
@@ -298,7 +305,7 @@ def office_compose(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
 def compose(plan: ConsortiumPlan) -> dict[str, Any]:
     """Every office's nodes in one file: the same services as the offices' own files, for reading and for
     starting the whole consortium by hand on one machine."""
-    return _document(plan, plan.offices)
+    return _document(plan, plan.defined)
 
 
 def render_compose(plan: ConsortiumPlan) -> str:
