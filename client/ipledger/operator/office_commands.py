@@ -100,3 +100,53 @@ def show(bundle_file: Path) -> None:
         for line in _describe(load_bundle(bundle_file)):
             click.echo(line)
     _guard(act)
+
+
+def _report(change: object) -> None:
+    from ipledger.operator.join import MembershipChange
+
+    assert isinstance(change, MembershipChange)
+    for name, seconds in change.steps:
+        click.echo(f"  {seconds:6.1f}s  {name}")
+    click.echo(f"{change.office}: done in {change.seconds:.1f}s; {change.consenters} BFT consenters")
+
+
+@office.command("join")
+@definition_option
+@click.argument("code")
+def join(definition: str | None, code: str) -> None:
+    """Add office CODE (an office of the definition, `founding: false`) to the running channel.
+
+    The members sign the update that adds its organisations; its orderer follows the channel, then becomes a
+    BFT consenter by a second signed update; its peers join, it approves the committed chaincode, and the
+    members register it on the ledger (ADD_OFFICE). Transactions keep committing throughout.
+
+    \b
+    Example:
+      ipledger network office join CN
+    """
+    def act() -> None:
+        from ipledger.operator.join import join as join_office
+
+        _report(join_office(_context(definition), code))
+    _guard(act)
+
+
+@office.command("leave")
+@definition_option
+@click.argument("code")
+@click.option("--keep-nodes", is_flag=True, help="Leave the office's containers running (they can no longer "
+                                                  "order, endorse or read new blocks).")
+def leave(definition: str | None, code: str, keep_nodes: bool) -> None:
+    """Remove office CODE from the running channel: suspended on the ledger, its consenter and then its
+    organisations removed by the other members' signed updates, its nodes stopped.
+
+    \b
+    Example:
+      ipledger network office leave CN
+    """
+    def act() -> None:
+        from ipledger.operator.join import leave as leave_office
+
+        _report(leave_office(_context(definition), code, stop_nodes=not keep_nodes))
+    _guard(act)
