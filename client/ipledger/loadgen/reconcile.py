@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ipledger.gateway import AsyncGateway, Gateway, LedgerReader
+from ipledger.gateway import AsyncGateway, ChainInfo, Gateway, LedgerReader
 from ipledger.gateway._parser import validation_code_name
 from ipledger.gateway.gateway import profile_user
 from ipledger.gateway.profile import ConnectionProfile
@@ -37,14 +37,18 @@ class PeerTarget:
         return AsyncGateway.connect(self.endpoint, identity, signer,
                                     tls_root_cert=self.profile.gateway.tls_root_cert(), server_name=self.server_name)
 
-    def height(self) -> int | None:
-        """The peer's ledger height, None when it does not answer."""
+    def chain_info(self) -> ChainInfo | None:
+        """The peer's height and tip hashes, None when it does not answer."""
         try:
             with self._sync() as gateway:
-                reader = LedgerReader(gateway.get_network(self.profile.channel))
-                return reader.get_chain_info(timeout=5).height
+                return LedgerReader(gateway.get_network(self.profile.channel)).get_chain_info(timeout=5)
         except Exception:  # noqa: BLE001 - a stopped or cut-off peer simply has no height now
             return None
+
+    def height(self) -> int | None:
+        """The peer's ledger height, None when it does not answer."""
+        info = self.chain_info()
+        return None if info is None else info.height
 
 
 @dataclass
