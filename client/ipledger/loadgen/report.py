@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from .driver import TxRecord
 from .reconcile import LedgerView
 
-__all__ = ["LoadReport", "longest_gap", "percentile", "render_table", "summarize"]
+__all__ = ["LoadReport", "longest_gap", "longest_stall", "percentile", "recovery_after", "render_table", "summarize"]
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -87,11 +87,18 @@ def _latencies(records: Iterable[TxRecord]) -> dict[str, float | None]:
     return {"p50": percentile(values, 50), "p95": percentile(values, 95), "p99": percentile(values, 99)}
 
 
-def recovery_after(records: Sequence[TxRecord], moment: float) -> float | None:
-    """Seconds from ``moment`` until the first commit of a transaction sent at or after it: when new work
-    goes through again. None if nothing sent after ``moment`` committed."""
-    commits = [r.committed_at for r in records if r.valid and r.scheduled >= moment and r.committed_at is not None]
-    return min(commits) - moment if commits else None
+def longest_stall(commit_times: Iterable[float], start: float, end: float) -> tuple[float, float]:
+    """The longest stretch of [start, end] without a commit, as (its length, the moment it ended)."""
+    points = sorted(t for t in commit_times if start <= t <= end)
+    edges = [start, *points, end]
+    return max(((b - a, b) for a, b in zip(edges, edges[1:])), default=(end - start, end))
+
+
+def recovery_after(commit_times: Sequence[float], begin: float, moment: float, end: float) -> float:
+    """Seconds from ``moment`` until commits came back after the longest stall that began after ``begin``
+    (0 when they never stopped after ``moment``): how long the network needed to recover."""
+    _, ended = longest_stall(commit_times, begin, end)
+    return max(0.0, ended - moment)
 
 
 def summarize(records: Sequence[TxRecord], view: LedgerView, *, rate: float, duration: float,
@@ -143,19 +150,11 @@ def summarize(records: Sequence[TxRecord], view: LedgerView, *, rate: float, dur
     if window is not None:
         begin, finish = marks[window[0]], marks[window[1]]
         inside = [r for r in records if begin <= r.scheduled <= finish]
-        report.window = {**_latencies(inside), "recovery": recovery_after(records, marks[recovery_from] if recovery_from else finish),
-                         "without_commits": longest_gap(commit_times, begin, max(finish, begin))}
-        report.window["gap_from_fault"] = _gap_from(commit_times, begin)
+        stall, _ = longest_stall(commit_times, begin, end)
+        reference = marks[recovery_from] if recovery_from else finish
+        report.window = {**_latencies(inside), "without_commits": stall,
+                         "recovery": recovery_after(commit_times, begin, reference, end)}
     return report
-
-
-def _gap_from(commit_times: Sequence[float], moment: float) -> float | None:
-    """The stretch without commits that covers (or follows) ``moment``: last commit before it to first after."""
-    before = [t for t in commit_times if t <= moment]
-    after = [t for t in commit_times if t > moment]
-    if not after:
-        return None
-    return min(after) - (max(before) if before else moment)
 
 
 def render_table(rows: Iterable[Mapping[str, object]]) -> str:
