@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ __all__ = [
     "channel_options",
     "create_async_channel",
     "create_channel",
+    "failover_target",
     "tls_certificate_hash",
     "wait_for_channel_ready",
 ]
@@ -30,6 +32,7 @@ MAX_MESSAGE_LENGTH = 100 * 1024 * 1024
 # GOAWAY "too_many_pings"; twice that leaves room for timer jitter.
 _KEEPALIVE_TIME_MS = 120_000
 _KEEPALIVE_TIMEOUT_MS = 20_000
+_MAX_RECONNECT_BACKOFF_MS = 5_000
 
 
 def channel_options(server_name: str | None = None, extra: Sequence[tuple[str, Any]] = ()) -> list[tuple[str, Any]]:
@@ -47,11 +50,40 @@ def channel_options(server_name: str | None = None, extra: Sequence[tuple[str, A
         # which keeps idle event listeners' connections alive through NATs.
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.http2.max_pings_without_data", 0),
+        # gRPC backs off up to 120 s between reconnects; a restarted peer should be found again within seconds.
+        ("grpc.max_reconnect_backoff_ms", _MAX_RECONNECT_BACKOFF_MS),
     ]
     if server_name:
         options.append(("grpc.ssl_target_name_override", server_name))
     options.extend(extra)
     return options
+
+
+#: The name every node certificate of the consortium carries besides its own (consortium/crypto.py
+#: loopback_hosts), so one TLS name verifies whichever of an office's peers a failover channel reaches.
+FAILOVER_SERVER_NAME = "localhost"
+
+
+def failover_target(endpoints: Sequence[str]) -> str | None:
+    """One gRPC target over several ``ip:port`` endpoints (an office's peers), or None when that cannot be.
+
+    gRPC's ``ipv4:`` scheme takes a list of addresses and its default ``pick_first`` policy connects to the
+    first that answers, going down the list again whenever the connection breaks: calls after a peer stops
+    go to the office's next peer. Calls in flight on the stopped peer fail (UNAVAILABLE) and may be repeated.
+    Host names are left to one endpoint (a DNS name may itself resolve to several addresses).
+    """
+    if len(endpoints) < 2:
+        return None
+    addresses = []
+    for endpoint in endpoints:
+        host, _, port = endpoint.rpartition(":")
+        try:
+            if ipaddress.ip_address(host).version != 4 or not port.isdigit():
+                return None
+        except ValueError:
+            return None
+        addresses.append(f"{host}:{port}")
+    return "ipv4:" + ",".join(addresses)
 
 
 def _credentials(tls_root_cert: bytes, client_cert: bytes | None, client_key: bytes | None) -> Any:

@@ -25,7 +25,9 @@ from .chaincode_events import AsyncChaincodeEventsRequest, ChaincodeEventsReques
 from .commit import AsyncCommit, Commit
 from .connection import (
     create_async_channel,
+    FAILOVER_SERVER_NAME,
     create_channel,
+    failover_target,
     tls_certificate_hash,
     wait_for_channel_ready,
 )
@@ -94,12 +96,16 @@ def _endpoint_from_profile(profile: ConnectionProfile | str | os.PathLike[str], 
         raise ConfigurationError(
             f"profile {profile.path.name} requires mutual TLS but user {user!r} has no tlsCertPath/tlsKeyPath"
         )
+    # An office with several peers: one channel over all of them, so a stopped peer fails over to the next.
+    # Only when every peer shares the gateway's TLS root (the office's TLS CA), else the gateway alone.
+    same_root = all(p.tls_root_cert_path == profile.gateway.tls_root_cert_path for p in profile.peers)
+    target = failover_target([p.endpoint for p in profile.peers]) if same_root else None
     return _Endpoint(
-        endpoint=profile.gateway.endpoint,
+        endpoint=target or profile.gateway.endpoint,
         identity=identity,
         signer=signer,
         tls_root_cert=profile.gateway.tls_root_cert(),
-        server_name=profile.gateway.server_name,
+        server_name=FAILOVER_SERVER_NAME if target else profile.gateway.server_name,
         client_cert=client_cert if profile.mutual_tls else None,
         client_key=client_key if profile.mutual_tls else None,
     )
