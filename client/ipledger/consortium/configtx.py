@@ -98,11 +98,11 @@ def orderer_section(plan: ConsortiumPlan, bundles: Sequence[OfficeBundle],
     consenters = [(bundle, *_consenter_files(plan, bundle)) for bundle in bundles]
     if spec.type == "BFT":
         section["SmartBFT"] = dict(SMART_BFT, RequestBatchMaxCount=spec.max_message_count)
-        # Consenter IDs follow the founding order; an office that joins later takes the next free one.
         section["ConsenterMapping"] = [
-            {"ID": number, "Host": bundle.orderer.host, "Port": bundle.orderer.port, "MSPID": bundle.msp_id,
-             "Identity": identity, "ClientTLSCert": tls, "ServerTLSCert": tls}
-            for number, (bundle, identity, tls) in enumerate(consenters, start=1)
+            {"ID": plan.office(bundle.office).orderer.consenter_id, "Host": bundle.orderer.host,
+             "Port": bundle.orderer.port, "MSPID": bundle.msp_id, "Identity": identity, "ClientTLSCert": tls,
+             "ServerTLSCert": tls}
+            for bundle, identity, tls in consenters
         ]
     else:
         section["EtcdRaft"] = {"Consenters": [

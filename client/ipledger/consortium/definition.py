@@ -264,6 +264,10 @@ def _check_topology(c: _Checker, offices: list[OfficeSpec], ordering: OrderingSp
             elif value:
                 seen[value] = i
     founders = [o for o in offices if o.founding]
+    joining = [i for i, o in enumerate(offices) if not o.founding]
+    if joining and any(o.founding for o in offices[joining[0]:]):
+        c.problem(f"offices[{joining[0]}]", "list the founding offices first, then those that join later "
+                                            "(consenter IDs follow the order of the definition)")
     if offices and not founders:
         c.problem("offices", "at least one office must found the channel (founding: true, the default)")
     if ordering.type == "BFT" and offices and len(founders) < 4:

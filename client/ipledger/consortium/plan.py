@@ -50,6 +50,9 @@ class PeerPlan:
 @dataclass(frozen=True)
 class OrdererPlan:
     office: str
+    # Its BFT consenter ID: definition order (the founders come first; an office that joins later takes the
+    # next free ID in the channel's configuration, which is this one when offices join in definition order).
+    consenter_id: int
     host: str
     port: int
     admin_port: int
@@ -280,7 +283,7 @@ def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consorti
                      operations_port=ports[f"peer{k}-operations"])
             for k in range(office.peers)
         )
-        orderer = OrdererPlan(office=office.code, host=f"orderer0.{domain}",
+        orderer = OrdererPlan(office=office.code, consenter_id=i + 1, host=f"orderer0.{domain}",
                               port=ports["orderer"], admin_port=ports["orderer-admin"],
                               operations_port=ports["orderer-operations"])
         ca = CAPlan(office=office.code, name=f"ca-{office.code.lower()}", host=f"ca.{domain}", port=ports["ca"],
