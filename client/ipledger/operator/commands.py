@@ -238,5 +238,12 @@ def upgrade_chaincode(definition: str | None, version: str) -> None:
     _guard(act)
 
 
+# Certificates, snapshots and added peers live in their own module, on this same group.
+from ipledger.operator import node_commands  # noqa: E402  (it uses the helpers above)
+
+for _command in node_commands.COMMANDS:
+    network.add_command(_command)
+
+
 def main() -> None:
     network(prog_name="ipledger network")
