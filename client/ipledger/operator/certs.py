@@ -40,9 +40,8 @@ def classify(not_after: dt.datetime, now: dt.datetime, warn_days: int = DEFAULT_
 
 
 def days_left(not_after: dt.datetime, now: dt.datetime) -> int:
-    """Whole days until notAfter (negative once expired: -1 is "expired within the last day")."""
-    seconds = (not_after - now).total_seconds()
-    return int(seconds // 86400)
+    """Whole days until notAfter, rounded towards zero: negative once expired more than a day ago."""
+    return int((not_after - now).total_seconds() / 86400)
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def renew(definition: str | None, office: str, nodes: tuple[str, ...], users: tu
     def act() -> None:
         if not nodes and not users:
             raise click.UsageError("name at least one --node or --user to renew")
-        ctx = commands._context(definition)
+        ctx = commands._context(definition, quiet=as_json)
         plan = ctx.plan
         chosen = plan.office(office)
         # Resolve every target first: a bad name (or an orderer) refuses the whole command before any change.
