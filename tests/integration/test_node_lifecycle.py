@@ -25,6 +25,7 @@ from _live_network import definition_of
 from ipledger.consortium import compose as compose_gen
 from ipledger.consortium import profiles
 from ipledger.domain import IpRight, PriorityLedger
+from ipledger.operator import snapshots
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.bringup import Context
 from ipledger.operator.certs import served_certificate, serial_hex
@@ -153,7 +154,10 @@ def _heights(admins: list[OfficeAdmin]) -> list[int]:
 
 def test_snapshots_of_one_block_are_equal_across_offices(network: Context, tmp_path: Path) -> None:
     admins = network.admins()
-    block = max(_heights(admins)) + 1  # ahead of every peer: each writes it when it commits that block
+    block = max(_heights(admins)) + 2  # ahead of every peer: each writes it when it commits that block
+    # Requested before the load starts, so no peer is past the block yet; `snapshot` finds them pending.
+    for admin in admins:
+        assert snapshots.request(network.need_engine(), admin, admin.office.peers[0], block) == block
     with steady_load(network, "EP") as load:
         started = time.monotonic()
         result = cli("snapshot", "--block", str(block), "--out", str(tmp_path), "--json",

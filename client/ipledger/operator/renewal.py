@@ -12,6 +12,8 @@ channel configuration (the consenter mapping), so a new one needs a signed chann
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from cryptography.x509.oid import NameOID
 from ipledger._files import write_atomically
 from ipledger.consortium import crypto
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan
-from ipledger.operator import health
+from ipledger.operator import containers, health
 from ipledger.operator.certs import serial_hex
 from ipledger.operator.engine import Engine
 from ipledger.operator.engine_errors import engine_call
@@ -51,6 +53,7 @@ class RenewalTarget:
     role: str  # peer, library, user
     pairs: tuple[CertificatePair, ...]
     health_url: str | None = None
+    gossip_address: str | None = None  # a peer's host:port, as other peers' gossip names it
 
 
 @dataclass(frozen=True)
@@ -73,10 +76,13 @@ class RenewalResult:
     certificates: list[RenewedCertificate] = field(default_factory=list)
     restarted: bool = False
     seconds: float = 0.0
+    # Peers that the restarted peer's gossip had not seen again when renew gave up waiting (normally none).
+    gossip_missing: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {"target": self.target, "role": self.role, "restarted": self.restarted,
-                "seconds": round(self.seconds, 1), "certificates": [c.as_dict() for c in self.certificates]}
+                "seconds": round(self.seconds, 1), "gossip_missing": self.gossip_missing,
+                "certificates": [c.as_dict() for c in self.certificates]}
 
 
 def node_target(plan: ConsortiumPlan, office: OfficePlan, name: str) -> RenewalTarget:
@@ -94,7 +100,7 @@ def node_target(plan: ConsortiumPlan, office: OfficePlan, name: str) -> RenewalT
             return RenewalTarget(office, peer.host, "peer", (
                 CertificatePair(node / "msp" / "signcerts" / "cert.pem", node / "msp" / "keystore" / "key.pem"),
                 CertificatePair(node / "tls" / "server.crt", node / "tls" / "server.key"),
-            ), health_url=f"https://{plan.host_ip}:{peer.operations_port}/healthz")
+            ), health_url=f"https://{plan.host_ip}:{peer.operations_port}/healthz", gossip_address=peer.address)
     if name in (office.library.host, "library"):
         lib = root / "library"
         return RenewalTarget(office, office.library.host, "library", (
@@ -182,6 +188,34 @@ def _restart(engine: Engine, target: RenewalTarget, ca_file: Path, timeout: floa
     return failures.get(target.name)
 
 
+# "[priority] Membership view has changed. peers went online: [[peer0.kr...:20051 ]] , current view: [[...]]"
+_ENDPOINT = re.compile(r"\[([A-Za-z0-9.-]+:\d+) ")
+
+
+def _running_peer_addresses(engine: Engine, plan: ConsortiumPlan, exclude: str) -> set[str]:
+    running = {c.name for c in containers.containers(engine, plan, "io.ipledger.role=peer") if c.status == "running"}
+    return {p.address for o in plan.offices for p in o.peers if p.host in running and p.address != exclude}
+
+
+def _wait_gossip(engine: Engine, plan: ConsortiumPlan, target: RenewalTarget, since: dt.datetime,
+                 expected: set[str], timeout: float) -> list[str]:
+    """Wait until the restarted peer's channel membership view (its log) holds every other running peer again:
+    until then discovery cannot plan endorsements through it. Returns the peers still missing at the timeout."""
+    marker = f"[{plan.channel}] Membership view has changed"
+    deadline = time.monotonic() + timeout
+    seen: set[str] = set()
+    while True:
+        with engine_call(target.name, "read logs"):
+            text = engine.client.containers.get(target.name).logs(since=since).decode(errors="replace")
+        views = [line for line in text.splitlines() if marker in line]
+        if views:
+            seen = set(_ENDPOINT.findall(views[-1].partition("current view:")[2]))
+        missing = sorted(expected - seen)
+        if not missing or time.monotonic() > deadline:
+            return missing
+        time.sleep(0.5)
+
+
 def renew(plan: ConsortiumPlan, target: RenewalTarget, engine: Engine | None,
           health_timeout: float = 120.0) -> RenewalResult:
     """Renew the target's certificates and, for a node, restart it on them (rolled back if it stays unhealthy)."""
@@ -194,6 +228,8 @@ def renew(plan: ConsortiumPlan, target: RenewalTarget, engine: Engine | None,
         if engine is None:
             raise OperatorError(f"{target.name}: renewing a node needs the container engine")
         ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
+        others = _running_peer_addresses(engine, plan, target.gossip_address or "")
+        restarted_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
         try:
             reason = _restart(engine, target, ca_file, health_timeout)
         except BaseException:
@@ -206,5 +242,7 @@ def renew(plan: ConsortiumPlan, target: RenewalTarget, engine: Engine | None,
                 f"{target.name} did not become healthy on its renewed certificates ({reason}); the previous "
                 f"certificates were put back" + ("" if back is None else f" but it is still unhealthy ({back})"))
         result.restarted = True
+        if target.gossip_address is not None:
+            result.gossip_missing = _wait_gossip(engine, plan, target, restarted_at, others, health_timeout)
     result.seconds = time.monotonic() - started
     return result
