@@ -76,6 +76,11 @@ _BY_CODE: dict[str, ExitCode] = {
     "VERSION_MISMATCH": ExitCode.CONFLICT,
     "DOCUMENT_TOO_LARGE": ExitCode.USAGE,
     "BAD_REQUEST": ExitCode.USAGE,
+    # operator: an expired certificate (network certs), snapshots that differ, a renewal refused because
+    # it needs a channel configuration update (a BFT consenter's certificates)
+    "CERTIFICATE_EXPIRED": ExitCode.CONFLICT,
+    "SNAPSHOT_MISMATCH": ExitCode.CONFLICT,
+    "CONFIG_UPDATE_REQUIRED": ExitCode.USAGE,
 }
 
 # gRPC status names of gateway errors without a chaincode code.

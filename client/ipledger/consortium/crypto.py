@@ -229,3 +229,40 @@ def generate_admin_tls(plan: ConsortiumPlan, office: OfficePlan) -> bool:
     cert, key = issue(admin_ca, org, f"Admin@{org}", None, tls=True)
     _write_tls(root / "users" / f"Admin@{org}" / "admin-tls", admin_ca, cert, key, "client")
     return True
+
+
+# Renewal and nodes added later (ipledger.operator.certs, ipledger.operator.snapshots) ---------------------
+def office_authorities(plan: ConsortiumPlan, office: OfficePlan) -> list[Authority]:
+    """The office's certificate authorities with their keys, from its own directory: the signing CA, the TLS
+    CA and (when present) the admin TLS CA."""
+    root = plan.crypto_dir(office)
+    pairs = [(root / "ca" / "ca-cert.pem", root / "ca" / "ca-key.pem"),
+             (root / "tlsca" / "tlsca-cert.pem", root / "tlsca" / "tlsca-key.pem"),
+             (root / "admin-tlsca" / "admin-tlsca-cert.pem", root / "admin-tlsca" / "admin-tlsca-key.pem")]
+    return [_load_authority(cert, key) for cert, key in pairs if cert.exists() and key.exists()]
+
+
+def generate_peer(plan: ConsortiumPlan, office: OfficePlan, host: str) -> bool:
+    """A new peer's MSP and TLS material from the office's existing CAs, unless present (a peer added to a
+    running office). Returns True when it was generated."""
+    node_dir = plan.crypto_dir(office) / "peers" / host
+    if (node_dir / "msp" / "signcerts" / "cert.pem").exists():
+        return False
+    root = plan.crypto_dir(office)
+    signing_ca = _load_authority(root / "ca" / "ca-cert.pem", root / "ca" / "ca-key.pem")
+    tls_ca = _load_authority(root / "tlsca" / "tlsca-cert.pem", root / "tlsca" / "tlsca-key.pem")
+    cert, key = issue(signing_ca, office.domain, host, "peer")
+    _write_msp(node_dir / "msp", signing_ca, tls_ca, cert, key)
+    tls_cert, tls_key = issue(tls_ca, office.domain, host, None, loopback_hosts(host, plan.host_ip), tls=True)
+    _write_tls(node_dir / "tls", tls_ca, tls_cert, tls_key, "server")
+    return True
+
+
+def key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    """PKCS#8 PEM of a private key (as every generated key file holds it)."""
+    return _key_pem(key)
+
+
+def cert_pem(cert: x509.Certificate) -> bytes:
+    """PEM of a certificate (as every generated certificate file holds it)."""
+    return _cert_pem(cert)

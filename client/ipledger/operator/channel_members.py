@@ -51,6 +51,21 @@ def bft_quorum(n: int) -> int:
     return (n + f + 2) // 2
 
 
+def with_block_validation(config: JSON) -> JSON:
+    """``config`` with the orderer's BlockValidation policy that BFT requires for its consenter set: a block is
+    valid when signed by a quorum of the consenters' identities. Fabric refuses a consenter change whose update
+    does not carry this policy too."""
+    mapping = _mapping(config)
+    policy = config["channel_group"]["groups"]["Orderer"]["policies"]["BlockValidation"]
+    policy["policy"] = {"type": 1, "value": {
+        "identities": [{"principal": {"id_bytes": c["identity"], "mspid": c["msp_id"]},
+                        "principal_classification": "IDENTITY"} for c in mapping],
+        "rule": {"n_out_of": {"n": bft_quorum(len(mapping)), "rules": [{"signed_by": i} for i in range(len(mapping))]}},
+        "version": 0,
+    }}
+    return config
+
+
 def with_office(config: JSON, bundle: OfficeBundle, org_group: JSON) -> JSON:
     """The configuration with the office's organisation in Application (with its anchor peer) and Orderer
     (with its orderer endpoint). ``org_group`` is the organisation as ``configtxgen -printOrg`` prints it."""
@@ -88,7 +103,7 @@ def with_consenter(config: JSON, bundle: OfficeBundle) -> JSON:
     mapping.append({"id": next_id, "host": bundle.orderer.host, "port": bundle.orderer.port,
                     "msp_id": bundle.msp_id, "identity": _b64(bundle.orderer_identity),
                     "client_tls_cert": _b64(bundle.orderer_tls_cert), "server_tls_cert": _b64(bundle.orderer_tls_cert)})
-    return updated
+    return with_block_validation(updated)
 
 
 def without_consenter(config: JSON, msp_id: str) -> JSON:
@@ -103,7 +118,7 @@ def without_consenter(config: JSON, msp_id: str) -> JSON:
     updated = copy.deepcopy(config)
     value = updated["channel_group"]["groups"]["Orderer"]["values"]["Orderers"]["value"]
     value["consenter_mapping"] = [c for c in _mapping(updated) if c.get("msp_id") != msp_id]
-    return updated
+    return with_block_validation(updated)
 
 
 def without_office(config: JSON, msp_id: str) -> JSON:

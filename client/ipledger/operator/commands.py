@@ -239,9 +239,14 @@ def upgrade_chaincode(definition: str | None, version: str) -> None:
 
 
 def _register_groups() -> None:
+    # Offices' membership, channel configuration updates, certificates, snapshots and added peers live in their
+    # own modules, on this group (they import the helpers above, so they are registered here, last).
+    from ipledger.operator import node_commands
+    from ipledger.operator.config_commands import config, revoke
     from ipledger.operator.office_commands import office
 
-    network.add_command(office)
+    for command in (office, config, revoke, *node_commands.COMMANDS):
+        network.add_command(command)
 
 
 _register_groups()
@@ -250,9 +255,3 @@ _register_groups()
 def main() -> None:
     network(prog_name="ipledger network")
 
-
-# Channel configuration updates live in their own module; registered last because it imports helpers from here.
-from ipledger.operator.config_commands import config as _config_group, revoke as _revoke  # noqa: E402
-
-network.add_command(_config_group)
-network.add_command(_revoke)

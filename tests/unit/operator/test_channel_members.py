@@ -29,11 +29,19 @@ def _config(msps: list[str]) -> dict[str, Any]:
     def org(msp: str) -> dict[str, Any]:
         return {"groups": {}, "mod_policy": "Admins", "policies": {}, "values": {"MSP": {"value": {"msp": msp}}}}
     mapping = [{"id": i + 1, "host": f"orderer0.{m.lower()}", "port": 7050, "msp_id": m} for i, m in enumerate(msps)]
+    for c in mapping:
+        c["identity"] = base64.b64encode(f"cert of {c['msp_id']}".encode()).decode()
     return {"sequence": "3", "channel_group": {"groups": {
         "Application": {"groups": {m: org(m) for m in msps}},
         "Orderer": {"groups": {m: org(m) for m in msps},
+                    "policies": {"BlockValidation": {"mod_policy": "Admins", "policy": {}, "version": "0"}},
                     "values": {"Orderers": {"value": {"consenter_mapping": mapping}}}},
     }}}
+
+
+def _block_validation(config: dict[str, Any]) -> dict[str, Any]:
+    policy: dict[str, Any] = config["channel_group"]["groups"]["Orderer"]["policies"]["BlockValidation"]["policy"]
+    return policy
 
 
 @pytest.fixture()
@@ -72,6 +80,12 @@ def test_an_office_is_added_as_two_organisations_then_as_a_consenter(cn_bundle: 
     assert base64.b64decode(newest["server_tls_cert"]).decode() == cn_bundle.orderer_tls_cert
     with pytest.raises(MembershipConfigError, match="already a consenter"):
         with_consenter(grown, cn_bundle)
+    # BFT validates blocks by a quorum of the consenters' signatures: 4 of 5 now, every consenter an identity.
+    policy = _block_validation(grown)["value"]
+    assert policy["rule"]["n_out_of"]["n"] == 4 and len(policy["rule"]["n_out_of"]["rules"]) == 5
+    assert [i["principal"]["mspid"] for i in policy["identities"]] == ["JPMSP", "USMSP", "EPMSP", "DEMSP", "KRMSP"]
+    assert policy["identities"][-1]["principal"]["id_bytes"] == newest["identity"]
+    assert {i["principal_classification"] for i in policy["identities"]} == {"IDENTITY"}
 
 
 def test_a_consenter_needs_its_organisation_first(cn_bundle: Any) -> None:
@@ -85,6 +99,8 @@ def test_an_office_leaves_consenter_first_and_never_below_four() -> None:
         without_office(five, "CNMSP")
     four = without_consenter(five, "CNMSP")
     assert [c["msp_id"] for c in consenters(four)] == ["JPMSP", "USMSP", "EPMSP", "DEMSP"]
+    assert _block_validation(four)["value"]["rule"]["n_out_of"]["n"] == 3
+    assert len(_block_validation(four)["value"]["identities"]) == 4
     gone = without_office(four, "CNMSP")
     assert member_msp_ids(gone) == ["DEMSP", "EPMSP", "JPMSP", "USMSP"]
     with pytest.raises(MembershipConfigError, match="not an organisation"):
