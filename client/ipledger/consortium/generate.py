@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipledger.consortium import ca_config, compose, configtx, crypto, profiles
+from ipledger.consortium import ca_config, compose, configtx, crypto, operations_tls, profiles
 from ipledger._files import write_atomically
 from ipledger.consortium.package import ChaincodePackage, build_package
 from ipledger.consortium.plan import ConsortiumPlan
@@ -68,6 +68,7 @@ def generate(plan: ConsortiumPlan, write_compose_file: bool = True) -> Generated
     plan.generated.mkdir(parents=True, exist_ok=True)
     (plan.generated / "README").write_text(GENERATED_README, encoding="utf-8")
     crypto.generate(plan)
+    operations_tls.generate(plan)
     write_tlsca_bundle(plan)
     secret_map = ca_secrets(plan)
     ca_config.write_ca_configs(plan, secret_map)
