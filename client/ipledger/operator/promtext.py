@@ -127,7 +127,9 @@ def _parse_labels(text: str, start: int, line_no: int) -> tuple[Labels, int]:
     while True:
         while i < len(text) and text[i] in " \t,":
             i += 1
-        if i < len(text) and text[i] == "}":
+        if i >= len(text):
+            raise MetricsFormatError(f"line {line_no}: labels not closed with '}}': {text!r}")
+        if text[i] == "}":
             return tuple(labels), i + 1
         eq = text.find("=", i)
         if eq < 0:
