@@ -293,6 +293,32 @@ def doctor(definition: str | None, max_lag: int, expiry_days: int, max_skew: flo
         sys.exit(EXIT_FAILURE)
 
 
+@network.command("prometheus-config")
+@definition_option
+@click.option("--scrape-interval", default="5s", show_default=True, help="Prometheus duration, e.g. 15s.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+def prometheus_config(definition: str | None, scrape_interval: str, out: str | None) -> None:
+    """Print a Prometheus configuration that scrapes every peer, orderer and CA of the network.
+
+    One job per office, over TLS with that office's operations client certificate (the operations endpoints
+    answer /metrics only to it); targets are labelled office, node and role.
+
+    \b
+    Example:
+      ipledger network prometheus-config --out prometheus.yml && prometheus --config.file prometheus.yml
+    """
+    def act() -> None:
+        from ipledger.operator.prometheus import render_config
+
+        text = render_config(_context(definition, quiet=True).plan, scrape_interval)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            click.echo(f"wrote {out}")
+        else:
+            click.echo(text, nl=False)
+    _guard(act)
+
+
 @network.command("upgrade-chaincode")
 @definition_option
 @click.argument("version")
