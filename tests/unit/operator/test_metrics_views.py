@@ -27,8 +27,8 @@ PEER_TEXT = """\
 # TYPE ledger_blockchain_height gauge
 ledger_blockchain_height{{channel="priority"}} {height}
 # TYPE ledger_transaction_count counter
-ledger_transaction_count{{chaincode="ipledger:1.0",channel="priority",transaction_type="ENDORSER_TRANSACTION",validation_code="VALID"}} {valid}
-ledger_transaction_count{{chaincode="ipledger:1.0",channel="priority",transaction_type="ENDORSER_TRANSACTION",validation_code="MVCC_READ_CONFLICT"}} 7
+ledger_transaction_count{{chaincode="ipledger:1.0",channel="priority",validation_code="VALID"}} {valid}
+ledger_transaction_count{{chaincode="ipledger:1.0",channel="priority",validation_code="MVCC_READ_CONFLICT"}} 7
 ledger_transaction_count{{chaincode="unknown",channel="priority",transaction_type="CONFIG",validation_code="VALID"}} 1
 # TYPE endorser_proposal_duration histogram
 endorser_proposal_duration_bucket{{chaincode="ipledger",channel="priority",success="true",le="0.01"}} {b1}
@@ -254,3 +254,31 @@ def test_certificates_are_read_from_the_crypto_material(tmp_path: Path) -> None:
     assert any(c.subject.endswith(f"CN=Operator@{office.domain}") or f"Operator@{office.domain}" in c.subject
                for c in found)
     assert all(c.not_after > NOW for c in found)
+
+
+# Configuration ------------------------------------------------------------------------------------------
+
+def test_nodes_trust_the_operations_client_ca_and_prometheus_uses_its_certificate() -> None:
+    from ipledger.consortium import compose, operations_tls
+    from ipledger.operator.prometheus import config
+
+    doc = compose.compose(PLAN)
+    mount = ("./network/generated/crypto/jp/operations-tlsca/operations-tlsca-cert.pem"
+             f":{operations_tls.CONTAINER_CA_FILE}:ro")
+    peer, orderer, ca = (doc["services"][name] for name in (PEERS[0], ORDERERS[0], PLAN.offices[0].ca.host))
+    assert peer["environment"]["CORE_OPERATIONS_TLS_CLIENTROOTCAS_FILES"] == operations_tls.CONTAINER_CA_FILE
+    assert orderer["environment"]["ORDERER_OPERATIONS_TLS_CLIENTROOTCAS"] == f"[{operations_tls.CONTAINER_CA_FILE}]"
+    assert ca["environment"]["FABRIC_CA_SERVER_OPERATIONS_TLS_CLIENTCACERTFILES"] == operations_tls.CONTAINER_CA_FILE
+    assert all(mount in service["volumes"] for service in (peer, orderer, ca))
+    # TLS stays on; /healthz stays open to the health probe (Fabric checks the certificate per endpoint).
+    assert peer["environment"]["CORE_OPERATIONS_TLS_ENABLED"] == "true"
+    assert peer["environment"]["CORE_OPERATIONS_TLS_CLIENTAUTHREQUIRED"] == "false"
+
+    jobs = config(PLAN, "2s")["scrape_configs"]
+    assert [j["job_name"] for j in jobs] == [f"{PLAN.project}-{o.slug}" for o in PLAN.offices]
+    jp = jobs[0]
+    assert jp["scheme"] == "https" and jp["tls_config"]["cert_file"].endswith(
+        f"crypto/jp/users/Operator@{PLAN.offices[0].domain}/operations-tls/client.crt")
+    labels = [c["labels"] for c in jp["static_configs"]]
+    assert {lab["role"] for lab in labels} == {"peer", "orderer", "ca"}
+    assert jp["static_configs"][0]["targets"] == [f"127.0.0.1:{PLAN.offices[0].peers[0].operations_port}"]
