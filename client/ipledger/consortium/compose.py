@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from ipledger._files import write_atomically
-from ipledger.consortium import yamlio
+from ipledger.consortium import operations_tls, yamlio
 from ipledger.consortium.plan import (
     CA_IMAGE,
     LIBRARY_IMAGE,
@@ -61,6 +61,12 @@ def _own(plan: ConsortiumPlan, office: OfficePlan, part: str) -> str:
     return f"./{plan.crypto_dir(office).relative_to(plan.root).as_posix()}/{part}"
 
 
+def _operations_ca_mount(plan: ConsortiumPlan, office: OfficePlan) -> str:
+    """The office's operations client CA: only its certificates read /metrics and /logspec (operations_tls)."""
+    source = operations_tls.ca_cert_file(plan, office).relative_to(plan.root).as_posix()
+    return f"./{source}:{operations_tls.CONTAINER_CA_FILE}:ro"
+
+
 def _healthcheck(port: int, ca_file: str) -> dict[str, Any]:
     return {
         "test": ["CMD", PROBE, "--cacert", ca_file, f"https://127.0.0.1:{port}/healthz"],
@@ -106,6 +112,7 @@ def ca_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "FABRIC_CA_SERVER_OPERATIONS_TLS_ENABLED": "true",
             "FABRIC_CA_SERVER_OPERATIONS_TLS_CERT_FILE": "/etc/ipledger/office/ca-server/server.crt",
             "FABRIC_CA_SERVER_OPERATIONS_TLS_KEY_FILE": "/etc/ipledger/office/ca-server/server.key",
+            "FABRIC_CA_SERVER_OPERATIONS_TLS_CLIENTCACERTFILES": operations_tls.CONTAINER_CA_FILE,
             "FABRIC_CA_SERVER_METRICS_PROVIDER": "prometheus",
         },
         # Only what the CA server needs of the office's directory: its CA key pair and its TLS server pair.
@@ -115,7 +122,7 @@ def ca_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
                     f"{ca.host}:{home}",
                     f"{_own(plan, office, 'ca-config/fabric-ca-server-config.yaml')}"
                     f":{home}/fabric-ca-server-config.yaml:ro",
-                    PROBE_MOUNT],
+                    _operations_ca_mount(plan, office), PROBE_MOUNT],
         "ports": [f"{plan.host_ip}:{ca.port}:{ca.port}", f"{plan.host_ip}:{ca.operations_port}:{ca.operations_port}"],
         "healthcheck": _healthcheck(ca.operations_port, "/etc/ipledger/office/tlsca/tlsca-cert.pem"),
         "networks": ["fabric"],
@@ -156,7 +163,9 @@ def orderer_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "ORDERER_OPERATIONS_TLS_ENABLED": "true",
             "ORDERER_OPERATIONS_TLS_CERTIFICATE": f"{tls}/server.crt",
             "ORDERER_OPERATIONS_TLS_PRIVATEKEY": f"{tls}/server.key",
+            # /healthz stays open for the probe; /metrics and /logspec need the operations client certificate.
             "ORDERER_OPERATIONS_TLS_CLIENTAUTHREQUIRED": "false",
+            "ORDERER_OPERATIONS_TLS_CLIENTROOTCAS": f"[{operations_tls.CONTAINER_CA_FILE}]",
             "ORDERER_METRICS_PROVIDER": "prometheus",
         },
         "volumes": [
@@ -164,6 +173,7 @@ def orderer_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             f"{_own(plan, office, f'orderers/{o.host}/tls')}:{tls}:ro",
             f"{_generated(plan, 'tlsca')}:/etc/ipledger/tlsca:ro",
             f"{_own(plan, office, 'admin-tlsca/admin-tlsca-cert.pem')}:{ADMIN_TLSCA}:ro",
+            _operations_ca_mount(plan, office),
             f"{o.host}:/var/hyperledger/production/orderer",
             PROBE_MOUNT,
         ],
@@ -209,7 +219,9 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
         "CORE_OPERATIONS_TLS_ENABLED": "true",
         "CORE_OPERATIONS_TLS_CERT_FILE": f"{tls}/server.crt",
         "CORE_OPERATIONS_TLS_KEY_FILE": f"{tls}/server.key",
+        # /healthz stays open for the probe; /metrics and /logspec need the operations client certificate.
         "CORE_OPERATIONS_TLS_CLIENTAUTHREQUIRED": "false",
+        "CORE_OPERATIONS_TLS_CLIENTROOTCAS_FILES": operations_tls.CONTAINER_CA_FILE,
         "CORE_METRICS_PROVIDER": "prometheus",
         # Chaincode runs only as a service: no Docker socket, so the docker health checker stays off.
         "CORE_VM_ENDPOINT": "",
@@ -226,6 +238,7 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
         "volumes": [
             f"{_own(plan, office, f'peers/{peer.host}')}:{NODE_DIR}:ro",
             f"{_generated(plan, 'tlsca')}:/etc/ipledger/tlsca:ro",
+            _operations_ca_mount(plan, office),
             f"{peer.host}:/var/hyperledger/production",
             PROBE_MOUNT,
             *(f"{TOOLS}/ccaas-builder:/opt/hyperledger/ccaas_builder/bin/{phase}:ro"

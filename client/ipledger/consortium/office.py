@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 
 from ipledger._files import write_atomically
-from ipledger.consortium import ca_config, compose, crypto
+from ipledger.consortium import ca_config, compose, crypto, operations_tls
 from ipledger.consortium.bundle import Endpoint, OfficeBundle
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan
 
@@ -44,6 +44,7 @@ def init_office(plan: ConsortiumPlan, office: OfficePlan) -> bool:
     created = crypto.generate_office(plan, office)
     crypto.generate_library(plan, office)
     crypto.generate_admin_tls(plan, office)
+    operations_tls.generate_office(plan, office)
     text = ca_config.HEADER + ca_config.render(registrar_secret(plan, office))
     write_atomically(ca_config.config_path(plan, office), text.encode(), private=True)
     compose.write_office_compose(plan, office)

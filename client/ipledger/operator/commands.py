@@ -219,6 +219,106 @@ def logs(definition: str | None, node: str, tail: int, follow: bool) -> None:
     _guard(act)
 
 
+@network.command()
+@definition_option
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.2),
+              help="Seconds between scrapes (rates are taken over it).")
+@click.option("--once", is_flag=True, help="Print one frame (two scrapes, --interval apart) and exit.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document per frame (implies no screen clearing).")
+def top(definition: str | None, interval: float, once: bool, as_json: bool) -> None:
+    """Watch every node: height, BFT leader, view changes, transactions per second, endorsement latency.
+
+    Read from each node's Prometheus metrics (the operations endpoint, with the office's operations client
+    certificate); rates are over the refresh interval. Ctrl-C stops it.
+
+    \b
+    Example:
+      ipledger network top
+      ipledger network top --once --json | jq '.nodes[] | {node, height}'
+    """
+    def act() -> None:
+        from ipledger.operator import top as top_view
+
+        ctx = _context(definition, quiet=True)
+        color = sys.stdout.isatty() and not as_json
+        try:
+            for frame in top_view.frames(ctx.plan, interval, count=1 if once else None):
+                if as_json:
+                    click.echo(json.dumps(frame.as_dict()))
+                elif once or not color:
+                    click.echo(top_view.render(frame, color=color))
+                else:
+                    click.echo(top_view.CLEAR + top_view.render(frame, color=True), nl=True)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how watching ends: not an error
+    _guard(act)
+
+
+@network.command()
+@definition_option
+@click.option("--max-lag", default=5, show_default=True, type=click.IntRange(min=0),
+              help="Blocks a node may be behind the highest before it counts as diverging.")
+@click.option("--expiry-days", default=30, show_default=True, type=click.IntRange(min=0),
+              help="Name certificates that expire within this many days.")
+@click.option("--max-skew", default=5.0, show_default=True, type=click.FloatRange(min=1.0),
+              help="Seconds a node's clock may differ from this host's.")
+@click.option("--settle", default=3.0, show_default=True, type=click.FloatRange(min=0.5),
+              help="Seconds between the two looks at every node (a lag must outlast it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def doctor(definition: str | None, max_lag: int, expiry_days: int, max_skew: float, settle: float,
+           as_json: bool) -> None:
+    """Check the running network and name what is wrong: nodes down, heights diverging, leader flapping,
+    certificates expiring, chaincode servers missing, clock skew.
+
+    Exits 0 when healthy, 1 with findings (each with a stable code).
+
+    \b
+    Example:
+      ipledger network doctor
+      ipledger network doctor --json | jq -r '.findings[].code'
+    """
+    from ipledger.operator import doctor as checks
+
+    findings: list[checks.Finding] = []
+
+    def act() -> None:
+        limits = checks.Limits(max_lag=max_lag, expiry_days=expiry_days, max_skew=max_skew, settle=settle)
+        findings.extend(checks.diagnose(checks.observe(_context(definition, quiet=True), limits), limits))
+        if as_json:
+            click.echo(json.dumps({"healthy": not findings, "findings": [f.as_dict() for f in findings]}, indent=2))
+        else:
+            click.echo(checks.render(findings))
+    _guard(act)
+    if findings:
+        sys.exit(EXIT_FAILURE)
+
+
+@network.command("prometheus-config")
+@definition_option
+@click.option("--scrape-interval", default="5s", show_default=True, help="Prometheus duration, e.g. 15s.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+def prometheus_config(definition: str | None, scrape_interval: str, out: str | None) -> None:
+    """Print a Prometheus configuration that scrapes every peer, orderer and CA of the network.
+
+    One job per office, over TLS with that office's operations client certificate (the operations endpoints
+    answer /metrics only to it); targets are labelled office, node and role.
+
+    \b
+    Example:
+      ipledger network prometheus-config --out prometheus.yml && prometheus --config.file prometheus.yml
+    """
+    def act() -> None:
+        from ipledger.operator.prometheus import render_config
+
+        text = render_config(_context(definition, quiet=True).plan, scrape_interval)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            click.echo(f"wrote {out}")
+        else:
+            click.echo(text, nl=False)
+    _guard(act)
+
+
 @network.command("upgrade-chaincode")
 @definition_option
 @click.argument("version")
