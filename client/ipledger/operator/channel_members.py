@@ -131,3 +131,13 @@ def without_office(config: JSON, msp_id: str) -> JSON:
     _groups(updated, "Application").pop(msp_id, None)
     _groups(updated, "Orderer").pop(msp_id, None)
     return updated
+
+
+def with_consenter_certificates(config: JSON, msp_id: str, identity_pem: str, tls_pem: str) -> JSON:
+    """The configuration with the office's consenter known by renewed certificates (same ID, host, port)."""
+    updated = copy.deepcopy(config)
+    entries = [c for c in _mapping(updated) if c.get("msp_id") == msp_id]
+    if not entries:
+        raise MembershipConfigError(f"{msp_id} has no consenter in the channel")
+    entries[0].update(identity=_b64(identity_pem), client_tls_cert=_b64(tls_pem), server_tls_cert=_b64(tls_pem))
+    return with_block_validation(updated)

@@ -95,7 +95,7 @@ def sign_by_members(update: ConfigUpdate, config: JSON, admins: Sequence[OfficeA
     return update
 
 
-def _apply(ctx: Context, admins: Sequence[OfficeAdmin], edit: Callable[[JSON], JSON], note: str) -> JSON:
+def apply_signed_update(ctx: Context, admins: Sequence[OfficeAdmin], edit: Callable[[JSON], JSON], note: str) -> JSON:
     """Prepare the update ``edit`` makes to the current configuration, have the members sign it, submit it."""
     configs = ChannelConfigs(admins[0])
     base = configs.current()
@@ -188,7 +188,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
 
     def add_organisation() -> None:
         if bundle.msp_id not in channel_members.member_msp_ids(ChannelConfigs(members[0]).current().config):
-            _apply(ctx, members, lambda c: channel_members.with_office(c, bundle, group),
+            apply_signed_update(ctx, members, lambda c: channel_members.with_office(c, bundle, group),
                    f"add office {office.code} ({bundle.msp_id}) - bundle {bundle.fingerprint}")
     steps.run(f"members sign and submit: {office.code}'s organisations into the channel", add_organisation)
 
@@ -212,7 +212,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
         steps.run(f"{office.orderer.host} joins as a follower and catches up", follow)
 
         def make_consenter() -> None:
-            config = _apply(ctx, members, lambda c: channel_members.with_consenter(c, bundle),
+            config = apply_signed_update(ctx, members, lambda c: channel_members.with_consenter(c, bundle),
                             f"make {office.orderer.host} a consenter")
             change.consenters = len(channel_members.consenters(config))
         steps.run(f"members sign and submit: {office.orderer.host} becomes a consenter", make_consenter)
@@ -259,7 +259,7 @@ def _serve_chaincode(ctx: Context, admin: OfficeAdmin) -> None:
     definition = lifecycle.ChaincodeDefinition(name=plan.spec.chaincode.name, version=version, sequence=sequence,
                                                package_id=package.package_id,
                                                policy_args=lifecycle.endorsement_policy_args(plan))
-    lifecycle.approve_everywhere([admin], definition, ctx.progress)
+    lifecycle.approve_committed(admin, definition, ctx.progress)
 
 
 def leave(ctx: Context, code: str, stop_nodes: bool = True) -> MembershipChange:
@@ -280,14 +280,14 @@ def leave(ctx: Context, code: str, stop_nodes: bool = True) -> MembershipChange:
     def remove_consenter() -> None:
         config = ChannelConfigs(others[0]).current().config
         if any(c.get("msp_id") == office.msp_id for c in channel_members.consenters(config)):
-            config = _apply(ctx, others, lambda c: channel_members.without_consenter(c, office.msp_id),
+            config = apply_signed_update(ctx, others, lambda c: channel_members.without_consenter(c, office.msp_id),
                             f"remove {office.orderer.host} from the consenters")
         change.consenters = len(channel_members.consenters(config))
     steps.run(f"members sign and submit: {office.orderer.host} stops being a consenter", remove_consenter)
 
     def remove_organisation() -> None:
         if office.msp_id in channel_members.member_msp_ids(ChannelConfigs(others[0]).current().config):
-            _apply(ctx, others, lambda c: channel_members.without_office(c, office.msp_id),
+            apply_signed_update(ctx, others, lambda c: channel_members.without_office(c, office.msp_id),
                    f"remove office {office.code} ({office.msp_id})")
     steps.run(f"members sign and submit: {office.code}'s organisations out of the channel", remove_organisation)
     membership.save_members(plan, [o.code for o in plan.offices if o.code != office.code])

@@ -96,3 +96,28 @@ def commit(admins: list[OfficeAdmin], d: ChaincodeDefinition, progress: Progress
                "--name", d.name, "--version", d.version, "--sequence", str(d.sequence), *d.policy_args,
                *peer_args, "--waitForEvent", timeout=180)
     progress.note(f"committed {d.name} {d.version} (sequence {d.sequence}) on {first.plan.channel}")
+
+
+def approved_by_own_org(admin: OfficeAdmin, d: ChaincodeDefinition) -> bool:
+    """Whether the office approved ``d`` (its sequence may be committed already: an office that joins later
+    approves the committed definition for its organisation, which checkcommitreadiness no longer answers)."""
+    try:
+        out = admin.peer("lifecycle", "chaincode", "queryapproved", "--channelID", admin.plan.channel,
+                         "--name", d.name, "--sequence", str(d.sequence), "--output", "json")
+    except CommandFailedError as exc:
+        if "could not fetch approved chaincode definition" in exc.output or "not found" in exc.output.lower():
+            return False
+        raise
+    approved = json.loads(out) if out.strip() else {}
+    return bool(approved.get("sequence") == d.sequence)
+
+
+def approve_committed(admin: OfficeAdmin, d: ChaincodeDefinition, progress: Progress) -> None:
+    """The office approves the already committed definition ``d`` for its own organisation (once)."""
+    if approved_by_own_org(admin, d):
+        return
+    admin.peer("lifecycle", "chaincode", "approveformyorg", *admin.orderer_args(),
+               "--channelID", admin.plan.channel, "--name", d.name, "--version", d.version,
+               "--package-id", d.package_id, "--sequence", str(d.sequence), *d.policy_args,
+               "--waitForEvent", timeout=180)
+    progress.note(f"{admin.office.code} approved the committed {d.name} {d.version} (sequence {d.sequence})")

@@ -105,8 +105,8 @@ def renew(definition: str | None, office: str, nodes: tuple[str, ...], users: tu
 
     Each node gets a new signing and TLS certificate (same subject and host names, new key) and is restarted
     alone; the next one starts only once it is healthy again, so the office's other nodes keep serving.
-    Users need no restart. Orderers are refused: a BFT consenter's certificates are in the channel
-    configuration and need a signed configuration update.
+    Users need no restart. An orderer's certificates are in the channel configuration (it is a BFT
+    consenter): the members' admins sign the update that names its new certificates, then it restarts.
 
     \b
     Example:
@@ -118,14 +118,22 @@ def renew(definition: str | None, office: str, nodes: tuple[str, ...], users: tu
         ctx = commands._context(definition, quiet=as_json)
         plan = ctx.plan
         chosen = plan.office(office)
-        # Resolve every target first: a bad name (or an orderer) refuses the whole command before any change.
-        targets = [renewal.node_target(plan, chosen, n) for n in nodes]
+        # Resolve every target first: a bad name refuses the whole command before any change. The orderer
+        # (a BFT consenter) is renewed by a signed channel update, then restarted, after the others.
+        orderer_names = (chosen.orderer.host, chosen.orderer.host.split(".")[0])
+        consenter = any(n in orderer_names for n in nodes)
+        targets = [renewal.node_target(plan, chosen, n) for n in nodes if n not in orderer_names]
         targets += [renewal.user_target(plan, chosen, u) for u in users]
         engine = ctx.need_engine(install=False) if nodes else None
         results = []
         for target in targets:
             with ctx.progress.step(f"renew {target.name}" + (" and restart it" if target.health_url else "")):
                 results.append(renewal.renew(plan, target, engine, ctx.health_timeout))
+        if consenter:
+            from ipledger.operator.consenter_renewal import renew_consenter
+
+            with ctx.progress.step(f"renew {chosen.orderer.host}: signed channel update, then restart"):
+                results.append(renew_consenter(ctx, chosen))
         if as_json:
             click.echo(json.dumps([r.as_dict() for r in results], indent=2))
             return

@@ -92,8 +92,8 @@ def node_target(plan: ConsortiumPlan, office: OfficePlan, name: str) -> RenewalT
     if name in (orderer.host, orderer.host.split(".")[0]):
         raise ConfigUpdateRequiredError(
             f"{orderer.host} is a BFT consenter: its identity and TLS certificates are in the channel "
-            f"configuration (consenter mapping), so renewing them needs a signed channel configuration update "
-            f"that replaces its consenter entry; `renew` renews peers, the library and users only")
+            f"configuration (consenter mapping), so they are renewed by a signed configuration update "
+            f"(`renew --node orderer0` does that through operator.consenter_renewal)")
     for peer in office.peers:
         if name in (peer.host, peer.host.split(".")[0]):
             node = root / "peers" / peer.host
@@ -154,7 +154,7 @@ def reissue(old: x509.Certificate, authorities: list[crypto.Authority]) -> tuple
     return crypto.issue(issuer, org, common_name, attr(NameOID.ORGANIZATIONAL_UNIT_NAME), tuple(hosts), tls=tls)
 
 
-def _swap(pairs: tuple[CertificatePair, ...], authorities: list[crypto.Authority],
+def swap(pairs: tuple[CertificatePair, ...], authorities: list[crypto.Authority],
           root: Path) -> tuple[list[RenewedCertificate], dict[Path, bytes]]:
     """Write the renewed certificates and keys; returns them and the previous bytes of every file written."""
     previous: dict[Path, bytes] = {}
@@ -174,12 +174,12 @@ def _swap(pairs: tuple[CertificatePair, ...], authorities: list[crypto.Authority
     return renewed, previous
 
 
-def _restore(previous: dict[Path, bytes]) -> None:
+def restore(previous: dict[Path, bytes]) -> None:
     for path, data in previous.items():
         write_atomically(path, data, private=path.suffix == ".key" or path.name == "key.pem")
 
 
-def _restart(engine: Engine, target: RenewalTarget, ca_file: Path, timeout: float) -> str | None:
+def restart(engine: Engine, target: RenewalTarget, ca_file: Path, timeout: float) -> str | None:
     """Restart the node's container and wait for its /healthz; returns the failure reason, None when healthy."""
     with engine_call(target.name, "restart"):
         engine.client.containers.get(target.name).restart(timeout=10)
@@ -222,7 +222,7 @@ def renew(plan: ConsortiumPlan, target: RenewalTarget, engine: Engine | None,
     started = time.monotonic()
     office = target.office
     authorities = crypto.office_authorities(plan, office)
-    renewed, previous = _swap(target.pairs, authorities, plan.root)
+    renewed, previous = swap(target.pairs, authorities, plan.root)
     result = RenewalResult(target=target.name, role=target.role, certificates=renewed)
     if target.health_url is not None:
         if engine is None:
@@ -231,13 +231,13 @@ def renew(plan: ConsortiumPlan, target: RenewalTarget, engine: Engine | None,
         others = _running_peer_addresses(engine, plan, target.gossip_address or "")
         restarted_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
         try:
-            reason = _restart(engine, target, ca_file, health_timeout)
+            reason = restart(engine, target, ca_file, health_timeout)
         except BaseException:
-            _restore(previous)
+            restore(previous)
             raise
         if reason is not None:
-            _restore(previous)
-            back = _restart(engine, target, ca_file, health_timeout)
+            restore(previous)
+            back = restart(engine, target, ca_file, health_timeout)
             raise NodeUnhealthyError(
                 f"{target.name} did not become healthy on its renewed certificates ({reason}); the previous "
                 f"certificates were put back" + ("" if back is None else f" but it is still unhealthy ({back})"))
