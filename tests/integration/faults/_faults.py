@@ -248,6 +248,22 @@ async def under_load(net: FaultNetwork, fault: str, inject: Inject, *, recovery_
     return FaultRun(report, driver)
 
 
+async def orderers_caught_up(net: FaultNetwork) -> dict[str, int | None]:
+    """Orderer heights once equal. A BFT follower that missed the last decision while it was down syncs when it
+    sees the next proposal, so when the load has stopped with one behind, one more transaction nudges it."""
+    heights = await asyncio.to_thread(net.wait_heights_equal, net.orderer_heights, 30.0)
+    if len(set(heights.values())) == 1:
+        return heights
+    gateways, contracts = await _contracts(net)
+    try:
+        nudge = Driver(contracts[:1], 1.0)
+        await nudge.run(1.0)
+    finally:
+        for gateway in gateways:
+            await gateway.aclose()
+    return await asyncio.to_thread(net.wait_heights_equal, net.orderer_heights)
+
+
 def record_result(fault: str, report: LoadReport) -> None:
     """Print the figures and append them to benchmarks/results/faults.jsonl, re-rendering faults.md."""
     print(f"\n== {fault}")

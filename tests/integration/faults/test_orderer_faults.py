@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from _faults import FaultNetwork, assert_safe, under_load
+from _faults import FaultNetwork, assert_safe, orderers_caught_up, under_load
 from ipledger.loadgen import Driver
 
 DOWN_SECONDS = 20.0
@@ -24,7 +24,7 @@ async def test_killed_bft_leader_is_replaced_and_catches_up_after_restart(fault_
     run = await under_load(net, f"BFT leader killed ({leader.split('.')[0]}.{leader.split('.')[1]}), "
                                 f"restarted after {DOWN_SECONDS:g} s", inject, recovery_from="fault")
     assert_safe(run.report)
-    heights = await asyncio.to_thread(net.wait_heights_equal, net.orderer_heights)
+    heights = await orderers_caught_up(net)
     assert len(set(heights.values())) == 1, f"the restarted leader did not catch up: {heights}"
     new_leader = await asyncio.to_thread(net.leader)
     print(f"   leader before {leader}, after {new_leader}; orderer heights {heights}")
@@ -65,6 +65,6 @@ async def test_two_followers_down_stops_ordering_safely_and_resumes(fault_networ
                                                                     for k, v in net.peer_tips().items()})
     final = await asyncio.to_thread(net.peer_tips)
     assert len(set(final.values())) == 1, f"peers on different chains: {final}"
-    heights = await asyncio.to_thread(net.wait_heights_equal, net.orderer_heights)
+    heights = await orderers_caught_up(net)
     assert len(set(heights.values())) == 1, f"orderer heights differ: {heights}"
     print(f"   peer heights {tips}; orderer heights {heights}")
