@@ -51,6 +51,8 @@ class MembershipChange:
     office: str
     steps: list[tuple[str, float]] = field(default_factory=list)
     consenters: int = 0
+    #: Endorser transactions it committed on the channel (the chaincode approval, governance proposals).
+    ledger_transactions: int = 0
 
     @property
     def seconds(self) -> float:
@@ -119,8 +121,8 @@ def _retry(what: str, action: Callable[[], T], timeout: float = 60.0) -> T:
             time.sleep(1.0)
 
 
-def _govern(ctx: Context, voters: Sequence[OfficePlan], action: MembershipAction, office: OfficePlan,
-            reason: str) -> MembershipProposal:
+def _govern(ctx: Context, change: MembershipChange, voters: Sequence[OfficePlan], action: MembershipAction,
+            office: OfficePlan, reason: str) -> MembershipProposal:
     """A membership change on the ledger, proposed by the first voter and approved by the others in turn
     until the chaincode applies it (a majority of ACTIVE offices)."""
     from ipledger.domain.ledger import PriorityLedger
@@ -133,6 +135,7 @@ def _govern(ctx: Context, voters: Sequence[OfficePlan], action: MembershipAction
             return ledger.propose_membership_change(action, office.code, msp_id=office.msp_id, name=office.spec.name,
                                                     roles=Roles(every_right, every_right), reason=reason)
     proposal = _retry(f"{voters[0].code} proposes {action.value} {office.code}", propose)
+    change.ledger_transactions += 1
     for voter in voters[1:]:
         if proposal.status is ProposalStatus.APPLIED:
             break
@@ -140,7 +143,9 @@ def _govern(ctx: Context, voters: Sequence[OfficePlan], action: MembershipAction
         def approve(voter: OfficePlan = voter) -> MembershipProposal:
             with PriorityLedger.connect(profile / f"{voter.code}.json", "Admin") as ledger:
                 try:
-                    return ledger.approve_membership_change(proposal.id)
+                    approved = ledger.approve_membership_change(proposal.id)
+                    change.ledger_transactions += 1
+                    return approved
                 except AlreadyExistsError:
                     return ledger.get_membership_proposal(proposal.id)
         proposal = _retry(f"{voter.code} approves {action.value} {office.code}", approve)
@@ -231,18 +236,20 @@ def join(ctx: Context, code: str) -> MembershipChange:
     (plan.wallets_dir / office.code).mkdir(parents=True, exist_ok=True, mode=0o700)
     registry.enroll_registrars(plan, {office.code: registrar_secret(plan, office)} |
                                {o.code: registrar_secret(plan, o) for o in plan.offices})
-    steps.run(f"{office.code} installs, serves and approves the committed chaincode",
-              lambda: _serve_chaincode(ctx, newcomer))
+    approved = steps.run(f"{office.code} installs, serves and approves the committed chaincode",
+                         lambda: _serve_chaincode(ctx, newcomer))
+    change.ledger_transactions += int(approved)
     voters = [o for o in plan.offices if o.code != office.code]
     steps.run(f"members register {office.code} on the ledger (ADD_OFFICE)",
-              lambda: _govern(ctx, voters, MembershipAction.ADD_OFFICE, office,
+              lambda: _govern(ctx, change, voters, MembershipAction.ADD_OFFICE, office,
                               f"{office.code} joined channel {plan.channel}"))
     change.consenters = change.consenters or len(channel_members.consenters(
         ChannelConfigs(ctx.admins()[0]).current().config))
     return change
 
 
-def _serve_chaincode(ctx: Context, admin: OfficeAdmin) -> None:
+def _serve_chaincode(ctx: Context, admin: OfficeAdmin) -> bool:
+    """Install, start the office's chaincode server, approve the committed definition; True when it approved."""
     plan, office = ctx.plan, admin.office
     state = load_state(plan)
     committed = lifecycle.committed(ctx.admins()[0], plan.spec.chaincode.name)
@@ -259,7 +266,7 @@ def _serve_chaincode(ctx: Context, admin: OfficeAdmin) -> None:
     definition = lifecycle.ChaincodeDefinition(name=plan.spec.chaincode.name, version=version, sequence=sequence,
                                                package_id=package.package_id,
                                                policy_args=lifecycle.endorsement_policy_args(plan))
-    lifecycle.approve_committed(admin, definition, ctx.progress)
+    return lifecycle.approve_committed(admin, definition, ctx.progress)
 
 
 def leave(ctx: Context, code: str, stop_nodes: bool = True) -> MembershipChange:
@@ -274,7 +281,7 @@ def leave(ctx: Context, code: str, stop_nodes: bool = True) -> MembershipChange:
     others = [a for a in ctx.admins() if a.office.code != office.code]
     voters = [a.office for a in others]
     steps.run(f"members suspend {office.code} on the ledger (SUSPEND_OFFICE)",
-              lambda: _govern(ctx, voters, MembershipAction.SUSPEND_OFFICE, office,
+              lambda: _govern(ctx, change, voters, MembershipAction.SUSPEND_OFFICE, office,
                               f"{office.code} leaves channel {plan.channel}"))
 
     def remove_consenter() -> None:

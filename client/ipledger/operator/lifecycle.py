@@ -112,12 +112,14 @@ def approved_by_own_org(admin: OfficeAdmin, d: ChaincodeDefinition) -> bool:
     return bool(approved.get("sequence") == d.sequence)
 
 
-def approve_committed(admin: OfficeAdmin, d: ChaincodeDefinition, progress: Progress) -> None:
-    """The office approves the already committed definition ``d`` for its own organisation (once)."""
+def approve_committed(admin: OfficeAdmin, d: ChaincodeDefinition, progress: Progress) -> bool:
+    """The office approves the already committed definition ``d`` for its own organisation, once; True when
+    it approved now."""
     if approved_by_own_org(admin, d):
-        return
+        return False
     admin.peer("lifecycle", "chaincode", "approveformyorg", *admin.orderer_args(),
                "--channelID", admin.plan.channel, "--name", d.name, "--version", d.version,
                "--package-id", d.package_id, "--sequence", str(d.sequence), *d.policy_args,
                "--waitForEvent", timeout=180)
     progress.note(f"{admin.office.code} approved the committed {d.name} {d.version} (sequence {d.sequence})")
+    return True
