@@ -143,7 +143,7 @@ def test_no_ca_secret_on_a_command_line_or_in_the_environment(network: Context) 
         for where in (visible, cmdline, environ):
             assert secrets[office.code] not in where, office.ca.host
     # The registrars were still enrolled from the secret in the CA's (private) configuration file.
-    assert all((network.plan.wallets_dir / o.code / "registrar.id").exists() for o in network.plan.offices)
+    assert all((network.plan.wallet_dir(o) / "registrar.id").exists() for o in network.plan.offices)
 
 
 def test_orderer_admin_endpoint_refuses_users_tls_certificates(network: Context) -> None:
@@ -156,3 +156,19 @@ def test_orderer_admin_endpoint_refuses_users_tls_certificates(network: Context)
                "--client-cert", str(user_tls / "client.crt"), "--client-key", str(user_tls / "client.key")],
               check=False, timeout=60)
     assert network.plan.channel not in out and ("bad certificate" in out or "certificate" in out.lower()), out
+
+
+def test_private_keys_stay_in_their_office_directory(network: Context) -> None:
+    """Walk every generated file of the running consortium: a private key or a secret is only ever in the
+    directory of the office it belongs to, readable by its owner only."""
+    plan = network.plan
+    offices = {plan.crypto_dir(o) for o in plan.defined}
+    found = 0
+    for path in plan.generated.rglob("*"):
+        if not path.is_file() or path.suffix == ".block":
+            continue
+        if b"PRIVATE KEY" in path.read_bytes() or path.parent.name == "secrets":
+            found += 1
+            assert any(path.is_relative_to(home) for home in offices), path
+            assert path.stat().st_mode & 0o077 == 0, path
+    assert found >= 10 * len(plan.offices)

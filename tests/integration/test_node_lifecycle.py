@@ -6,6 +6,7 @@ every figure (how long a renewal or a join took) is printed, never asserted.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import secrets
@@ -98,14 +99,27 @@ def test_certs_lists_every_certificate_of_each_office(network: Context) -> None:
         assert serial_hex(served_certificate(network.plan.host_ip, office.peers[0].port)) == listed["serial"]
 
 
-def test_renew_refuses_an_orderer_because_it_needs_a_config_update(network: Context) -> None:
-    orderer = network.plan.offices[0].orderer
-    tls = network.plan.crypto_dir(network.plan.offices[0]) / "orderers" / orderer.host / "tls" / "server.crt"
-    before = tls.read_bytes()
+def test_renewing_a_consenter_goes_through_a_signed_channel_update(network: Context) -> None:
+    from ipledger.operator import channel_members
+    from ipledger.operator.channel_config import ChannelConfigs
+
+    jp = network.plan.offices[0]
+    orderer = jp.orderer
+    old_served = served_certificate(network.plan.host_ip, orderer.port)
     result = cli("renew", "--office", "JP", "--node", "orderer0", "--definition", definition_of(network))
-    assert result.exit_code == 2, result.output
-    assert "CONFIG_UPDATE_REQUIRED" in result.output and "configuration update" in result.output
-    assert tls.read_bytes() == before
+    assert result.exit_code == 0, result.output
+    new_served = served_certificate(network.plan.host_ip, orderer.port)
+    assert serial_hex(new_served) != serial_hex(old_served)
+    # The channel names the new certificate for JP's consenter, and the BFT set is whole again.
+    other = next(a for a in network.admins() if a.office.code != "JP")
+    config = ChannelConfigs(other).current().config
+    mine = next(c for c in channel_members.consenters(config) if c["msp_id"] == jp.msp_id)
+    tls_pem = base64.b64decode(mine["server_tls_cert"])
+    assert serial_hex(x509.load_pem_x509_certificate(tls_pem)) == serial_hex(new_served)
+    admin = next(a for a in network.admins() if a.office.code == "JP")
+    assert (admin.orderer_channel_info() or {}).get("consensusRelation") == "consenter"
+    with PriorityLedger.connect(network.plan.profiles_dir / "US.json", "User1") as us:
+        assert deposit(us, "US").startswith("US:")  # ordering goes on
 
 
 def test_renewing_a_peer_and_a_user_keeps_transactions_committing(network: Context) -> None:

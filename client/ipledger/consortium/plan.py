@@ -240,9 +240,9 @@ class ConsortiumPlan:
     def profiles_dir(self) -> Path:
         return self.generated / "profiles"
 
-    @property
-    def wallets_dir(self) -> Path:
-        return self.generated / "wallets"
+    def wallet_dir(self, office: OfficePlan) -> Path:
+        """The office's file wallet of enrolled identities (their keys): in the office's own directory."""
+        return self.crypto_dir(office) / "wallet"
 
     @property
     def packages_dir(self) -> Path:

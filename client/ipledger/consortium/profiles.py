@@ -61,7 +61,7 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
         "users": users,
         "libraries": libraries,
         "mutualTls": plan.spec.mutual_tls,
-        "walletPath": _rel(plan.wallets_dir / office.code, here),
+        "walletPath": _rel(plan.wallet_dir(office), here),
     }
 
 

@@ -116,7 +116,7 @@ def office_sources(plan: ConsortiumPlan, office: OfficePlan) -> list[Certificate
         CertificateSource("ca-server-tls", office.ca.host, root / "ca-server" / "server.crt"),
         CertificateSource("chaincode-server-tls", f"cc.{office.domain}", root / "chaincode-server" / "server.crt"),
     ]
-    wallet = plan.wallets_dir / office.code
+    wallet = plan.wallet_dir(office)
     out += [CertificateSource("wallet", entry.stem, entry, wallet_label=entry.stem)
             for entry in sorted(wallet.glob("*.id"))]
     return [source for source in out if source.path.is_file()]

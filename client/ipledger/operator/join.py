@@ -233,7 +233,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
     ctx.reload()
     plan = ctx.plan
     profiles.write_profiles(plan)
-    (plan.wallets_dir / office.code).mkdir(parents=True, exist_ok=True, mode=0o700)
+    plan.wallet_dir(office).mkdir(parents=True, exist_ok=True, mode=0o700)
     registry.enroll_registrars(plan, {office.code: registrar_secret(plan, office)} |
                                {o.code: registrar_secret(plan, o) for o in plan.offices})
     approved = steps.run(f"{office.code} installs, serves and approves the committed chaincode",

@@ -92,7 +92,7 @@ def node_target(plan: ConsortiumPlan, office: OfficePlan, name: str) -> RenewalT
     if name in (orderer.host, orderer.host.split(".")[0]):
         raise ConfigUpdateRequiredError(
             f"{orderer.host} is a BFT consenter: its identity and TLS certificates are in the channel "
-            f"configuration (consenter mapping), so they are renewed by a signed configuration update "
+            f"configuration (consenter mapping), so they are renewed by a signed channel configuration update "
             f"(`renew --node orderer0` does that through operator.consenter_renewal)")
     for peer in office.peers:
         if name in (peer.host, peer.host.split(".")[0]):

@@ -124,7 +124,7 @@ def test_a_fifth_office_joins_and_leaves_under_load(growing: Context) -> None:
     assert [o.code for o in ctx.plan.offices] == [*founders, "CN"]
     # The ledger's registry and the channel agree: CN is registered ACTIVE and endorses and commits as a member.
     with PriorityLedger.connect(ctx.plan.profiles_dir / "CN.json", "User1") as cn:
-        assert cn.get_caller_office().code == "CN"
+        assert cn.get_caller_office().office_code == "CN"
         assert cn.get_office("CN").status is OfficeStatus.ACTIVE
     asyncio.run(_deposit_through(ctx, "CN"))
 

@@ -95,7 +95,7 @@ def test_inventory_lists_every_certificate_of_the_office_with_its_expiry(plan: C
                         now - dt.timedelta(days=1))
     (root / "library" / "tls" / "server.crt").write_bytes(crypto.cert_pem(gone))
     enrolled = _short_lived(signing, "clerk", now - dt.timedelta(days=1), now + dt.timedelta(days=300))
-    FileWallet(plan.wallets_dir / "JP").put("clerk", WalletEntry("JPMSP", crypto.cert_pem(enrolled), b"key"))
+    FileWallet(plan.wallet_dir(plan.office("JP"))).put("clerk", WalletEntry("JPMSP", crypto.cert_pem(enrolled), b"key"))
 
     rows = certs.inventory(plan, [jp], warn_days=30, now=now)
     kinds = [(r.kind, r.owner) for r in rows]
