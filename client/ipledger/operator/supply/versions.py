@@ -55,7 +55,7 @@ def release_of(role: str, info: GoBuildInfo) -> str:
         return f"Fabric {FABRIC_RELEASE_COMMITS.get(commit, 'unknown (commit ' + commit + ')')}"
     if main and main.path == "github.com/hyperledger/fabric-ca":
         return f"Fabric CA {version.removeprefix('v')}"
-    return f"ipledger {role} ({version or 'devel'})"
+    return f"ipledger {role} ({'built from the checkout' if version in ('', '(devel)') else version})"
 
 
 def _read_program(engine: Engine, name: str, path: str, into: Path) -> Path:
