@@ -16,12 +16,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 VENV = REPO / ".venv"
 PY = VENV / "bin" / "python"
+LOCK = REPO / "requirements" / "runtime.lock"
 
 
 def ensure_venv() -> None:
-    """Create .venv and install the package with its test extras; skipped when setup.cfg is unchanged."""
+    """Create .venv: the runtime dependencies exactly as locked (hash-checked), then the package with its test
+    extras; skipped when setup.cfg and the lock are unchanged."""
     stamp = VENV / ".ipledger-installed"
-    key = hashlib.sha256((REPO / "setup.cfg").read_bytes()).hexdigest()
+    key = hashlib.sha256((REPO / "setup.cfg").read_bytes() + LOCK.read_bytes()).hexdigest()
     if PY.exists() and stamp.exists() and stamp.read_text() == key:
         return
     print("▶ Python environment (.venv) ...", flush=True)
@@ -29,6 +31,7 @@ def ensure_venv() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     pip = [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "--require-hashes", "-r", str(LOCK)], check=True)
     subprocess.run([*pip, "-e", f"{REPO}[test]"], check=True)
     stamp.write_text(key)
     print("✓ Python environment (.venv)", flush=True)

@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 PY = REPO / ".venv" / "bin" / "python"
 GO_MODULES = ("chaincode", "network/tools")
 PYTEST_NO_TESTS = 5
+SUPPLY_CHECKS = ("pylock", "pip-audit", "govulncheck", "wheel")
 # Every Go fuzz target runs this long in CI (its seed corpus also runs in plain `go test`).
 FUZZ_TIME = os.environ.get("IPLEDGER_FUZZTIME", "3s")
 FUZZ_FUNC = re.compile(r"^func (Fuzz\w+)\(\w+ \*testing\.F\)", re.MULTILINE)
@@ -55,6 +56,9 @@ def main() -> None:
                                                   f"-fuzztime={FUZZ_TIME}", "-fuzzminimizetime=2s", package],
                  REPO / module)
     step("mypy --strict", [str(PY), "-m", "mypy"])
+    # Supply chain (issue 17): what we ship is locked, scanned and installable from its wheel.
+    for check in SUPPLY_CHECKS:
+        step(f"supply: {check}", [str(PY), "-m", "ipledger.operator.supply", check])
     step("pytest", [str(PY), "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[1:]])
 
 

@@ -163,7 +163,9 @@ def restart(definition: str | None) -> None:
 @network.command()
 @definition_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def status(definition: str | None, as_json: bool) -> None:
+@click.option("--versions", "versions", is_flag=True,
+              help="Show what the running containers were built from (their binaries' Go build info) and this client.")
+def status(definition: str | None, as_json: bool, versions: bool) -> None:
     """Show every node: container state, health, block height, ordering role, committed chaincode.
 
     \b
@@ -173,6 +175,9 @@ def status(definition: str | None, as_json: bool) -> None:
     def act() -> None:
         from ipledger.operator.status import collect
 
+        if versions:
+            _versions(definition, as_json)
+            return
         rows = [r.as_dict() for r in collect(_context(definition, quiet=True))]
         if as_json:
             click.echo(json.dumps(rows, indent=2))
@@ -182,6 +187,19 @@ def status(definition: str | None, as_json: bool) -> None:
             click.echo(render_table([c.replace("_", " ") for c in columns],
                                     [[_cell(row.get(c)) for c in columns] for row in rows]))
     _guard(act)
+
+
+def _versions(definition: str | None, as_json: bool) -> None:
+    from ipledger.operator.supply.versions import client_versions, running_versions
+
+    ctx = _context(definition, quiet=True)
+    rows = [r.as_dict() for r in running_versions(ctx.need_engine(install=False), ctx.plan)]
+    if as_json:
+        click.echo(json.dumps({"containers": rows, "client": client_versions()}, indent=2))
+        return
+    columns = ["role", "release", "image", "containers", "module_version", "go", "grpc"]
+    click.echo(render_table([c.replace("_", " ") for c in columns], [[row.get(c) for c in columns] for row in rows]))
+    click.echo("client: " + ", ".join(f"{k} {v}" for k, v in client_versions().items()))
 
 
 def _cell(value: object) -> object:

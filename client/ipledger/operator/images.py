@@ -17,7 +17,8 @@ from ipledger.consortium.plan import CA_IMAGE, LIBRARY_IMAGE, ORDERER_IMAGE, PEE
 from ipledger.operator.engine import Engine
 from ipledger.operator.engine_errors import engine_call
 from ipledger.operator.progress import Progress
-from ipledger.operator.toolchain import CHAINCODE_BINARY, Toolchain
+from ipledger.operator.supply.sbom import ensure_image_sbom
+from ipledger.operator.toolchain import CHAINCODE_BINARY, Toolchain, cache_root
 
 INPUTS_LABEL = "io.ipledger.inputs"
 CHAINCODE_REPOSITORY = "ipledger/chaincode"
@@ -138,6 +139,8 @@ def image_inputs(engine: Engine, tag: str) -> str | None:
 
 def ensure_image(engine: Engine, spec: ImageSpec, progress: Progress, no_cache: bool = False) -> bool:
     """Build the image unless one with the same inputs exists. Returns True when it was built."""
+    # The SBOM (CycloneDX, from the binaries' Go build info) is keyed like the image, so each build has one.
+    ensure_image_sbom(spec.tag, spec.files, spec.inputs_hash(), cache_root())
     if not no_cache and image_inputs(engine, spec.tag) == spec.inputs_hash():
         return False
     with progress.step(f"build image {spec.tag}"):
