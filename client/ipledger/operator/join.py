@@ -132,8 +132,11 @@ def _govern(ctx: Context, change: MembershipChange, voters: Sequence[OfficePlan]
 
     def propose() -> MembershipProposal:
         with PriorityLedger.connect(profile / f"{voters[0].code}.json", "Admin") as ledger:
-            return ledger.propose_membership_change(action, office.code, msp_id=office.msp_id, name=office.spec.name,
-                                                    roles=Roles(every_right, every_right), reason=reason)
+            if action is MembershipAction.ADD_OFFICE:  # only an addition names the office's MSP, name and roles
+                return ledger.propose_membership_change(action, office.code, msp_id=office.msp_id,
+                                                        name=office.spec.name, roles=Roles(every_right, every_right),
+                                                        reason=reason)
+            return ledger.propose_membership_change(action, office.code, reason=reason)
     proposal = _retry(f"{voters[0].code} proposes {action.value} {office.code}", propose)
     change.ledger_transactions += 1
     for voter in voters[1:]:
