@@ -71,81 +71,81 @@ func hashAttempt(salt, codeHash string) string {
 // marks it pending, so its result, events and read-write set are the same for
 // a right and a wrong code: simulating it without submitting reveals nothing.
 // SettleAccessCodeRedemption compares the committed attempt.
-func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, filingDate string) (string, error) {
+func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, filingDate string) (*RedemptionResult, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.ValidateOfficeCode(officeCode); err != nil {
-		return "", err
+		return nil, err
 	}
 	owner, err := t.requireOffice(officeCode)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	right, err := priority.ParseIPRight(ipRight)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	num, err := t.normaliseNumber(officeCode, right, guessCategory(applicationNumber), applicationNumber)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	date, err := parseDateArg("filingDate", filingDate)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	tm, err := t.requireTransient(transientAccessCode)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var in redeemInput
 	if err := decodeStrict("transient accessCode", tm[transientAccessCode], &in); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.CheckHex("accessCode", in.AccessCode, priority.MinAccessCodeLen, priority.MaxAccessCodeLen); err != nil {
-		return "", err
+		return nil, err
 	}
 
 	ref := filingRef{Office: officeCode, Right: right, Number: num.Normalised}
 	f, err := t.requireFiling(ref)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if caller.OfficeCode == f.OfficeCode {
-		return "", errs.New(errs.InvalidArgument, "office %s owns %s and needs no access", caller.OfficeCode, f.ID)
+		return nil, errs.New(errs.InvalidArgument, "office %s owns %s and needs no access", caller.OfficeCode, f.ID)
 	}
 	if !caller.canAccess(right) {
-		return "", errs.New(errs.RoleNotAllowed, "office %s has no accessing role for %s", caller.OfficeCode, right)
+		return nil, errs.New(errs.RoleNotAllowed, "office %s has no accessing role for %s", caller.OfficeCode, right)
 	}
 	if f.Status == filingWithdrawn {
-		return "", errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
+		return nil, errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
 	}
 	if f.FilingDate != date.String() {
 		// As DAS error -12, but without echoing the recorded date.
-		return "", errs.New(errs.DateMismatch, "filing date %s does not match first filing %s", date, f.ID)
+		return nil, errs.New(errs.DateMismatch, "filing date %s does not match first filing %s", date, f.ID)
 	}
 	a, err := t.loadAccess(ref)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	e := a.entry(caller.OfficeCode)
 	switch {
 	case e.Grant == grantActive:
-		return "", errs.New(errs.AlreadyExists, "office %s already has access to %s", caller.OfficeCode, f.ID)
+		return nil, errs.New(errs.AlreadyExists, "office %s already has access to %s", caller.OfficeCode, f.ID)
 	case e.Grant == grantRevoked && e.RevokedCodeVersion == a.AccessCodeVersion:
 		// A revocation would mean nothing if the same code granted access again.
-		return "", errs.New(errs.NotAuthorized, "the access of office %s to %s was revoked; the depositing office must grant it again or set a new access code", caller.OfficeCode, f.ID)
+		return nil, errs.New(errs.NotAuthorized, "the access of office %s to %s was revoked; the depositing office must grant it again or set a new access code", caller.OfficeCode, f.ID)
 	case e.Locked:
-		return "", errs.New(errs.AccessLocked, "access-code redemption of %s is locked for office %s; the depositing office must reset it", f.ID, caller.OfficeCode)
+		return nil, errs.New(errs.AccessLocked, "access-code redemption of %s is locked for office %s; the depositing office must reset it", f.ID, caller.OfficeCode)
 	case e.PendingAttempt:
-		return "", errs.New(errs.InvalidTransition, "office %s has an unsettled attempt on %s; submit SettleAccessCodeRedemption first", caller.OfficeCode, f.ID)
+		return nil, errs.New(errs.InvalidTransition, "office %s has an unsettled attempt on %s; submit SettleAccessCodeRedemption first", caller.OfficeCode, f.ID)
 	case !a.AccessCodeSet:
-		return "", errs.New(errs.AccessCodeNotSet, "no access code has been set for %s", f.ID)
+		return nil, errs.New(errs.AccessCodeNotSet, "no access code has been set for %s", f.ID)
 	}
 	stored, err := t.loadAccessCode(owner, ref)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 
 	salt := attemptSalt(t.txID)
@@ -154,7 +154,7 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 		AttemptHash: hashAttempt(salt, hashAccessCode(stored.Salt, in.AccessCode)), AttemptedAt: t.now, TxID: t.txID,
 	}
 	if err := t.putAttempt(owner, ref, caller.OfficeCode, try); err != nil {
-		return "", err
+		return nil, err
 	}
 	// Counted before anyone knows the outcome; a match undoes it at settlement.
 	e.FailedAttempts++
@@ -166,10 +166,10 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 		FailedAttempts: e.FailedAttempts, RemainingAttempts: max(0, maxFailedAttempts-e.FailedAttempts), Locked: e.Locked}
 	a.UpdatedAt = t.now
 	if err := t.putAccess(ref, a); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit("AccessCodeAttempted", event{RecordType: recAccess, RecordID: f.ID, OfficeCode: caller.OfficeCode, SubjectOffice: caller.OfficeCode, Status: "PENDING"}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(res)
 }
@@ -180,60 +180,60 @@ func (c *Contract) RedeemAccessCode(ctx contractapi.TransactionContextInterface,
 // failure RedeemAccessCode counted (locked after five). Either way the
 // attempt is deleted. Callable by the accessing office or the owner; it must
 // be endorsed by the owner's peer only, which alone reads the attempt.
-func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
+func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (*RedemptionResult, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	ref, err := parseFilingID(filingID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.ValidateOfficeCode(accessingOffice); err != nil {
-		return "", err
+		return nil, err
 	}
 	f, err := t.requireFiling(ref)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if caller.OfficeCode != f.OfficeCode && caller.OfficeCode != accessingOffice {
-		return "", errs.New(errs.NotAuthorized, "only %s or %s may settle this redemption of %s", accessingOffice, f.OfficeCode, f.ID)
+		return nil, errs.New(errs.NotAuthorized, "only %s or %s may settle this redemption of %s", accessingOffice, f.OfficeCode, f.ID)
 	}
 	if f.Status == filingWithdrawn {
-		return "", errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
+		return nil, errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
 	}
 	owner, err := t.requireOffice(f.OfficeCode)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	a, err := t.loadAccess(ref)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if cur, ok := a.find(accessingOffice); !ok || !cur.PendingAttempt {
-		return "", errs.New(errs.InvalidTransition, "office %s has no pending access-code attempt on %s", accessingOffice, f.ID)
+		return nil, errs.New(errs.InvalidTransition, "office %s has no pending access-code attempt on %s", accessingOffice, f.ID)
 	}
 	stored, err := t.loadAccessCode(owner, ref)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	tryKey, err := t.key(kindAccessTry, append(ref.attrs(), accessingOffice)...)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	raw, err := t.getPrivate(implicitCollection(owner.MSPID), tryKey)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if raw == nil {
-		return "", errs.New(errs.InvalidTransition, "the pending attempt of office %s on %s is not recorded", accessingOffice, f.ID)
+		return nil, errs.New(errs.InvalidTransition, "the pending attempt of office %s on %s is not recorded", accessingOffice, f.ID)
 	}
 	var try accessAttemptRecord
 	if err := decodeStored(raw, append(ref.attrs(), accessingOffice), &try); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.stub.DelPrivateData(implicitCollection(owner.MSPID), tryKey); err != nil {
-		return "", errs.Internalf("deleting private data: %v", err)
+		return nil, errs.Internalf("deleting private data: %v", err)
 	}
 
 	e := a.entry(accessingOffice)
@@ -257,10 +257,10 @@ func (c *Contract) SettleAccessCodeRedemption(ctx contractapi.TransactionContext
 	res.RemainingAttempts = max(0, maxFailedAttempts-e.FailedAttempts)
 	a.UpdatedAt = t.now
 	if err := t.putAccess(ref, a); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit(eventName, event{RecordType: recAccess, RecordID: f.ID, OfficeCode: caller.OfficeCode, SubjectOffice: accessingOffice, Status: status}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(res)
 }
@@ -304,39 +304,39 @@ func (t *txn) loadAccessCode(owner officeRecord, ref filingRef) (accessCodeRecor
 
 // GrantAccess is the direct route: the depositing office grants an office
 // access on the applicant's instruction (DAS access-control list).
-func (c *Contract) GrantAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
+func (c *Contract) GrantAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (*AccessRecord, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	f, err := t.ownedFiling(caller, filingID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.ValidateOfficeCode(accessingOffice); err != nil {
-		return "", err
+		return nil, err
 	}
 	grantee, err := t.requireOffice(accessingOffice)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	switch {
 	case grantee.Status != statusActive:
-		return "", errs.New(errs.OfficeSuspended, "office %s is suspended", grantee.OfficeCode)
+		return nil, errs.New(errs.OfficeSuspended, "office %s is suspended", grantee.OfficeCode)
 	case grantee.OfficeCode == caller.OfficeCode:
-		return "", errs.New(errs.InvalidArgument, "office %s owns %s and needs no access", grantee.OfficeCode, f.ID)
+		return nil, errs.New(errs.InvalidArgument, "office %s owns %s and needs no access", grantee.OfficeCode, f.ID)
 	case !grantee.canAccess(priority.IPRight(f.IPRight)):
-		return "", errs.New(errs.RoleNotAllowed, "office %s has no accessing role for %s", grantee.OfficeCode, f.IPRight)
+		return nil, errs.New(errs.RoleNotAllowed, "office %s has no accessing role for %s", grantee.OfficeCode, f.IPRight)
 	case f.Status == filingWithdrawn:
-		return "", errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
+		return nil, errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
 	}
 	a, err := t.loadAccess(f.ref())
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	e := a.entry(grantee.OfficeCode)
 	if e.Grant == grantActive {
-		return "", errs.New(errs.AlreadyExists, "office %s already has access to %s", grantee.OfficeCode, f.ID)
+		return nil, errs.New(errs.AlreadyExists, "office %s already has access to %s", grantee.OfficeCode, f.ID)
 	}
 	e.Grant, e.Route, e.GrantedAt, e.RevokedAt, e.RevocationReason, e.RevokedCodeVersion = grantActive, routeDirectGrant, t.now, "", "", 0
 	e.FailedAttempts, e.Locked, e.LockedAt = 0, false, ""
@@ -347,27 +347,27 @@ func (c *Contract) GrantAccess(ctx contractapi.TransactionContextInterface, fili
 // working for that office (RedeemAccessCode is refused until the owner grants
 // again or sets a new code), and an attempt it has pending is voided: settled
 // after the revocation it would otherwise grant access again.
-func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice, reason string) (string, error) {
+func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, filingID, accessingOffice, reason string) (*AccessRecord, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	f, err := t.ownedFiling(caller, filingID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.ValidateOfficeCode(accessingOffice); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.CheckText("reason", reason, 1, maxReasonLen); err != nil {
-		return "", err
+		return nil, err
 	}
 	a, err := t.loadAccess(f.ref())
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if e, ok := a.find(accessingOffice); !ok || e.Grant != grantActive {
-		return "", errs.New(errs.NoGrant, "office %s has no active grant for %s", accessingOffice, f.ID)
+		return nil, errs.New(errs.NoGrant, "office %s has no active grant for %s", accessingOffice, f.ID)
 	}
 	e := a.entry(accessingOffice)
 	e.Grant, e.RevokedAt, e.RevocationReason, e.RevokedCodeVersion = grantRevoked, t.now, reason, a.AccessCodeVersion
@@ -375,10 +375,10 @@ func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, fil
 		// The owner's own collection: this transaction is endorsed by the owner's peer anyway (SBE).
 		tryKey, err := t.key(kindAccessTry, append(f.ref().attrs(), accessingOffice)...)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if err := t.stub.DelPrivateData(implicitCollection(caller.MSPID), tryKey); err != nil {
-			return "", errs.Internalf("deleting private data: %v", err)
+			return nil, errs.Internalf("deleting private data: %v", err)
 		}
 		e.PendingAttempt, e.PendingAttemptAt = false, ""
 	}
@@ -386,57 +386,57 @@ func (c *Contract) RevokeAccess(ctx contractapi.TransactionContextInterface, fil
 }
 
 // ResetAccessLock clears the failed-attempt counter of an office.
-func (c *Contract) ResetAccessLock(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (string, error) {
+func (c *Contract) ResetAccessLock(ctx contractapi.TransactionContextInterface, filingID, accessingOffice string) (*AccessRecord, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	f, err := t.ownedFiling(caller, filingID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.ValidateOfficeCode(accessingOffice); err != nil {
-		return "", err
+		return nil, err
 	}
 	a, err := t.loadAccess(f.ref())
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if e, ok := a.find(accessingOffice); !ok || (!e.Locked && e.FailedAttempts == 0) {
-		return "", errs.New(errs.InvalidTransition, "office %s has no failed attempts on %s", accessingOffice, f.ID)
+		return nil, errs.New(errs.InvalidTransition, "office %s has no failed attempts on %s", accessingOffice, f.ID)
 	}
 	e := a.entry(accessingOffice)
 	e.FailedAttempts, e.Locked, e.LockedAt = 0, false, ""
 	return t.saveAccessChange(f, a, caller, accessingOffice, "AccessLockReset", e.Grant)
 }
 
-func (t *txn) saveAccessChange(f FirstFiling, a AccessRecord, caller officeRecord, subject, eventName, status string) (string, error) {
+func (t *txn) saveAccessChange(f FirstFiling, a AccessRecord, caller officeRecord, subject, eventName, status string) (*AccessRecord, error) {
 	a.UpdatedAt = t.now
 	if err := t.putAccess(f.ref(), a); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit(eventName, event{RecordType: recAccess, RecordID: f.ID, OfficeCode: caller.OfficeCode, SubjectOffice: subject, Status: status}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(a)
 }
 
 // GetAccessRecord returns the grants and counters of a document.
-func (c *Contract) GetAccessRecord(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
+func (c *Contract) GetAccessRecord(ctx contractapi.TransactionContextInterface, filingID string) (*AccessRecord, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r, err := parseFilingID(filingID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if _, err := t.requireFiling(r); err != nil {
-		return "", err
+		return nil, err
 	}
 	a, err := t.loadAccess(r)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(a)
 }

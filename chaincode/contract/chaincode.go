@@ -22,11 +22,22 @@ import (
 // outside the transaction function and cannot recover its panic, hence a
 // wrapper around the whole dispatch.
 func NewChaincode() (shim.Chaincode, error) {
-	cc, err := contractapi.NewChaincode(New())
+	cc, err := newContractChaincode()
 	if err != nil {
 		return nil, err
 	}
 	return &guard{next: cc, log: os.Stderr}, nil
+}
+
+// newContractChaincode is the contract as contractapi serves it, with the
+// serializer that renders results on the wire.
+func newContractChaincode() (*contractapi.ContractChaincode, error) {
+	cc, err := contractapi.NewChaincode(New())
+	if err != nil {
+		return nil, err
+	}
+	cc.TransactionSerializer = &wireSerializer{}
+	return cc, nil
 }
 
 type guard struct {

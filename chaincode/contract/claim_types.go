@@ -113,8 +113,8 @@ type claimInput struct {
 	Priority         priorityInput `json:"priority"`
 }
 
-// recordResult is the result of RecordPriorityClaim.
-type recordResult struct {
+// RecordedClaim is the result of RecordPriorityClaim.
+type RecordedClaim struct {
 	Claim                PriorityClaim `json:"claim"`
 	EarliestPriorityDate string        `json:"earliestPriorityDate"`
 }

@@ -13,32 +13,32 @@ import (
 // caller (the OSF) after checking it against the Paris Convention rules with
 // the caller's calendar and restoration policy. Refused claims are errors and
 // leave no record.
-func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterface, claimJSON string) (string, error) {
+func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterface, claimJSON string) (*RecordedClaim, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var in claimInput
 	if err := decodeStrict("claimJSON", []byte(claimJSON), &in); err != nil {
-		return "", err
+		return nil, err
 	}
 	later, laterDate, err := t.parseLater(caller, in.LaterApplication)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if in.SequenceNumber < 1 || in.SequenceNumber > maxSequence {
-		return "", errs.New(errs.InvalidArgument, "sequenceNumber must be from 1 to %d", maxSequence)
+		return nil, errs.New(errs.InvalidArgument, "sequenceNumber must be from 1 to %d", maxSequence)
 	}
 	prio, prioDate, prioRegistered, prioRecognised, err := t.parsePriority(in.Priority)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	// Cheap legal checks first, in the documented order.
 	if !prioDate.Before(laterDate) {
-		return "", errs.New(errs.PriorityDateNotEarlier, "priority date %s is not earlier than the later filing date %s", prioDate, laterDate)
+		return nil, errs.New(errs.PriorityDateNotEarlier, "priority date %s is not earlier than the later filing date %s", prioDate, laterDate)
 	}
 	if _, err := priority.PeriodMonths(priority.IPRight(prio.IPRight), priority.IPRight(later.IPRight)); err != nil {
-		return "", err
+		return nil, err
 	}
 
 	claim := PriorityClaim{OfficeCode: caller.OfficeCode, LaterApplication: later, SequenceNumber: in.SequenceNumber, Priority: prio}
@@ -46,18 +46,18 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	claim.ID = ref.ID()
 	siblings, err := t.claimsOf(ref.Later, false)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	earliest := prioDate.String()
 	for _, s := range siblings {
 		if s.SequenceNumber == claim.SequenceNumber {
-			return "", errs.New(errs.AlreadyExists, "priority claim %s already exists", claim.ID)
+			return nil, errs.New(errs.AlreadyExists, "priority claim %s already exists", claim.ID)
 		}
 		if s.Status == claimWithdrawn {
 			continue
 		}
 		if s.LaterApplication.FilingDate != later.FilingDate {
-			return "", errs.New(errs.InvalidArgument, "later application %s was recorded with filing date %s", ref.Later.ID(), s.LaterApplication.FilingDate)
+			return nil, errs.New(errs.InvalidArgument, "later application %s was recorded with filing date %s", ref.Later.ID(), s.LaterApplication.FilingDate)
 		}
 		if s.countsForEarliest() && s.Priority.FilingDate < earliest {
 			earliest = s.Priority.FilingDate
@@ -65,7 +65,7 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	}
 	warnings, err := t.linkFirstFiling(&claim, prioRegistered)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if !prioRecognised {
 		warnings = append(warnings, warnUnrecognisedNumber)
@@ -74,16 +74,16 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 
 	settings, err := t.loadSettings(caller.OfficeCode)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	cal, err := settings.calendar()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	rule := settings.restoration(priority.IPRight(later.IPRight))
 	a, err := priority.AssessClaim(priority.IPRight(prio.IPRight), priority.IPRight(later.IPRight), prioDate, laterDate, cal, rule.Allowed)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	setDeadline(&claim, a.Deadline, rule.Allowed)
 	claim.Timeliness, claim.Status = string(a.Timeliness), claimRecorded
@@ -91,19 +91,19 @@ func (c *Contract) RecordPriorityClaim(ctx contractapi.TransactionContextInterfa
 	claim.CreatedAt, claim.UpdatedAt = t.now, t.now
 
 	if err := t.putClaim(ref, claim, caller); err != nil {
-		return "", err
+		return nil, err
 	}
 	idx, err := t.key(kindClaimByPrio, append([]string{prio.OfficeCode, prio.IPRight, prio.ApplicationNumberNormalised}, ref.attrs()...)...)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.putJSON(idx, claim.ID); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit("PriorityClaimRecorded", event{RecordType: recClaim, RecordID: claim.ID, OfficeCode: caller.OfficeCode, SubjectOffice: prio.OfficeCode, Status: claim.Status}); err != nil {
-		return "", err
+		return nil, err
 	}
-	return result(recordResult{Claim: claim, EarliestPriorityDate: earliest})
+	return result(RecordedClaim{Claim: claim, EarliestPriorityDate: earliest})
 }
 
 func setDeadline(c *PriorityClaim, d priority.Deadline, restorationAllowed bool) {
@@ -285,52 +285,52 @@ func (t *txn) putClaim(ref claimRef, c PriorityClaim, caller officeRecord) error
 }
 
 // saveClaimChange stores a changed claim under the key it was read from.
-func (t *txn) saveClaimChange(ref claimRef, c PriorityClaim, caller officeRecord) (string, error) {
+func (t *txn) saveClaimChange(ref claimRef, c PriorityClaim, caller officeRecord) (*PriorityClaim, error) {
 	c.UpdatedAt = t.now
 	if err := t.putClaim(ref, c, caller); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit("PriorityClaimChanged", event{RecordType: recClaim, RecordID: ref.ID(), OfficeCode: caller.OfficeCode, SubjectOffice: c.Priority.OfficeCode, Status: c.Status}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(c)
 }
 
 // RequestRestoration records the applicant's request to restore the right of
 // priority of a late (LATE_RESTORABLE) claim.
-func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterface, claimID, criterion, requestDate string) (string, error) {
+func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterface, claimID, criterion, requestDate string) (*PriorityClaim, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	ref, claim, err := t.ownedClaim(caller, claimID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	crit, err := priority.ParseCriterion(criterion)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	reqDate, err := t.parsePastDate("requestDate", requestDate)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if reqDate.String() < claim.LaterApplication.FilingDate {
-		return "", errs.New(errs.InvalidDate, "requestDate %s is before the later filing date %s", reqDate, claim.LaterApplication.FilingDate)
+		return nil, errs.New(errs.InvalidDate, "requestDate %s is before the later filing date %s", reqDate, claim.LaterApplication.FilingDate)
 	}
 	if claim.Status != claimRecorded || claim.Timeliness != string(priority.LateRestorable) {
-		return "", errs.New(errs.InvalidTransition, "priority claim %s is %s/%s; only RECORDED late claims can be restored", claim.ID, claim.Status, claim.Timeliness)
+		return nil, errs.New(errs.InvalidTransition, "priority claim %s is %s/%s; only RECORDED late claims can be restored", claim.ID, claim.Status, claim.Timeliness)
 	}
 	settings, err := t.loadSettings(caller.OfficeCode)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	rule := settings.restoration(priority.IPRight(claim.LaterApplication.IPRight))
 	if !rule.Allowed || !slices.Contains(rule.Criteria, string(crit)) {
-		return "", errs.New(errs.RestorationNotAvailable, "office %s does not restore priority for %s on the %s criterion", caller.OfficeCode, claim.LaterApplication.IPRight, crit)
+		return nil, errs.New(errs.RestorationNotAvailable, "office %s does not restore priority for %s on the %s criterion", caller.OfficeCode, claim.LaterApplication.IPRight, crit)
 	}
 	if claim.RestorationEnd == "" || reqDate.String() > claim.RestorationEnd {
-		return "", errs.New(errs.RestorationNotAvailable, "the restoration request of %s is later than the restoration deadline %s", reqDate, claim.RestorationEnd)
+		return nil, errs.New(errs.RestorationNotAvailable, "the restoration request of %s is later than the restoration deadline %s", reqDate, claim.RestorationEnd)
 	}
 	claim.Status = claimRestorationRequested
 	claim.Restoration = Restoration{Criterion: string(crit), RequestDate: reqDate.String(), RequestedAt: t.now}
@@ -338,14 +338,14 @@ func (c *Contract) RequestRestoration(ctx contractapi.TransactionContextInterfac
 }
 
 // DecideRestoration records the OSF's decision on a restoration request.
-func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface, claimID, decision string) (string, error) {
+func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface, claimID, decision string) (*PriorityClaim, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	ref, claim, err := t.ownedClaim(caller, claimID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var next string
 	switch decision {
@@ -354,27 +354,27 @@ func (c *Contract) DecideRestoration(ctx contractapi.TransactionContextInterface
 	case "REFUSED":
 		next = claimRestorationRefused
 	default:
-		return "", errs.New(errs.InvalidArgument, "decision must be GRANTED or REFUSED")
+		return nil, errs.New(errs.InvalidArgument, "decision must be GRANTED or REFUSED")
 	}
 	if claim.Status != claimRestorationRequested {
-		return "", errs.New(errs.InvalidTransition, "priority claim %s is %s, not RESTORATION_REQUESTED", claim.ID, claim.Status)
+		return nil, errs.New(errs.InvalidTransition, "priority claim %s is %s, not RESTORATION_REQUESTED", claim.ID, claim.Status)
 	}
 	claim.Status, claim.Restoration.Decision, claim.Restoration.DecidedAt = next, decision, t.now
 	return t.saveClaimChange(ref, claim, caller)
 }
 
 // WithdrawPriorityClaim withdraws a claim (kept on record as WITHDRAWN).
-func (c *Contract) WithdrawPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (string, error) {
+func (c *Contract) WithdrawPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (*PriorityClaim, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	ref, claim, err := t.ownedClaim(caller, claimID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if claim.Status == claimWithdrawn {
-		return "", errs.New(errs.InvalidTransition, "priority claim %s is already withdrawn", claim.ID)
+		return nil, errs.New(errs.InvalidTransition, "priority claim %s is already withdrawn", claim.ID)
 	}
 	claim.Status = claimWithdrawn
 	return t.saveClaimChange(ref, claim, caller)

@@ -24,9 +24,9 @@ func claimJSON(t testing.TB, c claimSpec) string {
 	})
 }
 
-func (h *harness) record(msp string, c claimSpec) recordResult {
+func (h *harness) record(msp string, c claimSpec) RecordedClaim {
 	h.t.Helper()
-	var r recordResult
+	var r RecordedClaim
 	decode(h.t, h.must(msp, "RecordPriorityClaim", claimJSON(h.t, c)), &r)
 	return r
 }
@@ -50,7 +50,7 @@ func TestWorkedExamplesThroughTheContract(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h := h.sub(t)
 			seq++
-			var d deadlineResult
+			var d PriorityDeadline
 			decode(t, h.must(krMSP, "ComputePriorityDeadline", "KR", tc.right, tc.prDate, tc.right), &d)
 			if d.PeriodEnd != tc.end || d.PeriodMonths != tc.months {
 				t.Fatalf("deadline %+v", d)
@@ -195,7 +195,7 @@ func TestTheOSFCalendarDecidesTheExtension(t *testing.T) {
 	h.clock = h.clock.AddDate(1, 0, 0)
 	h.initConsortium()
 	h.must(usMSP, "UpdateOfficeSettings", `{"calendar":{"closedWeekdays":["SATURDAY","SUNDAY"],"closedDates":["2025-06-30"]},"applicationNumberPatterns":[],"restorationPolicy":[]}`)
-	var us, ep deadlineResult
+	var us, ep PriorityDeadline
 	decode(t, h.must(jpMSP, "ComputePriorityDeadline", "US", "PATENT", "2024-06-28", "PATENT"), &us)
 	decode(t, h.must(jpMSP, "ComputePriorityDeadline", "EP", "PATENT", "2024-06-28", "PATENT"), &ep)
 	if us.PeriodEnd != "2025-07-01" || ep.PeriodEnd != "2025-06-30" || us.NominalPeriodEnd != "2025-06-28" {
@@ -251,7 +251,7 @@ func TestMultiplePrioritiesAndTheEarliestDate(t *testing.T) {
 	if r.EarliestPriorityDate != "2024-06-28" {
 		t.Fatalf("earliest %s", r.EarliestPriorityDate)
 	}
-	var all laterClaims
+	var all LaterApplicationClaims
 	decode(t, h.must(jpMSP, "GetLaterApplicationClaims", "EP", "PATENT", "EP 25000001.3"), &all)
 	if len(all.Claims) != 2 || all.Claims[0].SequenceNumber != 1 || all.EarliestPriorityDate != "2024-06-28" {
 		t.Fatalf("%+v", all)

@@ -68,7 +68,7 @@ func TestSetFilingConfidentialStoresOnlyAHashPublicly(t *testing.T) {
 	})
 	t.Run("every peer can check the public hash against the ledger", func(t *testing.T) {
 		h := h.sub(t)
-		var r integrityResult
+		var r ConfidentialIntegrity
 		decode(t, h.must(krMSP, "CheckConfidentialIntegrity", id), &r)
 		if !r.Match || r.PrivateDataHash != f.ConfidentialHash {
 			t.Fatalf("%+v", r)
@@ -76,7 +76,7 @@ func TestSetFilingConfidentialStoresOnlyAHashPublicly(t *testing.T) {
 	})
 	t.Run("the owner reads its confidential record", func(t *testing.T) {
 		h := h.sub(t)
-		var rec confidentialRecord
+		var rec FilingConfidential
 		decode(t, h.must(jpMSP, "GetFilingConfidential", id), &rec)
 		if rec.FilingID != id || rec.Applicants[0].Name != "Yamada Taro" || rec.Salt != saltHex {
 			t.Fatalf("%+v", rec)
@@ -141,7 +141,7 @@ func TestConfidentialValidation(t *testing.T) {
 	})
 	t.Run("without confidential data the integrity check does not match", func(t *testing.T) {
 		h := h.sub(t)
-		var r integrityResult
+		var r ConfidentialIntegrity
 		decode(t, h.must(usMSP, "CheckConfidentialIntegrity", id), &r)
 		if r.Match || r.ConfidentialHash != "" {
 			t.Fatalf("%+v", r)

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -134,7 +135,9 @@ func TestCorrectFirstFiling(t *testing.T) {
 	if _, ok := h.ledger.state[filingRef{"JP", "PATENT", "2024012345"}.dateIndexKey("2024-03-14")]; !ok {
 		t.Fatal("new date index entry missing")
 	}
-	var hist page[HistoryEntry]
+	var hist struct {
+		Records []struct{ Record json.RawMessage }
+	}
 	decode(t, h.must(usMSP, "GetRecordHistory", "filing", id, "", ""), &hist)
 	if len(hist.Records) != 2 {
 		t.Fatalf("history %+v", hist)

@@ -47,15 +47,18 @@ type foundedRecord struct {
 
 // FoundingProposal is the view of a founding proposal returned to clients.
 type FoundingProposal struct {
-	RegistryHash  string          `json:"registryHash"`
-	Registry      json.RawMessage `json:"registry"`
-	ProposedBy    string          `json:"proposedBy"`
-	Confirmations []string        `json:"confirmations"`
-	Awaiting      []string        `json:"awaiting"`
-	Status        string          `json:"status"`
-	CreatedAt     string          `json:"createdAt"`
-	UpdatedAt     string          `json:"updatedAt"`
-	ActivatedAt   string          `json:"activatedAt"`
+	RegistryHash string `json:"registryHash"`
+	// Registry holds the stored canonical bytes (a json.RawMessage), sent as
+	// they are; typed any so that the metadata schema admits any JSON rather
+	// than the base64 string contractapi assumes for a []byte.
+	Registry      any      `json:"registry"`
+	ProposedBy    string   `json:"proposedBy"`
+	Confirmations []string `json:"confirmations"`
+	Awaiting      []string `json:"awaiting"`
+	Status        string   `json:"status"`
+	CreatedAt     string   `json:"createdAt"`
+	UpdatedAt     string   `json:"updatedAt"`
+	ActivatedAt   string   `json:"activatedAt"`
 }
 
 // founding is what the ledger says about the founded registry.
@@ -128,47 +131,47 @@ func effectiveStatus(r foundingRecord, f founding) string {
 // InitConsortium proposes a founding registry. It activates nothing: the
 // registry is written once every office it lists confirmed it (ConfirmFounding).
 // Proposing the same registry again changes nothing and succeeds.
-func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, officesJSON string) (string, error) {
+func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, officesJSON string) (*FoundingProposal, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	callerMSP, err := t.callerMSP()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	// Everything below works on the canonical bytes, so what is validated,
 	// hashed, stored and finally written is one and the same document.
 	canonical, err := canonicalJSON("officesJSON", []byte(officesJSON))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if _, err := parseRegistry(canonical); err != nil {
-		return "", err
+		return nil, err
 	}
 	// An administrator, not any client of a member, speaks for an office about the registry.
 	if !t.callerIsAdmin() {
-		return "", errs.New(errs.NotAuthorized, "InitConsortium needs an administrator identity (NodeOU admin) of a listed office")
+		return nil, errs.New(errs.NotAuthorized, "InitConsortium needs an administrator identity (NodeOU admin) of a listed office")
 	}
 	members, err := registryMembers(canonical)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	caller, listed := memberByMSP(members, callerMSP)
 	if !listed {
-		return "", errs.New(errs.NotAuthorized, "the caller's MSP %s is not one of the founding offices", callerMSP)
+		return nil, errs.New(errs.NotAuthorized, "the caller's MSP %s is not one of the founding offices", callerMSP)
 	}
 	hash := registryHash(canonical)
 	f, err := t.founded()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if f.done && f.hash != hash {
-		return "", errs.New(errs.AlreadyExists, "the consortium is already founded with another registry (%s)", describeHash(f.hash))
+		return nil, errs.New(errs.AlreadyExists, "the consortium is already founded with another registry (%s)", describeHash(f.hash))
 	}
 	r, exists, err := t.loadFounding(hash)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if !exists {
 		r = foundingRecord{
@@ -176,17 +179,17 @@ func (c *Contract) InitConsortium(ctx contractapi.TransactionContextInterface, o
 			Status: foundingOpen, CreatedAt: t.now, UpdatedAt: t.now,
 		}
 		if err := t.putFounding(r); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	v, err := foundingView(r, f)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit("ConsortiumFoundingProposed", event{
 		RecordType: recFounding, RecordID: hash, OfficeCode: caller.OfficeCode, Status: v.Status,
 	}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(v)
 }
@@ -202,43 +205,43 @@ func describeHash(hash string) string {
 // ConfirmFounding records that the caller's office (an administrator of it)
 // agrees to the registry with this hash. The confirmation that completes the
 // set writes the registry; a repeated confirmation changes nothing.
-func (c *Contract) ConfirmFounding(ctx contractapi.TransactionContextInterface, registryHash string) (string, error) {
+func (c *Contract) ConfirmFounding(ctx contractapi.TransactionContextInterface, registryHash string) (*FoundingProposal, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	hash, err := priority.CheckSHA256("registryHash", registryHash)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	callerMSP, err := t.callerMSP()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if !t.callerIsAdmin() {
-		return "", errs.New(errs.NotAuthorized, "ConfirmFounding needs an administrator identity (NodeOU admin) of a listed office")
+		return nil, errs.New(errs.NotAuthorized, "ConfirmFounding needs an administrator identity (NodeOU admin) of a listed office")
 	}
 	r, exists, err := t.loadFounding(hash)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if !exists {
-		return "", errs.New(errs.NotFound, "no founding proposal has registry hash %s", hash)
+		return nil, errs.New(errs.NotFound, "no founding proposal has registry hash %s", hash)
 	}
 	members, err := registryMembers(r.Registry)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	caller, listed := memberByMSP(members, callerMSP)
 	if !listed {
-		return "", errs.New(errs.NotAuthorized, "the caller's MSP %s is not one of the offices of registry %s", callerMSP, hash)
+		return nil, errs.New(errs.NotAuthorized, "the caller's MSP %s is not one of the offices of registry %s", callerMSP, hash)
 	}
 	f, err := t.founded()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if f.done && f.hash != hash {
-		return "", errs.New(errs.AlreadyExists, "the consortium is already founded with another registry (%s)", describeHash(f.hash))
+		return nil, errs.New(errs.AlreadyExists, "the consortium is already founded with another registry (%s)", describeHash(f.hash))
 	}
 	eventName := "ConsortiumFoundingConfirmed"
 	if !slices.Contains(r.Confirmations, caller.OfficeCode) {
@@ -247,18 +250,18 @@ func (c *Contract) ConfirmFounding(ctx contractapi.TransactionContextInterface, 
 		r.UpdatedAt = t.now
 		if len(r.Confirmations) == len(members) {
 			if err := c.activate(ctx, t, &r, members); err != nil {
-				return "", err
+				return nil, err
 			}
 			f = founding{done: true, hash: hash}
 			eventName = "ConsortiumInitialised"
 		}
 		if err := t.putFounding(r); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	v, err := foundingView(r, f)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	e := event{RecordType: recFounding, RecordID: hash, OfficeCode: caller.OfficeCode, Status: v.Status}
 	if eventName == "ConsortiumInitialised" {
@@ -266,7 +269,7 @@ func (c *Contract) ConfirmFounding(ctx contractapi.TransactionContextInterface, 
 		e = event{RecordType: recOffice, RecordID: strings.Join(memberCodes(members), ","), OfficeCode: caller.OfficeCode, Status: statusActive}
 	}
 	if err := t.emit(eventName, e); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(v)
 }
@@ -338,60 +341,60 @@ func (c *Contract) foundingQuery(ctx contractapi.TransactionContextInterface) (*
 }
 
 // GetFoundingProposal returns one founding proposal.
-func (c *Contract) GetFoundingProposal(ctx contractapi.TransactionContextInterface, registryHash string) (string, error) {
+func (c *Contract) GetFoundingProposal(ctx contractapi.TransactionContextInterface, registryHash string) (*FoundingProposal, error) {
 	t, f, err := c.foundingQuery(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	hash, err := priority.CheckSHA256("registryHash", registryHash)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r, exists, err := t.loadFounding(hash)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if !exists {
-		return "", errs.New(errs.NotFound, "no founding proposal has registry hash %s", hash)
+		return nil, errs.New(errs.NotFound, "no founding proposal has registry hash %s", hash)
 	}
 	v, err := foundingView(r, f)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(v)
 }
 
 // ListFoundingProposals pages through founding proposals (by registry hash),
 // optionally filtered by their effective status.
-func (c *Contract) ListFoundingProposals(ctx contractapi.TransactionContextInterface, status, pageSize, bookmark string) (string, error) {
+func (c *Contract) ListFoundingProposals(ctx contractapi.TransactionContextInterface, status, pageSize, bookmark string) (*FoundingProposalPage, error) {
 	t, f, err := c.foundingQuery(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	switch status {
 	case "", foundingOpen, foundingActive, foundingVoid:
 	default:
-		return "", errs.New(errs.InvalidArgument, "status must be \"\", OPEN, ACTIVE or VOID")
+		return nil, errs.New(errs.InvalidArgument, "status must be \"\", OPEN, ACTIVE or VOID")
 	}
 	r, err := t.compositeRange(kindFounding)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	p, err := listRecords(t, r, pageSize, bookmark, func(rec *foundingRecord) bool {
 		return status == "" || effectiveStatus(*rec, f) == status
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out := page[FoundingProposal]{Records: make([]FoundingProposal, 0, len(p.Records)), FetchedCount: p.FetchedCount, Bookmark: p.Bookmark}
 	for _, rec := range p.Records {
 		v, err := foundingView(rec, f)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		out.Records = append(out.Records, v)
 	}
-	return result(out)
+	return result(FoundingProposalPage(out))
 }
 
 // check verifies a stored proposal: its registry is canonical, hashes to

@@ -53,7 +53,10 @@ func TestFoundingHashSharedVectors(t *testing.T) {
 			}
 			// The transaction hashes the same bytes the client's argument stands for.
 			h := newHarness(t)
-			var p FoundingProposal
+			var p struct {
+				RegistryHash string
+				Registry     json.RawMessage // the bytes as sent
+			}
 			decode(t, h.must(jpMSP, "InitConsortium", v.Argument), &p)
 			if p.RegistryHash != v.SHA256 || string(p.Registry) != v.Canonical {
 				t.Fatalf("InitConsortium: %s %s", p.RegistryHash, p.Registry)

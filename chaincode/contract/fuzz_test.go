@@ -158,7 +158,7 @@ var storedKinds = []struct {
 	{"claim", 4, func() stored { return &PriorityClaim{} }},
 	{"accessCode", 3, func() stored { return &accessCodeRecord{} }},
 	{"attempt", 4, func() stored { return &accessAttemptRecord{} }},
-	{"confidential", 3, func() stored { return &confidentialRecord{} }},
+	{"confidential", 3, func() stored { return &FilingConfidential{} }},
 	{"confidentialHash", 3, func() stored { return &confidentialCommitment{} }},
 }
 

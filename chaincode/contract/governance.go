@@ -183,35 +183,35 @@ func (t *txn) activeOffices() (map[string]bool, error) {
 
 // ProposeMembershipChange opens a proposal; the proposer's approval counts,
 // so with a single ACTIVE office it applies at once.
-func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInterface, changeJSON string) (string, error) {
+func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInterface, changeJSON string) (*Proposal, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var in changeInput
 	if err := decodeStrict("changeJSON", []byte(changeJSON), &in); err != nil {
-		return "", err
+		return nil, err
 	}
 	p, err := t.validateChange(in)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	slot := openChangeAttrs(p)
 	var open openProposalRef
 	if found, err := t.load(kindOpenChange, slot, &open); err != nil {
-		return "", err
+		return nil, err
 	} else if found {
 		prev, err := t.loadProposal(open.ProposalID)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if prev.Status == proposalOpen && !t.expired(prev) {
-			return "", errs.New(errs.AlreadyExists, "the identical proposal %s is open until %s; approve it instead", prev.ID, prev.ExpiresAt)
+			return nil, errs.New(errs.AlreadyExists, "the identical proposal %s is open until %s; approve it instead", prev.ID, prev.ExpiresAt)
 		}
 		if prev.Status == proposalOpen { // expired: the new proposal supersedes it
 			prev.Status, prev.UpdatedAt, prev.ClosedAt = proposalExpired, t.now, t.now
 			if err := t.putProposal(prev); err != nil {
-				return "", err
+				return nil, err
 			}
 		}
 	}
@@ -220,33 +220,33 @@ func (c *Contract) ProposeMembershipChange(ctx contractapi.TransactionContextInt
 	p.ExpiresAt = t.at.Add(proposalLifetime).Format(time.RFC3339)
 	slotKey, err := t.key(kindOpenChange, slot...)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.putJSON(slotKey, openProposalRef{ProposalID: p.ID}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return t.settleProposal(p, caller, "MembershipChangeProposed")
 }
 
 // ApproveMembershipChange adds the caller's approval and applies the change
 // once a majority of ACTIVE offices approved.
-func (c *Contract) ApproveMembershipChange(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
+func (c *Contract) ApproveMembershipChange(ctx contractapi.TransactionContextInterface, proposalID string) (*Proposal, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	p, err := t.loadProposal(proposalID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if p.Status != proposalOpen {
-		return "", errs.New(errs.InvalidTransition, "proposal %s is %s", p.ID, p.Status)
+		return nil, errs.New(errs.InvalidTransition, "proposal %s is %s", p.ID, p.Status)
 	}
 	if t.expired(p) {
-		return "", errs.New(errs.InvalidTransition, "proposal %s expired at %s; any ACTIVE office may close it (WithdrawMembershipProposal)", p.ID, p.ExpiresAt)
+		return nil, errs.New(errs.InvalidTransition, "proposal %s expired at %s; any ACTIVE office may close it (WithdrawMembershipProposal)", p.ID, p.ExpiresAt)
 	}
 	if slices.Contains(p.Approvals, caller.OfficeCode) {
-		return "", errs.New(errs.AlreadyExists, "office %s already approved proposal %s", caller.OfficeCode, p.ID)
+		return nil, errs.New(errs.AlreadyExists, "office %s already approved proposal %s", caller.OfficeCode, p.ID)
 	}
 	p.Approvals = append(p.Approvals, caller.OfficeCode)
 	slices.Sort(p.Approvals)
@@ -256,10 +256,10 @@ func (c *Contract) ApproveMembershipChange(ctx contractapi.TransactionContextInt
 
 // settleProposal stores p, applying it first when approvals by currently
 // ACTIVE offices exceed half of the ACTIVE offices.
-func (t *txn) settleProposal(p Proposal, caller officeRecord, pendingEvent string) (string, error) {
+func (t *txn) settleProposal(p Proposal, caller officeRecord, pendingEvent string) (*Proposal, error) {
 	active, err := t.activeOffices()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	votes := 0
 	for _, code := range p.Approvals {
@@ -270,17 +270,17 @@ func (t *txn) settleProposal(p Proposal, caller officeRecord, pendingEvent strin
 	eventName := pendingEvent
 	if 2*votes > len(active) {
 		if err := t.applyProposal(&p); err != nil {
-			return "", err
+			return nil, err
 		}
 		eventName = appliedEvents[p.Action]
 	}
 	if err := t.putProposal(p); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit(eventName, event{
 		RecordType: recProposal, RecordID: p.ID, OfficeCode: caller.OfficeCode, SubjectOffice: p.OfficeCode, Status: p.Status,
 	}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(p)
 }
@@ -331,36 +331,36 @@ func (t *txn) applyProposal(p *Proposal) error {
 
 // WithdrawMembershipProposal lets the proposer close an open proposal, and
 // any ACTIVE office close one that has expired (status EXPIRED).
-func (c *Contract) WithdrawMembershipProposal(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
+func (c *Contract) WithdrawMembershipProposal(ctx contractapi.TransactionContextInterface, proposalID string) (*Proposal, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	p, err := t.loadProposal(proposalID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if p.Status != proposalOpen {
-		return "", errs.New(errs.InvalidTransition, "proposal %s is %s", p.ID, p.Status)
+		return nil, errs.New(errs.InvalidTransition, "proposal %s is %s", p.ID, p.Status)
 	}
 	p.Status = proposalExpired
 	if !t.expired(p) {
 		if p.ProposedBy != caller.OfficeCode {
-			return "", errs.New(errs.NotAuthorized, "only the proposer %s may withdraw proposal %s before it expires at %s", p.ProposedBy, p.ID, p.ExpiresAt)
+			return nil, errs.New(errs.NotAuthorized, "only the proposer %s may withdraw proposal %s before it expires at %s", p.ProposedBy, p.ID, p.ExpiresAt)
 		}
 		p.Status = proposalWithdrawn
 	}
 	p.UpdatedAt, p.ClosedAt = t.now, t.now
 	if err := t.freeSlot(p); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.putProposal(p); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit("MembershipChangeWithdrawn", event{
 		RecordType: recProposal, RecordID: p.ID, OfficeCode: caller.OfficeCode, SubjectOffice: p.OfficeCode, Status: p.Status,
 	}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(p)
 }
@@ -404,37 +404,37 @@ func (t *txn) loadProposal(id string) (Proposal, error) {
 }
 
 // GetMembershipProposal returns one proposal.
-func (c *Contract) GetMembershipProposal(ctx contractapi.TransactionContextInterface, proposalID string) (string, error) {
+func (c *Contract) GetMembershipProposal(ctx contractapi.TransactionContextInterface, proposalID string) (*Proposal, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	p, err := t.loadProposal(proposalID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(p)
 }
 
 // ListMembershipProposals pages through proposals (by id), optionally
 // filtered by status.
-func (c *Contract) ListMembershipProposals(ctx contractapi.TransactionContextInterface, status, pageSize, bookmark string) (string, error) {
+func (c *Contract) ListMembershipProposals(ctx contractapi.TransactionContextInterface, status, pageSize, bookmark string) (*ProposalPage, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	switch status {
 	case "", proposalOpen, proposalApplied, proposalWithdrawn, proposalExpired:
 	default:
-		return "", errs.New(errs.InvalidArgument, "status must be \"\", OPEN, APPLIED, WITHDRAWN or EXPIRED")
+		return nil, errs.New(errs.InvalidArgument, "status must be \"\", OPEN, APPLIED, WITHDRAWN or EXPIRED")
 	}
 	r, err := t.compositeRange(kindProposal)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	p, err := listRecords(t, r, pageSize, bookmark, func(p *Proposal) bool { return status == "" || p.Status == status })
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return result(p)
+	return result(ProposalPage(p))
 }

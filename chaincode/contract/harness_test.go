@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/hyperledger/fabric-contract-api-go/v2/metadata"
 
 	"github.com/ipledger/ipledger/chaincode/errs"
 )
@@ -128,8 +129,8 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 		in = append(in, reflect.ValueOf(a))
 	}
 	outs := m.Call(in)
-	res, _ := outs[0].Interface().(string)
 	err, _ := outs[1].Interface().(error)
+	res := h.render(fn, outs[0])
 
 	evaluate := slices.Contains(evaluateTransactions, fn)
 	switch {
@@ -162,6 +163,28 @@ func (h *harness) call(msp string, o opts, fn string, args ...string) (string, e
 		h.last = stub
 	}
 	return res, err
+}
+
+// render turns a transaction's typed result into the string a client
+// receives, as contractapi does with the chaincode's serializer, so every
+// result of every test is also checked against its schema in the metadata.
+func (h *harness) render(fn string, v reflect.Value) string {
+	h.t.Helper()
+	md := servedMetadata(h.t)
+	var returns *metadata.ReturnMetadata
+	for i, tx := range md.Contracts["ipledger"].Transactions {
+		if tx.Name == fn {
+			returns = &md.Contracts["ipledger"].Transactions[i].Returns
+		}
+	}
+	if returns == nil {
+		h.t.Fatalf("%s is not in the contract metadata", fn)
+	}
+	s, err := (&wireSerializer{}).ToString(v, v.Type(), returns, &md.Components)
+	if err != nil {
+		h.t.Fatalf("%s: %v", fn, err)
+	}
+	return s
 }
 
 func (h *harness) submit(msp, fn string, args ...string) (string, error) {

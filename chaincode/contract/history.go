@@ -13,10 +13,10 @@ import (
 
 // HistoryEntry is one committed version of a record.
 type HistoryEntry struct {
-	TxID      string          `json:"txId"`
-	Timestamp string          `json:"timestamp"`
-	IsDelete  bool            `json:"isDelete"`
-	Record    json.RawMessage `json:"record"`
+	TxID      string `json:"txId"`
+	Timestamp string `json:"timestamp"`
+	IsDelete  bool   `json:"isDelete"`
+	Record    any    `json:"record"` // a json.RawMessage (null for a deletion); any for the schema, as FoundingProposal.Registry
 }
 
 // historyKey maps a record type and id onto its ledger key.
@@ -81,33 +81,33 @@ func parseHistoryBookmark(s string) (int, error) {
 // GetRecordHistory pages through every committed version of a record, newest
 // first as Fabric returns them. Fabric has no paginated history API, so the
 // bookmark is the number of entries already returned.
-func (c *Contract) GetRecordHistory(ctx contractapi.TransactionContextInterface, recordType, recordID, pageSize, bookmark string) (string, error) {
+func (c *Contract) GetRecordHistory(ctx contractapi.TransactionContextInterface, recordType, recordID, pageSize, bookmark string) (*HistoryPage, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	key, err := t.historyKey(recordType, recordID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	size, err := parsePageSize(pageSize)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	offset, err := parseHistoryBookmark(bookmark)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	it, err := t.stub.GetHistoryForKey(key)
 	if err != nil {
-		return "", errs.Internalf("reading history: %v", err)
+		return nil, errs.Internalf("reading history: %v", err)
 	}
 	defer it.Close()
 	out := page[HistoryEntry]{Records: []HistoryEntry{}}
 	for i := 0; it.HasNext(); i++ {
 		m, err := it.Next()
 		if err != nil {
-			return "", errs.Internalf("iterating history: %v", err)
+			return nil, errs.Internalf("iterating history: %v", err)
 		}
 		if i < offset {
 			continue
@@ -126,8 +126,8 @@ func (c *Contract) GetRecordHistory(ctx contractapi.TransactionContextInterface,
 		out.Records = append(out.Records, e)
 	}
 	if len(out.Records) == 0 && offset > 0 {
-		return "", errs.New(errs.InvalidArgument, "bookmark does not belong to this query")
+		return nil, errs.New(errs.InvalidArgument, "bookmark does not belong to this query")
 	}
 	out.FetchedCount = len(out.Records)
-	return result(out)
+	return result(HistoryPage(out))
 }

@@ -101,11 +101,7 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
-// result renders a transaction result.
-func result(v any) (string, error) {
-	raw, err := marshal(v)
-	if err != nil {
-		return "", err
-	}
-	return string(raw), nil
-}
+// result returns a transaction's typed result; contractapi renders it as
+// JSON (wireSerializer) and its type is the result schema of the contract
+// metadata.
+func result[T any](v T) (*T, error) { return &v, nil }

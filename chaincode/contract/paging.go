@@ -23,6 +23,19 @@ type page[T any] struct {
 	Bookmark     string `json:"bookmark"`
 }
 
+// The pages the list queries return. They are defined types, not aliases of
+// page[T], because the contract metadata names a result schema after its Go
+// type and an instantiated generic has no usable name.
+type (
+	OfficePage           page[Office]
+	FoundingProposalPage page[FoundingProposal]
+	ProposalPage         page[Proposal]
+	FirstFilingPage      page[FirstFiling]
+	PriorityClaimPage    page[PriorityClaim]
+	RetrievalPage        page[Retrieval]
+	HistoryPage          page[HistoryEntry]
+)
+
 func parsePageSize(s string) (int32, error) {
 	if s == "" {
 		return defaultPageSize, nil

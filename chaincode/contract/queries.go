@@ -11,36 +11,36 @@ import (
 )
 
 // GetFirstFiling returns the public record of a first filing.
-func (c *Contract) GetFirstFiling(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
+func (c *Contract) GetFirstFiling(ctx contractapi.TransactionContextInterface, filingID string) (*FirstFiling, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r, err := parseFilingID(filingID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	f, err := t.requireFilingView(r)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(f)
 }
 
 // FindFirstFiling looks a first filing up by its number as written by the
 // applicant, normalised with the office's own rules.
-func (c *Contract) FindFirstFiling(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber string) (string, error) {
+func (c *Contract) FindFirstFiling(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber string) (*FirstFiling, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r, err := t.lookupRef(officeCode, ipRight, applicationNumber)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	f, err := t.requireFilingView(r)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(f)
 }
@@ -81,35 +81,35 @@ func (t *txn) lookupCitedRef(officeCode, ipRight, number string) (filingRef, err
 // ListFirstFilings pages through first filings by office and filing date,
 // optionally filtered by IP right, status and a date range. Filters apply
 // within a page, so a page may hold fewer records than pageSize.
-func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface, officeCode, ipRight, status, filingDateFrom, filingDateTo, pageSize, bookmark string) (string, error) {
+func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface, officeCode, ipRight, status, filingDateFrom, filingDateTo, pageSize, bookmark string) (*FirstFilingPage, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if officeCode != "" {
 		if err := priority.ValidateOfficeCode(officeCode); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	if ipRight != "" {
 		if _, err := priority.ParseIPRight(ipRight); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	switch status {
 	case "", filingAvailable, filingPublished, filingWithdrawn:
 	default:
-		return "", errs.New(errs.InvalidArgument, "status must be \"\", AVAILABLE, PUBLISHED or WITHDRAWN")
+		return nil, errs.New(errs.InvalidArgument, "status must be \"\", AVAILABLE, PUBLISHED or WITHDRAWN")
 	}
 	for _, d := range []struct{ name, v string }{{"filingDateFrom", filingDateFrom}, {"filingDateTo", filingDateTo}} {
 		if d.v != "" {
 			if _, err := parseDateArg(d.name, d.v); err != nil {
-				return "", err
+				return nil, err
 			}
 		}
 	}
 	if filingDateFrom != "" && filingDateTo != "" && filingDateFrom > filingDateTo {
-		return "", errs.New(errs.InvalidDate, "filingDateFrom %s is after filingDateTo %s", filingDateFrom, filingDateTo)
+		return nil, errs.New(errs.InvalidDate, "filingDateFrom %s is after filingDateTo %s", filingDateFrom, filingDateTo)
 	}
 
 	// With an office the date range narrows the index scan; across all
@@ -124,7 +124,7 @@ func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface,
 	}
 	size, err := parsePageSize(pageSize)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out := page[FirstFiling]{Records: []FirstFiling{}}
 	fetched, next, err := t.paged(simpleRange(start, end), size, bookmark, func(key string, _ []byte) error {
@@ -153,43 +153,43 @@ func (c *Contract) ListFirstFilings(ctx contractapi.TransactionContextInterface,
 		return nil
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out.FetchedCount, out.Bookmark = fetched, next
-	return result(out)
+	return result(FirstFilingPage(out))
 }
 
 // GetPriorityClaim returns one claim.
-func (c *Contract) GetPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (string, error) {
+func (c *Contract) GetPriorityClaim(ctx contractapi.TransactionContextInterface, claimID string) (*PriorityClaim, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	claim, err := t.loadClaim(claimID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(claim)
 }
 
 // ListClaimsOnFirstFiling pages through the claims citing a first filing,
 // whether or not that filing is on the ledger.
-func (c *Contract) ListClaimsOnFirstFiling(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, pageSize, bookmark string) (string, error) {
+func (c *Contract) ListClaimsOnFirstFiling(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber, pageSize, bookmark string) (*PriorityClaimPage, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r, err := t.lookupCitedRef(officeCode, ipRight, applicationNumber)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	size, err := parsePageSize(pageSize)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	rs, err := t.compositeRange(kindClaimByPrio, r.attrs()...)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out := page[PriorityClaim]{Records: []PriorityClaim{}}
 	fetched, next, err := t.paged(rs, size, bookmark, func(_ string, v []byte) error {
@@ -208,13 +208,13 @@ func (c *Contract) ListClaimsOnFirstFiling(ctx contractapi.TransactionContextInt
 		return nil
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	out.FetchedCount, out.Bookmark = fetched, next
-	return result(out)
+	return result(PriorityClaimPage(out))
 }
 
-type laterClaims struct {
+type LaterApplicationClaims struct {
 	OfficeCode                  string          `json:"officeCode"`
 	IPRight                     string          `json:"ipRight"`
 	ApplicationNumberNormalised string          `json:"applicationNumberNormalised"`
@@ -224,26 +224,26 @@ type laterClaims struct {
 
 // GetLaterApplicationClaims returns all claims of one later application and
 // its earliest priority date, from which later time limits run.
-func (c *Contract) GetLaterApplicationClaims(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber string) (string, error) {
+func (c *Contract) GetLaterApplicationClaims(ctx contractapi.TransactionContextInterface, officeCode, ipRight, applicationNumber string) (*LaterApplicationClaims, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.ValidateOfficeCode(officeCode); err != nil {
-		return "", err
+		return nil, err
 	}
 	if _, err := t.requireOffice(officeCode); err != nil {
-		return "", err
+		return nil, err
 	}
 	r, err := t.lookupRef(officeCode, ipRight, applicationNumber)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	claims, err := t.claimsOf(r, false)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	out := laterClaims{OfficeCode: r.Office, IPRight: string(r.Right), ApplicationNumberNormalised: r.Number, Claims: claims}
+	out := LaterApplicationClaims{OfficeCode: r.Office, IPRight: string(r.Right), ApplicationNumberNormalised: r.Number, Claims: claims}
 	for _, cl := range claims {
 		if cl.countsForEarliest() && (out.EarliestPriorityDate == "" || cl.Priority.FilingDate < out.EarliestPriorityDate) {
 			out.EarliestPriorityDate = cl.Priority.FilingDate
@@ -252,7 +252,7 @@ func (c *Contract) GetLaterApplicationClaims(ctx contractapi.TransactionContextI
 	return result(out)
 }
 
-type deadlineResult struct {
+type PriorityDeadline struct {
 	OfficeCode            string   `json:"officeCode"`
 	PriorityIPRight       string   `json:"priorityIpRight"`
 	LaterIPRight          string   `json:"laterIpRight"`
@@ -268,43 +268,43 @@ type deadlineResult struct {
 
 // ComputePriorityDeadline answers "until when can a later application at
 // office X claim a first filing of this date?" without writing anything.
-func (c *Contract) ComputePriorityDeadline(ctx contractapi.TransactionContextInterface, officeCode, priorityIPRight, priorityFilingDate, laterIPRight string) (string, error) {
+func (c *Contract) ComputePriorityDeadline(ctx contractapi.TransactionContextInterface, officeCode, priorityIPRight, priorityFilingDate, laterIPRight string) (*PriorityDeadline, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := priority.ValidateOfficeCode(officeCode); err != nil {
-		return "", err
+		return nil, err
 	}
 	if _, err := t.requireOffice(officeCode); err != nil {
-		return "", err
+		return nil, err
 	}
 	prior, err := priority.ParseIPRight(priorityIPRight)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	later, err := priority.ParseIPRight(laterIPRight)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	date, err := parseDateArg("priorityFilingDate", priorityFilingDate)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	settings, err := t.loadSettings(officeCode)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	cal, err := settings.calendar()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	d, err := priority.ComputeDeadline(prior, later, date, cal)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	rule := settings.restoration(later)
-	out := deadlineResult{
+	out := PriorityDeadline{
 		OfficeCode: officeCode, PriorityIPRight: string(prior), LaterIPRight: string(later), PriorityFilingDate: date.String(),
 		PeriodMonths: d.Months, NominalPeriodEnd: d.NominalPeriodEnd.String(), PeriodEnd: d.PeriodEnd.String(),
 		RestorationAvailable: rule.Allowed, RestorationCriteria: nonNil(rule.Criteria),

@@ -147,7 +147,7 @@ func TestRecordHistory(t *testing.T) {
 		t.Fatalf("%+v", p)
 	}
 	var newest FirstFiling
-	decode(t, string(p.Records[0].Record), &newest)
+	decode(t, toJSON(t, p.Records[0].Record), &newest)
 	if newest.Version != 4 || p.Records[0].Timestamp == "" || p.Records[0].TxID == "" {
 		t.Fatalf("newest first: %+v", newest)
 	}

@@ -408,7 +408,7 @@ func (r accessAttemptRecord) check(key []string) error {
 	return c.err()
 }
 
-func (r confidentialRecord) check(key []string) error {
+func (r FilingConfidential) check(key []string) error {
 	c := checking("confidential data", key)
 	if c.keyIs(3) {
 		c.ok("filingId", r.FilingID == strings.Join(key, ":"))

@@ -37,34 +37,34 @@ type Retrieval struct {
 // must hold an active grant. Only the requester completes it, but the entry
 // is also the owner's audit of who got its document, so its key needs the
 // requester and either the owner or a majority (retrievalPolicy).
-func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface, filingID string) (string, error) {
+func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface, filingID string) (*Retrieval, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r, err := parseFilingID(filingID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	f, err := t.requireFiling(r)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	switch {
 	case f.OfficeCode == caller.OfficeCode:
-		return "", errs.New(errs.InvalidArgument, "office %s owns %s and does not retrieve it", caller.OfficeCode, f.ID)
+		return nil, errs.New(errs.InvalidArgument, "office %s owns %s and does not retrieve it", caller.OfficeCode, f.ID)
 	case !caller.canAccess(r.Right):
-		return "", errs.New(errs.RoleNotAllowed, "office %s has no accessing role for %s", caller.OfficeCode, r.Right)
+		return nil, errs.New(errs.RoleNotAllowed, "office %s has no accessing role for %s", caller.OfficeCode, r.Right)
 	case f.Status == filingWithdrawn:
-		return "", errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
+		return nil, errs.New(errs.DocumentUnavailable, "first filing %s has been withdrawn", f.ID)
 	}
 	a, err := t.loadAccess(r)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	grant, ok := a.find(caller.OfficeCode)
 	if !ok || grant.Grant != grantActive {
-		return "", errs.New(errs.NoGrant, "office %s has no active grant for %s", caller.OfficeCode, f.ID)
+		return nil, errs.New(errs.NoGrant, "office %s has no active grant for %s", caller.OfficeCode, f.ID)
 	}
 	ref := retrievalRef{Filing: r, Stamped: t.stampedID()}
 	rec := Retrieval{
@@ -73,10 +73,10 @@ func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface,
 		Status: retrievalPending, RequestedAt: t.now,
 	}
 	if err := t.putRetrieval(ref, rec); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit("RetrievalRequested", event{RecordType: recRetrieval, RecordID: rec.ID, OfficeCode: caller.OfficeCode, SubjectOffice: f.OfficeCode, Status: rec.Status}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(rec)
 }
@@ -84,21 +84,21 @@ func (c *Contract) RequestRetrieval(ctx contractapi.TransactionContextInterface,
 // AcknowledgeRetrieval closes a retrieval with the SHA-256 of what the OSF
 // received: SUCCESS when it matches the version requested, else ERROR with
 // HASH_MISMATCH (a successful transaction, so the failure is on record).
-func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, receivedSHA256 string) (string, error) {
+func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, receivedSHA256 string) (*Retrieval, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	ref, rec, err := t.pendingRetrieval(caller, retrievalID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	got, err := priority.CheckSHA256("receivedSha256", receivedSHA256)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if rec.Status != retrievalPending {
-		return "", errs.New(errs.InvalidTransition, "retrieval %s is already %s", rec.ID, rec.Status)
+		return nil, errs.New(errs.InvalidTransition, "retrieval %s is already %s", rec.ID, rec.Status)
 	}
 	rec.ReceivedSHA256, rec.CompletedAt = got, t.now
 	if got == rec.ExpectedSHA256 {
@@ -112,29 +112,29 @@ func (c *Contract) AcknowledgeRetrieval(ctx contractapi.TransactionContextInterf
 
 // FailRetrieval closes a retrieval as ERROR for a reason outside the hash
 // check (delivery or download failure).
-func (c *Contract) FailRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, reason, message string) (string, error) {
+func (c *Contract) FailRetrieval(ctx contractapi.TransactionContextInterface, retrievalID, reason, message string) (*Retrieval, error) {
 	t, caller, err := c.beginAsActiveOffice(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	ref, rec, err := t.pendingRetrieval(caller, retrievalID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	known := false
 	for _, r := range failureReasons {
 		known = known || r == reason
 	}
 	if !known {
-		return "", errs.New(errs.InvalidArgument, "reason must be DELIVERY_FAILED, DOWNLOAD_FAILED, FORMAT_ERROR or OTHER")
+		return nil, errs.New(errs.InvalidArgument, "reason must be DELIVERY_FAILED, DOWNLOAD_FAILED, FORMAT_ERROR or OTHER")
 	}
 	if message != "" {
 		if err := priority.CheckText("message", message, 1, maxReasonLen); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	if rec.Status != retrievalPending {
-		return "", errs.New(errs.InvalidTransition, "retrieval %s is already %s", rec.ID, rec.Status)
+		return nil, errs.New(errs.InvalidTransition, "retrieval %s is already %s", rec.ID, rec.Status)
 	}
 	rec.Status, rec.ErrorCode, rec.ErrorMessage, rec.CompletedAt = retrievalError, reason, message, t.now
 	return t.saveRetrieval(ref, rec, caller)
@@ -195,53 +195,53 @@ func (t *txn) putRetrieval(ref retrievalRef, rec Retrieval) error {
 	return t.setPolicy(key, requesterAndOwnerOrMajority(requester, owner, active))
 }
 
-func (t *txn) saveRetrieval(ref retrievalRef, rec Retrieval, caller officeRecord) (string, error) {
+func (t *txn) saveRetrieval(ref retrievalRef, rec Retrieval, caller officeRecord) (*Retrieval, error) {
 	if err := t.putRetrieval(ref, rec); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := t.emit("RetrievalCompleted", event{RecordType: recRetrieval, RecordID: rec.ID, OfficeCode: caller.OfficeCode, SubjectOffice: rec.OwnerOffice, Status: rec.Status}); err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(rec)
 }
 
 // GetRetrieval returns one retrieval.
-func (c *Contract) GetRetrieval(ctx contractapi.TransactionContextInterface, retrievalID string) (string, error) {
+func (c *Contract) GetRetrieval(ctx contractapi.TransactionContextInterface, retrievalID string) (*Retrieval, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	ref, err := parseRetrievalID(retrievalID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	rec, err := t.loadRetrieval(ref)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	return result(rec)
 }
 
 // ListRetrievals pages through the retrieval log of one document.
-func (c *Contract) ListRetrievals(ctx contractapi.TransactionContextInterface, filingID, pageSize, bookmark string) (string, error) {
+func (c *Contract) ListRetrievals(ctx contractapi.TransactionContextInterface, filingID, pageSize, bookmark string) (*RetrievalPage, error) {
 	t, err := c.queryTxn(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	r, err := parseFilingID(filingID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if _, err := t.requireFiling(r); err != nil {
-		return "", err
+		return nil, err
 	}
 	rs, err := t.compositeRange(kindRetrieval, r.attrs()...)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	p, err := listRecords[Retrieval](t, rs, pageSize, bookmark, nil)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return result(p)
+	return result(RetrievalPage(p))
 }

@@ -184,10 +184,15 @@ def parse_definition(raw: Any, source: str = "<definition>") -> ConsortiumSpec:
     )
 
     cc_raw = c.mapping(top.get("chaincode"), "chaincode", _CHAINCODE_KEYS)
+    version = cc_raw.get("version", "1.0")
+    if isinstance(version, bool) or not isinstance(version, (str, int, float)):
+        # A number is taken as its text (YAML reads 1.0 as a float); true/false or a list is a mistake.
+        c.problem("chaincode.version", f"must be a string or a number, got {version!r}")
+        version = "1.0"
     chaincode = ChaincodeSpec(
         name=c.string(cc_raw, "name", "chaincode", CHAINCODE_NAME,
                       "must be letters and digits, optionally joined by '-' or '_'", "ipledger"),
-        version=str(cc_raw.get("version", "1.0")),
+        version=str(version),
         sequence=c.integer(cc_raw, "sequence", "chaincode", 1, 1, 1_000_000),
         endorsement_policy=c.policy(cc_raw, "endorsementPolicy", "chaincode", "MAJORITY"),
     )

@@ -93,6 +93,58 @@ def generate(definition: str | None, check: bool) -> None:
     _guard(act)
 
 
+@network.command("plan")
+@definition_option
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def plan_command(definition: str | None, as_json: bool) -> None:
+    """Print what the definition resolves to (names, ports, endpoints, policies, members); start nothing.
+
+    \b
+    Example:
+      ipledger network plan --definition network/examples/raft-3-offices.yaml
+      ipledger network plan --json | jq '.offices[] | {code, gateway: .peers[0].endpoint}'
+    """
+    def act() -> None:
+        from ipledger.consortium.describe import describe_plan
+
+        described = describe_plan(_context(definition, quiet=True).plan)
+        click.echo(json.dumps(described, indent=2) if as_json else _render_plan(described))
+    _guard(act)
+
+
+def _render_plan(plan: dict[str, Any]) -> str:
+    ordering, policies, chaincode = plan["ordering"], plan["policies"], plan["chaincode"]
+    lines = [
+        f"consortium   {plan['consortium']} (from {plan['definition']}; compose project {plan['project']})",
+        f"channel      {plan['channel']} on {plan['domain']}, published on {plan['host']}",
+        f"ordering     {ordering['type']}: {ordering['orderers']} orderer(s), tolerates {ordering['toleratedFaults']} "
+        f"fault(s); blocks every {ordering['batchTimeout']} or {ordering['maxMessageCount']} transactions",
+        f"policies     endorsement {policies['endorsement']}, lifecycle {policies['lifecycleEndorsement']}, "
+        f"admins {policies['admins']}",
+        f"chaincode    {chaincode['name']} {chaincode['version']} (sequence {chaincode['sequence']}, "
+        f"endorsement {chaincode['endorsementPolicy']})",
+        f"tls          {'mutual' if plan['tls']['mutual'] else 'server-side'}",
+        f"members      {', '.join(plan['members'])} (founding: {', '.join(plan['founding'])})",
+        f"generated    {plan['generated']}, compose file {plan['composeFile']}",
+        "",
+    ]
+    rows = []
+    for office in plan["offices"]:
+        status = "member" if office["member"] else "to join"
+        if office["member"] and not office["founding"]:
+            status = "joined"
+        rows.append([office["code"], office["mspId"], status, "orderer", office["orderer"]["host"],
+                     office["orderer"]["endpoint"], f"admin {office['orderer']['adminEndpoint']}, "
+                     f"operations {office['orderer']['operationsEndpoint']}, consenter {office['orderer']['consenterId']}"])
+        for peer in office["peers"]:
+            rows.append(["", "", "", "peer", peer["host"], peer["endpoint"], f"operations {peer['operationsEndpoint']}"])
+        rows.append(["", "", "", "ca", office["ca"]["host"], office["ca"]["endpoint"],
+                     f"operations {office['ca']['operationsEndpoint']}"])
+        rows.append(["", "", "", "library", office["library"]["host"], office["library"]["endpoint"], ""])
+    lines.append(render_table(["office", "msp", "status", "node", "host", "endpoint", "also"], rows))
+    return "\n".join(lines)
+
+
 @network.command()
 @definition_option
 def bootstrap(definition: str | None) -> None:
