@@ -76,9 +76,11 @@ class Contract(_ContractBase[SyncGatewayClient]):
         return Proposal(self._context, self._channel, proposed)
 
     def evaluate_transaction(self, name: str, *args: Argument) -> bytes:
+        """Evaluate ``name`` with positional arguments; returns the chaincode's result."""
         return self.evaluate(name, args)
 
     def submit_transaction(self, name: str, *args: Argument) -> bytes:
+        """Submit ``name`` with positional arguments and wait for a VALID commit; returns the result."""
         return self.submit(name, args)
 
     def evaluate(
@@ -145,9 +147,11 @@ class AsyncContract(_ContractBase[AsyncGatewayClient]):
         return AsyncProposal(self._context, self._channel, proposed)
 
     async def evaluate_transaction(self, name: str, *args: Argument) -> bytes:
+        """Evaluate ``name`` with positional arguments; returns the chaincode's result."""
         return await self.evaluate(name, args)
 
     async def submit_transaction(self, name: str, *args: Argument) -> bytes:
+        """Submit ``name`` with positional arguments and wait for a VALID commit; returns the result."""
         return await self.submit(name, args)
 
     async def evaluate(

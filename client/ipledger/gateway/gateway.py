@@ -233,6 +233,7 @@ class Gateway(_GatewayBase[SyncGatewayClient]):
         return Proposal(self._context, channel, proposed)
 
     def new_signed_proposal(self, bytes: builtins.bytes, signature: builtins.bytes) -> Proposal:
+        """Rebuild a proposal from its unsigned ``bytes`` and a ``signature`` of its ``digest`` made elsewhere."""
         proposal = self.new_proposal(bytes)
         proposal._set_signature(signature)
         return proposal
@@ -242,6 +243,7 @@ class Gateway(_GatewayBase[SyncGatewayClient]):
         return Transaction(self._context, channel, prepared, result)
 
     def new_signed_transaction(self, bytes: builtins.bytes, signature: builtins.bytes) -> Transaction:
+        """Rebuild an endorsed transaction from its unsigned ``bytes`` and a ``signature`` of its ``digest``."""
         transaction = self.new_transaction(bytes)
         transaction._set_signature(signature)
         return transaction
@@ -251,6 +253,7 @@ class Gateway(_GatewayBase[SyncGatewayClient]):
         return Commit(self._context, transaction_id, signed)
 
     def new_signed_commit(self, bytes: builtins.bytes, signature: builtins.bytes) -> Commit:
+        """Rebuild a commit status request from its unsigned ``bytes`` and a ``signature`` of its ``digest``."""
         commit = self.new_commit(bytes)
         commit._set_signature(signature)
         return commit
@@ -262,6 +265,7 @@ class Gateway(_GatewayBase[SyncGatewayClient]):
     def new_signed_chaincode_events_request(
         self, bytes: builtins.bytes, signature: builtins.bytes
     ) -> ChaincodeEventsRequest:
+        """Rebuild a chaincode events request from its unsigned ``bytes`` and a ``signature`` of its ``digest``."""
         request = self.new_chaincode_events_request(bytes)
         request._set_signature(signature)
         return request
@@ -364,6 +368,7 @@ class AsyncGateway(_GatewayBase[AsyncGatewayClient]):
         hash: Hash | None = None,
         timeouts: Timeouts = Timeouts(),
     ) -> AsyncGateway:
+        """Connect as ``user`` of an office's connection profile (or its wallet); see :meth:`wait_ready`."""
         resolved = _endpoint_from_profile(profile, user)
         return cls.connect(
             resolved.endpoint, resolved.identity, resolved.signer, tls_root_cert=resolved.tls_root_cert,

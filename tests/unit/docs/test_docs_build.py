@@ -15,7 +15,8 @@ PACKAGES = ("ipledger.gateway", "ipledger.domain", "ipledger.library", "ipledger
 def test_site_builds_without_warnings(docs_build: Build) -> None:
     assert docs_build.returncode == 0, docs_build.output
     for page in ("index", "api/gateway", "api/domain", "api/library", "api/errors", "cli", "contract",
-                 "guides/connect", "guides/documents", "guides/errors"):
+                 "guides/connect", "guides/submit", "guides/private-data", "guides/events", "guides/errors",
+                 "guides/signing", "guides/asyncio", "guides/documents", "guides/operating"):
         assert (docs_build.html / f"{page}.html").is_file(), page
 
 
