@@ -170,7 +170,8 @@ class Testbed:
                     except docker.errors.ImageNotFound:
                         pass
                     try:
-                        target.images.load(image.save(named=True))
+                        # The SDK streams an iterable body (chunked): no tarball on disk or in memory.
+                        target.images.load(image.save(named=True))  # type: ignore[arg-type]
                     except docker.errors.APIError as exc:
                         raise TestbedError(f"loading {tag} into {host.netns} failed: {exc}") from None
         self.figures.images_seconds += time.monotonic() - began
