@@ -143,8 +143,9 @@ def _write_tls(directory: Path, tls_ca: Authority, cert: x509.Certificate, key: 
 
 
 def loopback_hosts(host: str, ip: str) -> tuple[str, ...]:
-    """TLS names of a node: its in-network name, and the loopback names the host uses to reach it."""
-    return (host, host.split(".")[0], "localhost", ip)
+    """TLS names of a node: its in-network name, the address the host reaches it at, and loopback (the health
+    probe inside the node's own container asks 127.0.0.1, also when the office publishes on a host address)."""
+    return tuple(dict.fromkeys((host, host.split(".")[0], "localhost", ip, "127.0.0.1")))
 
 
 def generate_office(plan: ConsortiumPlan, office: OfficePlan) -> bool:

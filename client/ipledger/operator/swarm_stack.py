@@ -32,6 +32,7 @@ _ENV_DEFAULT = re.compile(r"^\$\{([A-Z0-9_]+):-([^}]+)\}$")
 _TOOL_TARGETS = (compose.PROBE, "/opt/hyperledger/ccaas_builder/bin/")
 _DURATION = re.compile(r"^(\d+)(ms|s|m)$")
 SECRET_NAME_LIMIT = 64
+PEER_CHAINCODE_PORT = 7052  # Fabric's default; chaincode-as-a-service dials out, so it is not published
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,15 @@ def from_compose(plan: ConsortiumPlan, office: OfficePlan, compose_service: Mapp
                        "timeout": duration_ns(check["timeout"]), "retries": int(check["retries"]),
                        "start_period": duration_ns(check["start_period"])}
     command = compose_service.get("command")
+    env_vars = {str(k): str(v) for k, v in (compose_service.get("environment") or {}).items()}
+    if "CORE_PEER_ADDRESS" in env_vars:
+        # The peer's name resolves to its host's address, which is not inside its container: without this the
+        # peer would try to listen for chaincode there.
+        env_vars["CORE_PEER_CHAINCODELISTENADDRESS"] = f"0.0.0.0:{PEER_CHAINCODE_PORT}"
     return SwarmService(
         name=service_name(plan, node), node=node, image=resolve_image(str(compose_service["image"]), env),
         command=[str(c) for c in command] if command else None,
-        env={str(k): str(v) for k, v in (compose_service.get("environment") or {}).items()},
-        files=tuple(files), volumes=volumes, ports=ports, healthcheck=healthcheck,
+        env=env_vars, files=tuple(files), volumes=volumes, ports=ports, healthcheck=healthcheck,
         labels={str(k): str(v) for k, v in compose_service.get("labels", {}).items()}, hosts=dict(hosts))
 
 
