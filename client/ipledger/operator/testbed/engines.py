@@ -191,3 +191,27 @@ def memory(host: HostLayout) -> EngineMemory:
             if key == "total_inactive_file":
                 containers -= int(value)
     return EngineMemory(engine_bytes=engine, containers_bytes=max(containers, 0))
+
+
+def cgroup_processes(host: HostLayout) -> list[int]:
+    """Pids of the host's containers: every process in its cgroup parent (v1 pids hierarchy, or memory)."""
+    pids: set[int] = set()
+    for hierarchy in ("pids", "memory"):
+        top = Path("/sys/fs/cgroup") / hierarchy / host.cgroup_parent.lstrip("/")
+        if top.is_dir():
+            for procs in top.rglob("cgroup.procs"):
+                pids.update(int(line) for line in procs.read_text().split() if line.isdigit())
+    return sorted(pids)
+
+
+def kill_host(host: HostLayout) -> list[int]:
+    """SIGKILL every process of the host at once: containers first, then the engine (no orderly shutdown)."""
+    pids = cgroup_processes(host) + engine_processes(host)
+    for pid in pids:
+        _signal(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        for pid in pids:
+            _reap(pid)
+        time.sleep(0.2)
+    return pids

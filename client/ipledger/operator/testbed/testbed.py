@@ -190,3 +190,25 @@ class Testbed:
 def require_root() -> None:
     if os.geteuid() != 0:
         raise OperatorError("the multi-host testbed needs root (network namespaces, bridges, dockerd)")
+
+
+def power_off(bed: Testbed, host: str) -> list[int]:
+    """Cut a host's power: every process of it (its containers, shims, containerd, dockerd) gets SIGKILL at
+    once, and what a reboot clears goes too (its mounts, its run directory). Its disk (data root), its
+    namespace and its cable stay, as they would. Returns the pids ended."""
+    layout = bed.layout.host(host)
+    bed._clients.pop(layout.name, None)
+    pids = engines.kill_host(layout)
+    engines.unmount_all(layout.data_root, layout.exec_root)
+    shutil.rmtree(layout.exec_root, ignore_errors=True)
+    if layout.socket.exists():
+        layout.socket.unlink()
+    return pids
+
+
+def power_on(bed: Testbed, host: str) -> float:
+    """Start a host's engine again on its kept disk (its swarm restarts its services); seconds until it answers."""
+    layout = bed.layout.host(host)
+    began = time.monotonic()
+    engines.wait_engine(layout, engines.start_engine(layout))
+    return time.monotonic() - began
