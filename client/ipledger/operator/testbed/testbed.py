@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -152,28 +153,37 @@ class Testbed:
 
     def load_images(self, source: docker.DockerClient, tags: Iterable[str]) -> None:
         """Copy images from ``source`` (the machine's own engine) into every host's engine: each image is
-        streamed from ``image.save()`` straight into ``images.load()``; images already there are skipped."""
+        streamed from ``image.save()`` straight into ``images.load()`` (no tarball on disk, no registry), one
+        thread per host; images already there are skipped."""
         began = time.monotonic()
         wanted = list(dict.fromkeys(tags))
-        with self.progress.step(f"load {len(wanted)} image(s) into {len(self.layout.hosts)} engine(s)"):
-            for tag in wanted:
+        images = {}
+        for tag in wanted:
+            try:
+                images[tag] = source.images.get(tag)
+            except docker.errors.ImageNotFound:
+                raise TestbedError(f"image {tag} is not in the source engine: build it first "
+                                   f"(`ipledger network up` builds the project's images)") from None
+        clients = {host.name: self.client(host.name) for host in self.layout.hosts}
+
+        def load_into(host: HostLayout) -> None:
+            target = clients[host.name]
+            for tag, image in images.items():
                 try:
-                    image = source.images.get(tag)
+                    if target.images.get(tag).id == image.id:
+                        continue
                 except docker.errors.ImageNotFound:
-                    raise TestbedError(f"image {tag} is not in the source engine: build it first "
-                                       f"(`ipledger network up` builds the project's images)") from None
-                for host in self.layout.hosts:
-                    target = self.client(host.name)
-                    try:
-                        if target.images.get(tag).id == image.id:
-                            continue
-                    except docker.errors.ImageNotFound:
-                        pass
-                    try:
-                        # The SDK streams an iterable body (chunked): no tarball on disk or in memory.
-                        target.images.load(image.save(named=True))  # type: ignore[arg-type]
-                    except docker.errors.APIError as exc:
-                        raise TestbedError(f"loading {tag} into {host.netns} failed: {exc}") from None
+                    pass
+                try:
+                    # The SDK streams an iterable body (chunked transfer).
+                    target.images.load(image.save(named=True))  # type: ignore[arg-type]
+                except docker.errors.APIError as exc:
+                    raise TestbedError(f"loading {tag} into {host.netns} failed: {exc}") from None
+
+        with self.progress.step(f"load {len(wanted)} image(s) into {len(self.layout.hosts)} engine(s)"):
+            with ThreadPoolExecutor(max_workers=len(self.layout.hosts)) as pool:
+                for future in [pool.submit(load_into, host) for host in self.layout.hosts]:
+                    future.result()
         self.figures.images_seconds += time.monotonic() - began
 
     def measure(self) -> TestbedFigures:
@@ -212,3 +222,10 @@ def power_on(bed: Testbed, host: str) -> float:
     began = time.monotonic()
     engines.wait_engine(layout, engines.start_engine(layout))
     return time.monotonic() - began
+
+
+def set_cable(bed: Testbed, host: str, connected: bool) -> None:
+    """Pull a host's cable out of the bridge (or plug it back): the host keeps running, cut off from the
+    others and from the operator's seat."""
+    layout = bed.layout.host(host)
+    run(["ip", "link", "set", layout.veth, "up" if connected else "down"], timeout=30)
