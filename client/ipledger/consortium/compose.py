@@ -107,7 +107,7 @@ def ca_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             "FABRIC_CA_SERVER_TLS_ENABLED": "true",
             "FABRIC_CA_SERVER_TLS_CERTFILE": "/etc/ipledger/office/ca-server/server.crt",
             "FABRIC_CA_SERVER_TLS_KEYFILE": "/etc/ipledger/office/ca-server/server.key",
-            "FABRIC_CA_SERVER_CSR_HOSTS": f"{ca.host},localhost,{plan.host_ip}",
+            "FABRIC_CA_SERVER_CSR_HOSTS": f"{ca.host},localhost,{office.host_ip}",
             "FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS": f"0.0.0.0:{ca.operations_port}",
             "FABRIC_CA_SERVER_OPERATIONS_TLS_ENABLED": "true",
             "FABRIC_CA_SERVER_OPERATIONS_TLS_CERT_FILE": "/etc/ipledger/office/ca-server/server.crt",
@@ -123,7 +123,7 @@ def ca_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
                     f"{_own(plan, office, 'ca-config/fabric-ca-server-config.yaml')}"
                     f":{home}/fabric-ca-server-config.yaml:ro",
                     _operations_ca_mount(plan, office), PROBE_MOUNT],
-        "ports": [f"{plan.host_ip}:{ca.port}:{ca.port}", f"{plan.host_ip}:{ca.operations_port}:{ca.operations_port}"],
+        "ports": [f"{office.host_ip}:{ca.port}:{ca.port}", f"{office.host_ip}:{ca.operations_port}:{ca.operations_port}"],
         "healthcheck": _healthcheck(ca.operations_port, "/etc/ipledger/office/tlsca/tlsca-cert.pem"),
         "networks": ["fabric"],
     }
@@ -177,7 +177,7 @@ def orderer_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             f"{o.host}:/var/hyperledger/production/orderer",
             PROBE_MOUNT,
         ],
-        "ports": [f"{plan.host_ip}:{p}:{p}" for p in (o.port, o.admin_port, o.operations_port)],
+        "ports": [f"{office.host_ip}:{p}:{p}" for p in (o.port, o.admin_port, o.operations_port)],
         "healthcheck": _healthcheck(o.operations_port, f"{tls}/ca.crt"),
         "networks": ["fabric"],
     }
@@ -244,8 +244,8 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
             *(f"{TOOLS}/ccaas-builder:/opt/hyperledger/ccaas_builder/bin/{phase}:ro"
               for phase in ("detect", "build", "release")),
         ],
-        "ports": [f"{plan.host_ip}:{peer.port}:{peer.port}",
-                  f"{plan.host_ip}:{peer.operations_port}:{peer.operations_port}"],
+        "ports": [f"{office.host_ip}:{peer.port}:{peer.port}",
+                  f"{office.host_ip}:{peer.operations_port}:{peer.operations_port}"],
         "healthcheck": _healthcheck(peer.operations_port, f"{tls}/ca.crt"),
         "depends_on": [office.orderer.host],
         "networks": ["fabric"],
@@ -278,7 +278,7 @@ def library_service(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
             f"{lib.host}:{LIBRARY_STORE}",
             PROBE_MOUNT,
         ],
-        "ports": [f"{plan.host_ip}:{lib.port}:{lib.port}"],
+        "ports": [f"{office.host_ip}:{lib.port}:{lib.port}"],
         "healthcheck": _healthcheck(lib.port, f"{tls}/ca.crt"),
         "depends_on": [peer.host],
         "networks": ["fabric"],

@@ -143,8 +143,9 @@ def _write_tls(directory: Path, tls_ca: Authority, cert: x509.Certificate, key: 
 
 
 def loopback_hosts(host: str, ip: str) -> tuple[str, ...]:
-    """TLS names of a node: its in-network name, and the loopback names the host uses to reach it."""
-    return (host, host.split(".")[0], "localhost", ip)
+    """TLS names of a node: its in-network name, the address the host reaches it at, and loopback (the health
+    probe inside the node's own container asks 127.0.0.1, also when the office publishes on a host address)."""
+    return tuple(dict.fromkeys((host, host.split(".")[0], "localhost", ip, "127.0.0.1")))
 
 
 def generate_office(plan: ConsortiumPlan, office: OfficePlan) -> bool:
@@ -166,7 +167,7 @@ def generate_office(plan: ConsortiumPlan, office: OfficePlan) -> bool:
     for host, unit, node_dir in nodes:
         cert, key = issue(signing_ca, org, host, unit)
         _write_msp(node_dir / "msp", signing_ca, tls_ca, cert, key)
-        tls_cert, tls_key = issue(tls_ca, org, host, None, loopback_hosts(host, plan.host_ip), tls=True)
+        tls_cert, tls_key = issue(tls_ca, org, host, None, loopback_hosts(host, office.host_ip), tls=True)
         _write_tls(node_dir / "tls", tls_ca, tls_cert, tls_key, "server")
 
     for user, unit in USERS:
@@ -177,7 +178,7 @@ def generate_office(plan: ConsortiumPlan, office: OfficePlan) -> bool:
         _write_tls(user_dir / "tls", tls_ca, tls_cert, tls_key, "client")
 
     # The CA server's own TLS certificate, and the chaincode servers' (one wildcard for every package label).
-    ca_cert, ca_key = issue(tls_ca, org, office.ca.host, None, loopback_hosts(office.ca.host, plan.host_ip), tls=True)
+    ca_cert, ca_key = issue(tls_ca, org, office.ca.host, None, loopback_hosts(office.ca.host, office.host_ip), tls=True)
     _write_tls(root / "ca-server", tls_ca, ca_cert, ca_key, "server")
     cc_cert, cc_key = issue(tls_ca, org, f"cc.{org}", None, (f"*.cc.{org}", f"cc.{org}"), tls=True)
     _write_tls(root / "chaincode-server", tls_ca, cc_cert, cc_key, "server")
@@ -207,7 +208,7 @@ def generate_library(plan: ConsortiumPlan, office: OfficePlan) -> bool:
     _write(library_dir / "identity" / "cert.pem", _cert_pem(cert))
     _write(library_dir / "identity" / "key.pem", _key_pem(key), private=True)
     host = office.library.host
-    tls_cert, tls_key = issue(tls_ca, org, host, None, loopback_hosts(host, plan.host_ip), tls=True)
+    tls_cert, tls_key = issue(tls_ca, org, host, None, loopback_hosts(host, office.host_ip), tls=True)
     _write_tls(library_dir / "tls", tls_ca, tls_cert, tls_key, "server")
     return True
 
@@ -253,7 +254,7 @@ def generate_peer(plan: ConsortiumPlan, office: OfficePlan, host: str) -> bool:
     tls_ca = _load_authority(root / "tlsca" / "tlsca-cert.pem", root / "tlsca" / "tlsca-key.pem")
     cert, key = issue(signing_ca, office.domain, host, "peer")
     _write_msp(node_dir / "msp", signing_ca, tls_ca, cert, key)
-    tls_cert, tls_key = issue(tls_ca, office.domain, host, None, loopback_hosts(host, plan.host_ip), tls=True)
+    tls_cert, tls_key = issue(tls_ca, office.domain, host, None, loopback_hosts(host, office.host_ip), tls=True)
     _write_tls(node_dir / "tls", tls_ca, tls_cert, tls_key, "server")
     return True
 

@@ -6,6 +6,7 @@ definition in one pass. Each problem names the path of the offending value and t
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,9 @@ class OfficeSpec:
     port_base: int | None = None
     # False: not in the genesis block; the office joins the running channel (`ipledger network office join`).
     founding: bool = True
+    # The address its nodes are published on when the office runs on a host of its own (the others reach it
+    # there, under names that match its TLS certificates); None: the consortium's loopback address.
+    host: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ class ConsortiumSpec:
 
 
 _TOP_KEYS = ("consortium", "domain", "channel", "offices", "ordering", "chaincode", "policies", "ports", "tls")
-_OFFICE_KEYS = ("code", "mspId", "name", "peers", "portBase", "founding")
+_OFFICE_KEYS = ("code", "mspId", "name", "peers", "portBase", "founding", "host")
 _ORDERING_KEYS = ("type", "batchTimeout", "maxMessageCount")
 _CHAINCODE_KEYS = ("name", "version", "sequence", "endorsementPolicy")
 _POLICY_KEYS = ("endorsement", "lifecycleEndorsement", "admins")
@@ -253,9 +257,25 @@ def _parse_offices(c: _Checker, raw: Any) -> list[OfficeSpec]:
         if not isinstance(founding, bool):
             c.problem(f"{path}.founding", f"must be true or false, got {founding!r}")
             founding = True
+        host = _office_host(c, o.get("host"), f"{path}.host")
         offices.append(OfficeSpec(code=code, msp_id=msp_id, name=name, peers=peers, port_base=port_base,
-                                  founding=founding))
+                                  founding=founding, host=host))
     return offices
+
+
+def _office_host(c: _Checker, raw: Any, path: str) -> str | None:
+    """An office's own host address: an IPv4 address its nodes can be published on (not 0.0.0.0)."""
+    if raw is None:
+        return None
+    try:
+        address = ipaddress.IPv4Address(str(raw))
+    except ValueError:
+        c.problem(path, f"{raw!r} must be an IPv4 address (the address of the office's own host)")
+        return None
+    if address.is_unspecified or address.is_multicast:
+        c.problem(path, f"{raw!r} cannot be a host address")
+        return None
+    return str(address)
 
 
 def _check_topology(c: _Checker, offices: list[OfficeSpec], ordering: OrderingSpec, ports: PortSpec) -> None:

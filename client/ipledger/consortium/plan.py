@@ -94,6 +94,8 @@ class OfficePlan:
     orderer: OrdererPlan
     ca: CAPlan
     library: LibraryPlan
+    # Where the office's nodes are published: its own host's address, or the consortium's loopback address.
+    host_ip: str = "127.0.0.1"
 
     @property
     def code(self) -> str:
@@ -290,7 +292,7 @@ def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consorti
                     operations_port=ports["ca-operations"])
         library = LibraryPlan(office=office.code, host=f"library.{domain}", port=ports["library"])
         offices.append(OfficePlan(spec=office, domain=domain, port_base=base, peers=peers, orderer=orderer, ca=ca,
-                                  library=library))
+                                  library=library, host_ip=office.host or spec.ports.host))
     current = [o for o in offices if (o.code in members if members is not None else o.spec.founding)]
     return ConsortiumPlan(spec=spec, offices=tuple(current), root=root,
                           generated=generated_dir(root, source, spec.name), source=source, defined=tuple(offices))

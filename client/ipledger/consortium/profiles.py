@@ -24,8 +24,8 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
     crypto = plan.crypto_dir(office)
     tlsca = _rel(crypto / "tlsca" / "tlsca-cert.pem", here)
     peers = [
-        {"name": p.host, "endpoint": f"{plan.host_ip}:{p.port}", "serverName": p.host, "tlsRootCertPath": tlsca,
-         "operationsUrl": f"https://{plan.host_ip}:{p.operations_port}"}
+        {"name": p.host, "endpoint": f"{office.host_ip}:{p.port}", "serverName": p.host, "tlsRootCertPath": tlsca,
+         "operationsUrl": f"https://{office.host_ip}:{p.operations_port}"}
         for p in office.peers
     ]
     users = {}
@@ -40,7 +40,7 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
     # Every office's library, so that a requesting office can fetch from the owner's; its TLS certificate is
     # checked against the owner's TLS root, as the owner's bundle gave it.
     libraries = {
-        o.code: {"url": f"https://{plan.host_ip}:{o.library.port}", "serverName": o.library.host,
+        o.code: {"url": f"https://{o.host_ip}:{o.library.port}", "serverName": o.library.host,
                  "tlsRootCertPath": _rel(plan.tls_roots_dir / f"{o.slug}.pem", here)}
         for o in plan.offices
     }
@@ -55,7 +55,7 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
         "peers": peers,
         "ca": {
             "name": office.ca.name,
-            "url": f"https://{plan.host_ip}:{office.ca.port}",
+            "url": f"https://{office.host_ip}:{office.ca.port}",
             "tlsRootCertPath": tlsca,
         },
         "users": users,

@@ -43,7 +43,7 @@ class OfficeAdmin:
             "CORE_PEER_LOCALMSPID": self.office.msp_id,
             "CORE_PEER_MSPCONFIGPATH": str(self.admin_dir / "msp"),
             "CORE_PEER_TLS_ROOTCERT_FILE": str(self.tls_ca),
-            "CORE_PEER_ADDRESS": f"{self.plan.host_ip}:{peer.port}",
+            "CORE_PEER_ADDRESS": f"{self.office.host_ip}:{peer.port}",
         }
         if self.plan.spec.mutual_tls:
             env.update({
@@ -57,7 +57,7 @@ class OfficeAdmin:
         return run([str(self.toolchain.fabric("peer")), *args], env=self.peer_env(peer), timeout=timeout)
 
     def orderer_args(self) -> list[str]:
-        args = ["-o", f"{self.plan.host_ip}:{self.office.orderer.port}", "--tls", "--cafile", str(self.tls_ca)]
+        args = ["-o", f"{self.office.host_ip}:{self.office.orderer.port}", "--tls", "--cafile", str(self.tls_ca)]
         if self.plan.spec.mutual_tls:
             args += ["--clientauth", "--certfile", str(self.admin_dir / "tls" / "client.crt"),
                      "--keyfile", str(self.admin_dir / "tls" / "client.key")]
@@ -67,7 +67,7 @@ class OfficeAdmin:
     def osnadmin(self, *args: str) -> str:
         return run([
             str(self.toolchain.fabric("osnadmin")), *args,
-            "-o", f"{self.plan.host_ip}:{self.office.orderer.admin_port}",
+            "-o", f"{self.office.host_ip}:{self.office.orderer.admin_port}",
             "--ca-file", str(self.tls_ca),
             "--client-cert", str(self.admin_dir / "admin-tls" / "client.crt"),
             "--client-key", str(self.admin_dir / "admin-tls" / "client.key"),

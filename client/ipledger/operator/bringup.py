@@ -105,7 +105,7 @@ def office_endpoints(plan: ConsortiumPlan, office: OfficePlan,
     """The /healthz endpoints of one office's nodes (those of ``roles``)."""
     out = []
     ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
-    ip = plan.host_ip
+    ip = office.host_ip
     if "ca" in roles:
         out.append(health.Endpoint(office.ca.host, f"https://{ip}:{office.ca.operations_port}/healthz", ca_file))
     if "orderer" in roles:

@@ -69,7 +69,7 @@ def broadcast(plan: ConsortiumPlan, office: OfficePlan, envelope: bytes, *, time
     tls_root = (plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem").read_bytes()
     key, cert = client_tls if client_tls else (None, None)
     credentials = grpc.ssl_channel_credentials(root_certificates=tls_root, private_key=key, certificate_chain=cert)
-    target = f"{plan.host_ip}:{office.orderer.port}"
+    target = f"{office.host_ip}:{office.orderer.port}"
     with grpc.secure_channel(target, credentials,
                              options=[("grpc.ssl_target_name_override", office.orderer.host)]) as channel:
         stub = ab_pb2_grpc.AtomicBroadcastStub(channel)

@@ -233,8 +233,8 @@ def _display(path: Path, root: Path) -> str:
 
 def _health_endpoints(plan: ConsortiumPlan) -> dict[str, health.Endpoint]:
     out = {}
-    ip = plan.host_ip
     for office in plan.offices:
+        ip = office.host_ip
         ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
         for name, port in [(office.ca.host, office.ca.operations_port),
                            (office.orderer.host, office.orderer.operations_port),

@@ -55,8 +55,8 @@ class Scrape:
 def targets(plan: ConsortiumPlan) -> list[Target]:
     """Peers, orderers and CAs of every office, in the definition's order."""
     out: list[Target] = []
-    ip = plan.host_ip
     for office in plan.offices:
+        ip = office.host_ip
         client = operations_tls.client(plan, office)
         for peer in office.peers:
             out.append(Target(office.code, peer.host, "peer", f"{ip}:{peer.operations_port}", client))

@@ -100,13 +100,13 @@ def node_target(plan: ConsortiumPlan, office: OfficePlan, name: str) -> RenewalT
             return RenewalTarget(office, peer.host, "peer", (
                 CertificatePair(node / "msp" / "signcerts" / "cert.pem", node / "msp" / "keystore" / "key.pem"),
                 CertificatePair(node / "tls" / "server.crt", node / "tls" / "server.key"),
-            ), health_url=f"https://{plan.host_ip}:{peer.operations_port}/healthz", gossip_address=peer.address)
+            ), health_url=f"https://{office.host_ip}:{peer.operations_port}/healthz", gossip_address=peer.address)
     if name in (office.library.host, "library"):
         lib = root / "library"
         return RenewalTarget(office, office.library.host, "library", (
             CertificatePair(lib / "identity" / "cert.pem", lib / "identity" / "key.pem"),
             CertificatePair(lib / "tls" / "server.crt", lib / "tls" / "server.key"),
-        ), health_url=f"https://{plan.host_ip}:{office.library.port}/healthz")
+        ), health_url=f"https://{office.host_ip}:{office.library.port}/healthz")
     known = [p.host for p in office.peers] + [office.library.host]
     raise NodeNotFoundError(f"{office.code} has no node {name!r} to renew; renewable nodes: {', '.join(known)}")
 

@@ -51,7 +51,7 @@ def collect(ctx: Context) -> list[NodeStatus]:
             verdict = engine_health(states.get(name))
             if verdict is not None or (name in states and states[name].health) or not ca_file.exists():
                 return verdict
-            ok, _ = health.check(health.Endpoint("", f"https://{plan.host_ip}:{port}/healthz", ca_file))
+            ok, _ = health.check(health.Endpoint("", f"https://{office.host_ip}:{port}/healthz", ca_file))
             return ok
 
         def state(name: str) -> str:

@@ -1,0 +1,55 @@
+"""A whole host killed under steady load, and brought back: BFT keeps ordering with three offices of four.
+
+KR's host loses power (every process of it SIGKILLed at once, its mounts and run directory gone; its disk
+stays). The other three offices keep committing (3 of 4 consenters, endorsement by a majority of offices);
+KR's host is started again, its swarm restarts KR's nodes, and KR's peer catches up. Reported as the fault
+suite does: offered, committed, lost, duplicated, longest stall and recovery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from _load import assert_safe, committed_by_others_during_fault, under_load
+from conftest import MultihostNetwork
+from ipledger.loadgen import Driver
+from ipledger.operator.testbed.testbed import power_off, power_on
+
+DOWN_SECONDS = 30.0
+VICTIM = "KR"
+
+
+def _wait_running_again(net: MultihostNetwork, host: str, timeout: float = 180) -> float:
+    """Seconds until every service on the restarted host runs a task again (the office's swarm did it)."""
+    began = time.monotonic()
+    client = net.bed.client(host)
+    label = {"label": net.ctx.plan.project_label}
+    while time.monotonic() - began < timeout:
+        services = client.services.list(filters=label)
+        running = {s.name for s in services if any(t["Status"]["State"] == "running" for t in s.tasks())}
+        if services and running == {s.name for s in services}:
+            return time.monotonic() - began
+        time.sleep(2)
+    raise AssertionError(f"the services on {host} did not run again within {timeout:.0f}s")
+
+
+async def test_a_host_killed_under_load_and_brought_back(multihost_network: MultihostNetwork) -> None:
+    net = multihost_network
+    host = net.host_of(VICTIM)
+    timings: dict[str, float] = {}
+
+    async def inject(driver: Driver) -> None:
+        driver.mark("fault")
+        timings["killed"] = len(await asyncio.to_thread(power_off, net.bed, host))
+        await asyncio.sleep(DOWN_SECONDS)
+        timings["engine back"] = await asyncio.to_thread(power_on, net.bed, host)
+        timings["services running"] = await asyncio.to_thread(_wait_running_again, net, host)
+        driver.mark("healed")
+
+    report, driver = await under_load(net, f"host {host} ({VICTIM}) powered off for {DOWN_SECONDS:g} s", inject)
+    print(f"   {timings['killed']:.0f} processes killed; engine answered {timings['engine back']:.1f} s after "
+          f"power-on, its services ran again {timings['services running']:.1f} s later")
+    assert_safe(report)
+    assert committed_by_others_during_fault(report, driver, VICTIM) > 0, \
+        "nothing committed while one host of four was down: BFT should order with 3 of 4"
