@@ -25,7 +25,7 @@ def consenter_target(ctx: Context, office: OfficePlan) -> renewal.RenewalTarget:
     return renewal.RenewalTarget(office, office.orderer.host, "orderer", (
         renewal.CertificatePair(node / "msp" / "signcerts" / "cert.pem", node / "msp" / "keystore" / "key.pem"),
         renewal.CertificatePair(node / "tls" / "server.crt", node / "tls" / "server.key"),
-    ), health_url=f"https://{ctx.plan.host_ip}:{office.orderer.operations_port}/healthz")
+    ), health_url=f"https://{office.host_ip}:{office.orderer.operations_port}/healthz")
 
 
 def _wait_consenter(admin: OfficeAdmin, reference: OfficeAdmin, timeout: float) -> None:
