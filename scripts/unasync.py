@@ -82,6 +82,9 @@ TWINS: tuple[Twin, ...] = (
         "client/ipledger/domain/aio.py", "client/ipledger/domain/ledger.py",
         names={"asyncio": "time", "in_worker_thread": "in_caller_thread"},
     ),
+    *(Twin(f"client/ipledger/gateway/_async/{module}.py", f"client/ipledger/gateway/_sync/{module}.py")
+      for module in ("__init__", "block_events", "chaincode_events", "commit", "contract", "gateway", "ledger",
+                     "network", "proposal", "transaction")),
 )
 
 
@@ -118,7 +121,7 @@ def apply_directives(source: str, where: str) -> str:
                 raise UnasyncError(f"{where}:{number}: a sync-only line must be commented out")
             indent = line[: len(line) - len(stripped)]
             body = stripped[1:]
-            line = indent + (body[1:] if body.startswith(" ") else body)
+            line = "\n" if not body.strip() else indent + (body[1:] if body.startswith(" ") else body)
         out.append(line)
     if region is not None:
         raise UnasyncError(f"{where}: '# unasync: {region}' without '# unasync: end'")

@@ -51,7 +51,7 @@ from typing import TypeVar
 from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
 from ipledger.gateway.errors import CommitError, ConfigurationError
-from ipledger.gateway.gateway import AsyncGateway
+from ipledger.gateway import AsyncGateway
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts

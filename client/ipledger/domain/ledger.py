@@ -34,7 +34,7 @@ from typing import TypeVar
 from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
 from ipledger.gateway.errors import CommitError, ConfigurationError
-from ipledger.gateway.gateway import Gateway
+from ipledger.gateway import Gateway
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
