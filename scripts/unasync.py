@@ -85,6 +85,9 @@ TWINS: tuple[Twin, ...] = (
     *(Twin(f"client/ipledger/gateway/_async/{module}.py", f"client/ipledger/gateway/_sync/{module}.py")
       for module in ("__init__", "block_events", "chaincode_events", "commit", "contract", "gateway", "ledger",
                      "network", "proposal", "transaction")),
+    # The tests, written once for the asyncio twins.
+    Twin("tests/unit/domain/test_domain_aio.py", "tests/unit/domain/test_domain_ledger.py",
+         names={"awaitable": "blocking"}),
 )
 
 
