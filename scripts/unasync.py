@@ -41,6 +41,8 @@ NAMES: dict[str, str] = {
     "AsyncIterable": "Iterable",
     "AsyncGenerator": "Generator",
     "asynccontextmanager": "contextmanager",
+    "anext": "next",
+    "aiter": "iter",
     "create_async_channel": "create_channel",
     "wait_for_async_channel_ready": "wait_for_channel_ready",
     "AsyncGatewayClient": "SyncGatewayClient",
@@ -88,6 +90,8 @@ TWINS: tuple[Twin, ...] = (
     # The tests, written once for the asyncio twins.
     Twin("tests/unit/domain/test_domain_aio.py", "tests/unit/domain/test_domain_ledger.py",
          names={"awaitable": "blocking"}),
+    Twin("tests/unit/gateway/test_gateway_client_async.py", "tests/unit/gateway/test_gateway_client_sync.py",
+         names={"aio_channel": "sync_channel"}),
 )
 
 
