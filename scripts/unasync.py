@@ -92,6 +92,13 @@ TWINS: tuple[Twin, ...] = (
          names={"awaitable": "blocking"}),
     Twin("tests/unit/gateway/test_gateway_client_async.py", "tests/unit/gateway/test_gateway_client_sync.py",
          names={"aio_channel": "sync_channel"}),
+    Twin("tests/integration/gateway/test_live_gateway_ledger_aio.py",
+         "tests/integration/gateway/test_live_gateway_ledger.py",
+         names={"jp_aio_network": "jp_network", "adeposit": "deposit"}),
+    Twin("tests/integration/gateway/test_live_gateway_offline_signing_aio.py",
+         "tests/integration/gateway/test_live_gateway_offline_signing.py",
+         names={"unsigned_aio_gateway": "unsigned_gateway", "aread_until": "read_until",
+                "achain_height": "chain_height"}),
 )
 
 
