@@ -41,6 +41,7 @@ NAMES: dict[str, str] = {
     "AsyncIterable": "Iterable",
     "AsyncGenerator": "Generator",
     "asynccontextmanager": "contextmanager",
+    "AbstractAsyncContextManager": "AbstractContextManager",
     "anext": "next",
     "aiter": "iter",
     "create_async_channel": "create_channel",
@@ -99,6 +100,11 @@ TWINS: tuple[Twin, ...] = (
          "tests/integration/gateway/test_live_gateway_offline_signing.py",
          names={"unsigned_aio_gateway": "unsigned_gateway", "aread_until": "read_until",
                 "achain_height": "chain_height"}),
+    *(Twin(f"tests/integration/domain/test_live_domain_{name}_aio.py",
+           f"tests/integration/domain/test_live_domain_{name}.py",
+           names={"async_ledger": "open_ledger", "adeposit": "deposit", "aretry_conflicts": "retry_conflicts",
+                  "aread_events": "read_events"})
+      for name in ("events", "pagination")),
 )
 
 
