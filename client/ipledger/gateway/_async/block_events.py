@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._event_stream import AsyncEventStream
-from .._grpc import AsyncGatewayClient
+from .grpc_client import AsyncGatewayClient
 from .._protos import Message
 from ..block_events import _BlockEventsRequestBase
 from ..reconnect import ReconnectPolicy

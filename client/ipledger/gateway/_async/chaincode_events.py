@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._event_stream import AsyncEventStream
-from .._grpc import AsyncGatewayClient
+from .grpc_client import AsyncGatewayClient
 from ..chaincode_events import _OPERATION, ChaincodeEvent, _ChaincodeEventsRequestBase
 from ..reconnect import ReconnectPolicy
 

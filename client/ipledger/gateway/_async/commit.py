@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 
 from .._context import Context
-from .._grpc import AsyncGatewayClient
+from .grpc_client import AsyncGatewayClient
 from .._protos import Message
 from ..commit import Status, _CommitBase
 from ..timeouts import USE_DEFAULT, TimeoutArg

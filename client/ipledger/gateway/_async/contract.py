@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .._grpc import AsyncGatewayClient
+from .grpc_client import AsyncGatewayClient
 from ..contract import Argument, _ContractBase, _stage_timeouts
 from ..timeouts import USE_DEFAULT, TimeoutArg, Timeouts
 from .commit import AsyncSubmittedTransaction

@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any
 
 from .. import _parser
-from .._grpc import AsyncGatewayClient
+from .grpc_client import AsyncGatewayClient
 from ..block_events import BLOCK, BLOCK_AND_PRIVATE_DATA, FILTERED_BLOCK
 from ..connection import create_async_channel, tls_certificate_hash, wait_for_async_channel_ready
 from ..gateway import _context, _endpoint_from_profile, _GatewayBase

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._event_stream import AsyncEventStream
-from .._grpc import AsyncGatewayClient
+from .grpc_client import AsyncGatewayClient
 from .._protos import Message
 from ..block_events import BLOCK, BLOCK_AND_PRIVATE_DATA, FILTERED_BLOCK
 from ..chaincode_events import ChaincodeEvent

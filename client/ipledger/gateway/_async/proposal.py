@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 
-from .._grpc import AsyncGatewayClient
+from .grpc_client import AsyncGatewayClient
 from ..proposal import _ProposalBase
 from ..timeouts import USE_DEFAULT, TimeoutArg
 from .transaction import AsyncTransaction

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._grpc import AsyncGatewayClient
+from .grpc_client import AsyncGatewayClient
 from ..errors import SubmitError
 from ..timeouts import USE_DEFAULT, TimeoutArg
 from ..transaction import _TransactionBase, already_ordered

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .._event_stream import EventStream
-from .._grpc import SyncGatewayClient
+from .grpc_client import SyncGatewayClient
 from ..chaincode_events import _OPERATION, ChaincodeEvent, _ChaincodeEventsRequestBase
 from ..reconnect import ReconnectPolicy
 

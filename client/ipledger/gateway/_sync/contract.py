@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .._grpc import SyncGatewayClient
+from .grpc_client import SyncGatewayClient
 from ..contract import Argument, _ContractBase, _stage_timeouts
 from ..timeouts import USE_DEFAULT, TimeoutArg, Timeouts
 from .commit import SubmittedTransaction

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from .. import _parser
-from .._grpc import SyncGatewayClient
+from .grpc_client import SyncGatewayClient
 from ..block_events import BLOCK, BLOCK_AND_PRIVATE_DATA, FILTERED_BLOCK
 from ..connection import create_channel, tls_certificate_hash, wait_for_channel_ready
 from ..gateway import _context, _endpoint_from_profile, _GatewayBase

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .._event_stream import EventStream
-from .._grpc import SyncGatewayClient
+from .grpc_client import SyncGatewayClient
 from .._protos import Message
 from ..block_events import BLOCK, BLOCK_AND_PRIVATE_DATA, FILTERED_BLOCK
 from ..chaincode_events import ChaincodeEvent

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 
-from .._grpc import SyncGatewayClient
+from .grpc_client import SyncGatewayClient
 from ..proposal import _ProposalBase
 from ..timeouts import USE_DEFAULT, TimeoutArg
 from .transaction import Transaction

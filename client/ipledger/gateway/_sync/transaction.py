@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._grpc import SyncGatewayClient
+from .grpc_client import SyncGatewayClient
 from ..errors import SubmitError
 from ..timeouts import USE_DEFAULT, TimeoutArg
 from ..transaction import _TransactionBase, already_ordered
