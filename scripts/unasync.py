@@ -86,7 +86,7 @@ TWINS: tuple[Twin, ...] = (
         names={"asyncio": "time", "in_worker_thread": "in_caller_thread"},
     ),
     *(Twin(f"client/ipledger/gateway/_async/{module}.py", f"client/ipledger/gateway/_sync/{module}.py")
-      for module in ("__init__", "block_events", "chaincode_events", "commit", "contract", "gateway", "grpc_client", "ledger",
+      for module in ("__init__", "block_events", "chaincode_events", "commit", "contract", "event_stream", "gateway", "grpc_client", "ledger",
                      "network", "proposal", "transaction")),
     # The tests, written once for the asyncio twins.
     Twin("tests/unit/domain/test_domain_aio.py", "tests/unit/domain/test_domain_ledger.py",

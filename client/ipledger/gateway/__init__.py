@@ -38,16 +38,17 @@ from ._async.block_events import AsyncBlockEventsRequest
 from ._async.chaincode_events import AsyncChaincodeEventsRequest
 from ._async.commit import AsyncCommit, AsyncSubmittedTransaction
 from ._async.contract import AsyncContract
+from ._async.event_stream import AsyncEventStream
 from ._async.gateway import AsyncGateway
 from ._async.ledger import AsyncLedgerReader
 from ._async.network import AsyncNetwork
 from ._async.proposal import AsyncProposal
 from ._async.transaction import AsyncTransaction
-from ._event_stream import AsyncEventStream, EventStream
 from ._sync.block_events import BlockEventsRequest
 from ._sync.chaincode_events import ChaincodeEventsRequest
 from ._sync.commit import Commit, SubmittedTransaction
 from ._sync.contract import Contract
+from ._sync.event_stream import EventStream
 from ._sync.gateway import Gateway
 from ._sync.ledger import LedgerReader
 from ._sync.network import Network

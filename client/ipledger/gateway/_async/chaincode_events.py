@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._event_stream import AsyncEventStream
+from .event_stream import AsyncEventStream
 from .grpc_client import AsyncGatewayClient
 from ..chaincode_events import _OPERATION, ChaincodeEvent, _ChaincodeEventsRequestBase
 from ..reconnect import ReconnectPolicy

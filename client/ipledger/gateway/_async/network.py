@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._event_stream import AsyncEventStream
+from .event_stream import AsyncEventStream
 from .grpc_client import AsyncGatewayClient
 from .._protos import Message
 from ..block_events import BLOCK, BLOCK_AND_PRIVATE_DATA, FILTERED_BLOCK

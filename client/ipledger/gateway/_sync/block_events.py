@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._event_stream import EventStream
+from .event_stream import EventStream
 from .grpc_client import SyncGatewayClient
 from .._protos import Message
 from ..block_events import _BlockEventsRequestBase

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._event_stream import EventStream
+from .event_stream import EventStream
 from .grpc_client import SyncGatewayClient
 from ..chaincode_events import _OPERATION, ChaincodeEvent, _ChaincodeEventsRequestBase
 from ..reconnect import ReconnectPolicy
