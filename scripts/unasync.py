@@ -83,8 +83,12 @@ class Twin:
 TWINS: tuple[Twin, ...] = (
     Twin(
         "client/ipledger/domain/aio.py", "client/ipledger/domain/ledger.py",
-        names={"asyncio": "time", "in_worker_thread": "in_caller_thread"},
+        names={"asyncio": "time", "in_worker_thread": "in_caller_thread", "aio_protocols": "protocols",
+               "aio_streams": "streams"},
     ),
+    Twin("client/ipledger/domain/aio_protocols.py", "client/ipledger/domain/protocols.py"),
+    Twin("client/ipledger/domain/aio_streams.py", "client/ipledger/domain/streams.py",
+         names={"aio_protocols": "protocols"}),
     *(Twin(f"client/ipledger/gateway/_async/{module}.py", f"client/ipledger/gateway/_sync/{module}.py")
       for module in ("__init__", "block_events", "chaincode_events", "commit", "contract", "event_stream", "gateway", "grpc_client", "ledger",
                      "network", "proposal", "transaction")),

@@ -86,7 +86,7 @@ from .enums import (
     RetrievalFailureReason,
 )
 from .errors import InvalidTransitionError, NotFoundError
-from .events import AsyncLedgerEventStream
+from .aio_streams import AsyncLedgerEventStream
 from .models import (
     AccessRecord,
     ConfidentialDetails,
@@ -109,7 +109,7 @@ from .models import (
     Roles,
 )
 from .profiles import load_profile
-from .protocols import AsyncChaincodeEventSource, AsyncContractLike, AsyncSubmitted
+from .aio_protocols import AsyncChaincodeEventSource, AsyncContractLike, AsyncSubmitted
 from .transactions import Call, Endorsement
 
 __all__ = ["AsyncPriorityLedger"]

@@ -69,7 +69,7 @@ from .enums import (
     RetrievalFailureReason,
 )
 from .errors import InvalidTransitionError, NotFoundError
-from .events import LedgerEventStream
+from .streams import LedgerEventStream
 from .models import (
     AccessRecord,
     ConfidentialDetails,
