@@ -44,11 +44,11 @@ nitpick_ignore = [
     ("py:class", "ipledger.domain.documents.FetchedDocument"),
     ("py:class", "ipledger.gateway.profile.LibraryEndpoint"),
     ("py:class", "ipledger.domain.protocols.ContractLike"),
-    ("py:class", "ipledger.domain.protocols.AsyncContractLike"),
+    ("py:class", "ipledger.domain.aio_protocols.AsyncContractLike"),
     ("py:class", "ipledger.domain.protocols.ChaincodeEventSource"),
-    ("py:class", "ipledger.domain.protocols.AsyncChaincodeEventSource"),
+    ("py:class", "ipledger.domain.aio_protocols.AsyncChaincodeEventSource"),
     ("py:class", "ipledger.domain.protocols.EventIterator"),
-    ("py:class", "ipledger.domain.protocols.AsyncEventIterator"),
+    ("py:class", "ipledger.domain.aio_protocols.AsyncEventIterator"),
 ]
 
 # CONTRACT.md sketches some JSON results with placeholders ({"officeCode", ...}), which the JSON lexer rejects.

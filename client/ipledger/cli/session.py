@@ -18,7 +18,7 @@ from ipledger.domain.ledger import PriorityLedger
 from ipledger.domain.profiles import load_profile
 from ipledger.gateway.ca import CAClient
 from ipledger.gateway.errors import ConfigurationError
-from ipledger.gateway.ledger import LedgerReader
+from ipledger.gateway import LedgerReader
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.wallet import FileWallet
 

@@ -72,6 +72,7 @@ from .errors import (
     UnknownOfficeError,
     WrongEndorserError,
 )
+from .aio_streams import AsyncLedgerEventStream
 from .events import (
     AccessCodeAttempted,
     AccessCodeChanged,
@@ -80,7 +81,6 @@ from .events import (
     AccessGranted,
     AccessLockReset,
     AccessRevoked,
-    AsyncLedgerEventStream,
     ConsortiumFoundingConfirmed,
     ConsortiumFoundingProposed,
     ConsortiumInitialised,
@@ -92,7 +92,6 @@ from .events import (
     FirstFilingWithdrawn,
     FoundingEvent,
     LedgerEvent,
-    LedgerEventStream,
     MembershipChangeApproved,
     MembershipChangeProposed,
     MembershipChangeWithdrawn,
@@ -113,6 +112,7 @@ from .events import (
 )
 from .founding import canonical_registry, registry_hash
 from .ledger import PriorityLedger
+from .streams import LedgerEventStream
 from .models import (
     AccessGrant,
     AccessRecord,

@@ -6,9 +6,10 @@ call the contract and whether they await.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from ipledger.gateway.checkpointers import Checkpoint, Checkpointer
 from ipledger.gateway.errors import CommitError, EndorseError, GatewayError
@@ -26,9 +27,12 @@ from .transactions import Endorsement
 
 __all__ = [
     "BEHIND_RETRY_DELAYS",
+    "DEFAULT_CONNECT_TIMEOUT",
     "LedgerBase",
     "behind_retry_delay",
     "finish_deposit",
+    "in_caller_thread",
+    "in_worker_thread",
     "ledger_errors",
     "next_bookmark",
     "start_position",
@@ -36,6 +40,20 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
+
+#: Seconds ``connect`` waits for the gateway peer before failing with ConnectionError.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+
+
+async def in_worker_thread(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Blocking library I/O from the asyncio ledger: in a worker thread, so the event loop keeps running."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+def in_caller_thread(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """The blocking ledger's twin of :func:`in_worker_thread`: the call itself."""
+    return function(*args, **kwargs)
 
 
 @contextmanager

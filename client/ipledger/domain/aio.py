@@ -1,3 +1,4 @@
+# unasync: async-only
 """``AsyncPriorityLedger``: the asyncio twin of :class:`~ipledger.domain.PriorityLedger`.
 
 Same method names and arguments, awaited; ``iter_x`` are ``async for``
@@ -12,14 +13,36 @@ One ``grpc.aio`` channel multiplexes all calls, so many transactions can be
 in flight at once (``asyncio.gather``).  The transaction shapes come from
 :mod:`ipledger.domain.transactions`, shared with the blocking twin.
 """
+# unasync: end
+# unasync: sync-only
+# """``PriorityLedger``: the ipledger chaincode as a typed, blocking Python API.
+#
+# ::
+#
+#     with PriorityLedger.connect("JP") as ledger:           # office code or profile path
+#         filing = ledger.deposit_first_filing(
+#             ip_right=IpRight.PATENT, application_number="JP 2024-012345",
+#             filing_date="2024-03-15", document_sha256=digest,
+#             confidential=ConfidentialDetails("Widget", (Applicant("ACME", "JP"),)),
+#             access_code="7f3a9c21",
+#         )
+#         for filing in ledger.iter_first_filings(office_code="JP"):
+#             print(filing.id, filing.status)
+#
+# One method per chaincode transaction, named after it in snake_case; list
+# queries come as ``list_x`` (one :class:`Page`) and ``iter_x`` (every record,
+# following bookmarks).  Private fields travel as transient data with a fresh
+# salt, endorsers are chosen as the contract requires, and chaincode refusals
+# raise the :mod:`ipledger.domain.errors` class of their code.
+# """
+# unasync: end
 
 from __future__ import annotations
-
-from itertools import count
 
 import asyncio
 import os
 from collections.abc import AsyncIterator, Callable, Sequence
+from itertools import count
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -28,7 +51,7 @@ from typing import TypeVar
 from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
 from ipledger.gateway.errors import CommitError, ConfigurationError
-from ipledger.gateway.gateway import AsyncGateway
+from ipledger.gateway import AsyncGateway
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
@@ -38,6 +61,7 @@ from ipledger.library import LibraryError, Progress
 from . import documents
 from . import transactions as tx
 from ._base import (
+    DEFAULT_CONNECT_TIMEOUT,
     LedgerBase,
     behind_retry_delay,
     finish_deposit,
@@ -45,6 +69,7 @@ from ._base import (
     next_bookmark,
     settle_retry_delay,
     start_position,
+    in_worker_thread,
     unregistered,
 )
 from .enums import (
@@ -61,8 +86,7 @@ from .enums import (
     RetrievalFailureReason,
 )
 from .errors import InvalidTransitionError, NotFoundError
-from .events import AsyncLedgerEventStream
-from .ledger import DEFAULT_CONNECT_TIMEOUT
+from .aio_streams import AsyncLedgerEventStream
 from .models import (
     AccessRecord,
     ConfidentialDetails,
@@ -85,7 +109,7 @@ from .models import (
     Roles,
 )
 from .profiles import load_profile
-from .protocols import AsyncChaincodeEventSource, AsyncContractLike, AsyncSubmitted
+from .aio_protocols import AsyncChaincodeEventSource, AsyncContractLike, AsyncSubmitted
 from .transactions import Call, Endorsement
 
 __all__ = ["AsyncPriorityLedger"]
@@ -94,10 +118,16 @@ T = TypeVar("T")
 
 
 class AsyncPriorityLedger(LedgerBase):
+    # unasync: async-only
     """The asyncio twin of :class:`~ipledger.domain.PriorityLedger`: same methods, awaited."""
+    # unasync: end
+    # unasync: sync-only
+    # """Blocking domain API over a gateway ``Contract`` (see the module docstring)."""
+    # unasync: end
 
     def __init__(self, contract: AsyncContractLike, *, network: AsyncChaincodeEventSource | None = None,
                  office_code: str | None = None, msp_id: str | None = None) -> None:
+        """``office_code``/``msp_id`` identify the caller; when absent they are asked from the ledger."""
         super().__init__(office_code=office_code, msp_id=msp_id)
         self.contract = contract
         self.network = network
@@ -108,10 +138,14 @@ class AsyncPriorityLedger(LedgerBase):
 
     @classmethod
     async def connect(cls, profile: str | os.PathLike[str] | ConnectionProfile, user: str = "User1", *,
-                      profiles_dir: Path | None = None,
-                      connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+                      profiles_dir: Path | None = None, connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
                       timeouts: Timeouts = Timeouts()) -> AsyncPriorityLedger:
-        """Connect as ``user`` of an office (code or profile path); waits up to ``connect_timeout`` seconds."""
+        """Connect as ``user`` of an office, given its code (``"JP"``) or its profile path.
+
+        Waits up to ``connect_timeout`` seconds for the gateway peer (ConnectionError after that; ``None``:
+        connect lazily).  The ledger owns the gateway connection: use it as a context manager
+        or call :meth:`aclose`.
+        """
         resolved = load_profile(profile, profiles_dir)
         gateway = AsyncGateway.from_profile(resolved, user, timeouts=timeouts)
         try:
@@ -203,7 +237,6 @@ class AsyncPriorityLedger(LedgerBase):
             self.directory.learn([office])
             msp = office.msp_id
         return msp
-
 
     # -- offices and governance ------------------------------------------------------
 
@@ -419,9 +452,10 @@ class AsyncPriorityLedger(LedgerBase):
     async def get_access_record(self, filing_id: str) -> AccessRecord:
         return await self._run(tx.get_access_record(filing_id))
 
-    # -- retrievals ---------------------------------------------------------------------------
-
-    # -- documents (the libraries): transfers run in a worker thread; ``progress`` is called from it -------
+    # -- documents (the libraries) ------------------------------------------------------------
+    # unasync: async-only
+    # The asyncio ledger runs transfers in a worker thread; ``progress`` is called from it.
+    # unasync: end
 
     def _libraries(self) -> documents.Libraries:
         if self.libraries is None:
@@ -430,19 +464,28 @@ class AsyncPriorityLedger(LedgerBase):
 
     async def store_document(self, path: str | os.PathLike[str], *, sha256: str | None = None,
                              progress: Progress | None = None) -> str:
-        """Put a document into the caller's own library (idempotent); returns its SHA-256 for the ledger."""
+        """Put a document into the caller's own library (idempotent); returns its SHA-256 for the ledger.
+
+        Store first, then deposit or correct with the returned hash: the ledger never names a document
+        its owner's library does not hold. ``sha256`` skips hashing the file when already known.
+        """
         library = self._libraries().own()
-        return await asyncio.to_thread(library.store, Path(path), sha256, progress)
+        return await in_worker_thread(library.store, Path(path), sha256, progress)
 
     async def holds_document(self, sha256: str) -> bool:
         """Whether the caller's own library holds the document with this SHA-256."""
         library = self._libraries().own()
-        return await asyncio.to_thread(library.stored_size, sha256) is not None
+        return await in_worker_thread(library.stored_size, sha256) is not None
 
     async def fetch_document(self, filing_id: str, out: str | os.PathLike[str], *, retrieval_id: str | None = None,
                              progress: Progress | None = None,
                              retry_window: float = 60.0) -> documents.FetchedDocument:
-        """Retrieve another office's first filing into ``out`` (see PriorityLedger.fetch_document)."""
+        """Retrieve another office's first filing into ``out``: request (or continue ``retrieval_id``),
+        download from the owner's library, verify and record the outcome (module documents).
+
+        Raises HashMismatchError after recording HASH_MISMATCH, LibraryError (after FailRetrieval where
+        the delivery failed; LocalStorageError leaves the retrieval PENDING for a resumed fetch).
+        """
         target = Path(out)
         documents.check_destination(target)
         if retrieval_id is None:
@@ -452,7 +495,7 @@ class AsyncPriorityLedger(LedgerBase):
             documents.check_fetchable(retrieval, filing_id, self.office_code)
         library = self._libraries().of(retrieval.owner_office)
         try:
-            download = await asyncio.to_thread(
+            download = await in_worker_thread(
                 lambda: library.download(retrieval.filing_id, retrieval.document_version, retrieval.id,
                                          documents.part_path(target), retrieval.expected_sha256,
                                          progress=progress, retry_window=retry_window))
@@ -469,6 +512,8 @@ class AsyncPriorityLedger(LedgerBase):
         done = await self.acknowledge_retrieval(retrieval.id, download.sha256)
         return documents.FetchedDocument(path=target, sha256=download.sha256, size=download.size, retrieval=done,
                                          attempts=download.attempts, resumed_from=download.resumed_from)
+
+    # -- retrievals ---------------------------------------------------------------------------
 
     async def request_retrieval(self, filing_id: str) -> Retrieval:
         return await self._run(tx.request_retrieval(filing_id))

@@ -29,7 +29,6 @@ from ipledger.gateway.chaincode_events import ChaincodeEvent
 from ipledger.gateway.checkpointers import Checkpointer
 
 from .errors import UnexpectedResultError
-from .protocols import AsyncEventIterator, EventIterator
 
 __all__ = [
     "AccessCodeAttempted",
@@ -39,7 +38,6 @@ __all__ = [
     "AccessGranted",
     "AccessLockReset",
     "AccessRevoked",
-    "AsyncLedgerEventStream",
     "ConsortiumFoundingConfirmed",
     "ConsortiumFoundingProposed",
     "ConsortiumInitialised",
@@ -52,7 +50,6 @@ __all__ = [
     "FirstFilingWithdrawn",
     "FoundingEvent",
     "LedgerEvent",
-    "LedgerEventStream",
     "MembershipChangeApproved",
     "MembershipChangeProposed",
     "MembershipChangeWithdrawn",
@@ -367,56 +364,3 @@ class _StreamBase:
         event = parse_event(raw)
         self._pending = raw
         return event
-
-
-class LedgerEventStream(_StreamBase):
-    """Blocking iterator of :class:`LedgerEvent`; ``close()`` ends it (from any thread)."""
-
-    def __init__(self, events: EventIterator, checkpointer: Checkpointer | None = None) -> None:
-        super().__init__(checkpointer)
-        self._events = events
-
-    def __iter__(self) -> LedgerEventStream:
-        return self
-
-    def __next__(self) -> LedgerEvent:
-        self.checkpoint()
-        return self._deliver(next(self._events))
-
-    def close(self) -> None:
-        self._events.close()
-
-    def __enter__(self) -> LedgerEventStream:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self.close()
-
-
-class AsyncLedgerEventStream(_StreamBase):
-    """``async for`` twin of :class:`LedgerEventStream`."""
-
-    def __init__(self, events: AsyncEventIterator, checkpointer: Checkpointer | None = None) -> None:
-        super().__init__(checkpointer)
-        self._events = events
-
-    def __aiter__(self) -> AsyncLedgerEventStream:
-        return self
-
-    async def __anext__(self) -> LedgerEvent:
-        self.checkpoint()
-        return self._deliver(await self._events.__anext__())
-
-    def close(self) -> None:
-        self._events.close()
-
-    async def aclose(self) -> None:
-        self.close()
-
-    async def __aenter__(self) -> AsyncLedgerEventStream:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        traceback: TracebackType | None) -> None:
-        self.close()

@@ -1,3 +1,4 @@
+# generated from client/ipledger/domain/aio.py by scripts/unasync.py - do not edit; run ./scripts/generate
 """``PriorityLedger``: the ipledger chaincode as a typed, blocking Python API.
 
 ::
@@ -21,11 +22,10 @@ raise the :mod:`ipledger.domain.errors` class of their code.
 
 from __future__ import annotations
 
-from itertools import count
-
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+import os
+from collections.abc import Iterator, Callable, Sequence
+from itertools import count
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +34,7 @@ from typing import TypeVar
 from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
 from ipledger.gateway.errors import CommitError, ConfigurationError
-from ipledger.gateway.gateway import Gateway
+from ipledger.gateway import Gateway
 from ipledger.gateway.profile import ConnectionProfile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
@@ -44,6 +44,7 @@ from ipledger.library import LibraryError, Progress
 from . import documents
 from . import transactions as tx
 from ._base import (
+    DEFAULT_CONNECT_TIMEOUT,
     LedgerBase,
     behind_retry_delay,
     finish_deposit,
@@ -51,6 +52,7 @@ from ._base import (
     next_bookmark,
     settle_retry_delay,
     start_position,
+    in_caller_thread,
     unregistered,
 )
 from .enums import (
@@ -67,7 +69,7 @@ from .enums import (
     RetrievalFailureReason,
 )
 from .errors import InvalidTransitionError, NotFoundError
-from .events import LedgerEventStream
+from .streams import LedgerEventStream
 from .models import (
     AccessRecord,
     ConfidentialDetails,
@@ -97,8 +99,7 @@ __all__ = ["PriorityLedger"]
 
 T = TypeVar("T")
 
-#: Seconds ``connect`` waits for the gateway peer before failing with ConnectionError.
-DEFAULT_CONNECT_TIMEOUT = 10.0
+
 class PriorityLedger(LedgerBase):
     """Blocking domain API over a gateway ``Contract`` (see the module docstring)."""
 
@@ -119,12 +120,15 @@ class PriorityLedger(LedgerBase):
                 timeouts: Timeouts = Timeouts()) -> PriorityLedger:
         """Connect as ``user`` of an office, given its code (``"JP"``) or its profile path.
 
-        The ledger owns the gateway connection: use it as a context manager
+        Waits up to ``connect_timeout`` seconds for the gateway peer (ConnectionError after that; ``None``:
+        connect lazily).  The ledger owns the gateway connection: use it as a context manager
         or call :meth:`close`.
         """
         resolved = load_profile(profile, profiles_dir)
-        gateway = Gateway.from_profile(resolved, user, timeouts=timeouts, connect_timeout=connect_timeout)
+        gateway = Gateway.from_profile(resolved, user, timeouts=timeouts)
         try:
+            if connect_timeout is not None:
+                gateway.wait_ready(connect_timeout)
             network = gateway.get_network(resolved.channel)
             ledger = cls(network.get_contract(resolved.chaincode), network=network,
                          office_code=resolved.office, msp_id=resolved.msp_id)
@@ -174,7 +178,7 @@ class PriorityLedger(LedgerBase):
 
     def _wait(self, call: Call[T], submitted: Submitted) -> T:
         with ledger_errors():
-            submitted.status().raise_for_failure()
+            (submitted.status()).raise_for_failure()
         return call.finish(submitted.result, submitted.transaction_id)
 
     def _run(self, call: Call[T]) -> T:
@@ -186,14 +190,15 @@ class PriorityLedger(LedgerBase):
         return call.finish(raw, None)
 
     def _iterate(self, page_call: Callable[[str], Call[Page[T]]]) -> Iterator[T]:
-        # Building the first call checks the arguments now, not at the first next().
+        # Building the first call checks the arguments now, not at the first __next__.
         return self._pages(page_call(""), page_call)
 
     def _pages(self, first: Call[Page[T]], page_call: Callable[[str], Call[Page[T]]]) -> Iterator[T]:
         call, bookmark = first, ""
         while True:
             page = self._run(call)
-            yield from page.records
+            for record in page.records:
+                yield record
             following = next_bookmark(page, bookmark)
             if following is None:
                 return
@@ -227,8 +232,8 @@ class PriorityLedger(LedgerBase):
     def get_founding_proposal(self, registry_hash: str) -> FoundingProposal:
         return self._run(tx.get_founding_proposal(registry_hash))
 
-    def list_founding_proposals(self, *, status: FoundingStatus | str | None = None, page_size: int | None = None,
-                                bookmark: str = "") -> Page[FoundingProposal]:
+    def list_founding_proposals(self, *, status: FoundingStatus | str | None = None,
+                                page_size: int | None = None, bookmark: str = "") -> Page[FoundingProposal]:
         return self._run(tx.list_founding_proposals(status, page_size, bookmark))
 
     def iter_founding_proposals(self, *, status: FoundingStatus | str | None = None,
@@ -336,8 +341,9 @@ class PriorityLedger(LedgerBase):
     def correct_first_filing(self, filing_id: str, *, reason: str, filing_date: date | str | None = None,
                              document_sha256: str | None = None,
                              document_format: DocumentFormat | str | None = None) -> FirstFiling:
-        return self._run(tx.correct_first_filing(filing_id, reason=reason, filing_date=filing_date,
-                                                 document_sha256=document_sha256, document_format=document_format))
+        return self._run(tx.correct_first_filing(
+            filing_id, reason=reason, filing_date=filing_date, document_sha256=document_sha256,
+            document_format=document_format))
 
     def withdraw_first_filing(self, filing_id: str, reason: str) -> FirstFiling:
         return self._run(tx.withdraw_first_filing(filing_id, reason))
@@ -348,7 +354,8 @@ class PriorityLedger(LedgerBase):
     def get_first_filing(self, filing_id: str) -> FirstFiling:
         return self._run(tx.get_first_filing(filing_id))
 
-    def find_first_filing(self, office_code: str, ip_right: IpRight | str, application_number: str) -> FirstFiling:
+    def find_first_filing(self, office_code: str, ip_right: IpRight | str,
+                          application_number: str) -> FirstFiling:
         """Look a first filing up by its number as written (normalised with the office's rules)."""
         return self._run(tx.find_first_filing(office_code, ip_right, application_number))
 
@@ -437,14 +444,17 @@ class PriorityLedger(LedgerBase):
         Store first, then deposit or correct with the returned hash: the ledger never names a document
         its owner's library does not hold. ``sha256`` skips hashing the file when already known.
         """
-        return self._libraries().own().store(Path(path), sha256, progress)
+        library = self._libraries().own()
+        return in_caller_thread(library.store, Path(path), sha256, progress)
 
     def holds_document(self, sha256: str) -> bool:
         """Whether the caller's own library holds the document with this SHA-256."""
-        return self._libraries().own().stored_size(sha256) is not None
+        library = self._libraries().own()
+        return in_caller_thread(library.stored_size, sha256) is not None
 
     def fetch_document(self, filing_id: str, out: str | os.PathLike[str], *, retrieval_id: str | None = None,
-                       progress: Progress | None = None, retry_window: float = 60.0) -> documents.FetchedDocument:
+                       progress: Progress | None = None,
+                       retry_window: float = 60.0) -> documents.FetchedDocument:
         """Retrieve another office's first filing into ``out``: request (or continue ``retrieval_id``),
         download from the owner's library, verify and record the outcome (module documents).
 
@@ -460,9 +470,10 @@ class PriorityLedger(LedgerBase):
             documents.check_fetchable(retrieval, filing_id, self.office_code)
         library = self._libraries().of(retrieval.owner_office)
         try:
-            download = library.download(retrieval.filing_id, retrieval.document_version, retrieval.id,
-                                        documents.part_path(target), retrieval.expected_sha256,
-                                        progress=progress, retry_window=retry_window)
+            download = in_caller_thread(
+                lambda: library.download(retrieval.filing_id, retrieval.document_version, retrieval.id,
+                                         documents.part_path(target), retrieval.expected_sha256,
+                                         progress=progress, retry_window=retry_window))
         except LibraryError as error:
             failure = documents.failure_for(error)
             if failure is not None:

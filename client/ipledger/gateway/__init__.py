@@ -34,8 +34,26 @@ every detail and ``chaincode_message()`` returns the chaincode's own text.
 
 from __future__ import annotations
 
-from ._event_stream import AsyncEventStream, EventStream
-from .block_events import AsyncBlockEventsRequest, BlockEventsRequest
+from ._async.block_events import AsyncBlockEventsRequest
+from ._async.chaincode_events import AsyncChaincodeEventsRequest
+from ._async.commit import AsyncCommit, AsyncSubmittedTransaction
+from ._async.contract import AsyncContract
+from ._async.event_stream import AsyncEventStream
+from ._async.gateway import AsyncGateway
+from ._async.ledger import AsyncLedgerReader
+from ._async.network import AsyncNetwork
+from ._async.proposal import AsyncProposal
+from ._async.transaction import AsyncTransaction
+from ._sync.block_events import BlockEventsRequest
+from ._sync.chaincode_events import ChaincodeEventsRequest
+from ._sync.commit import Commit, SubmittedTransaction
+from ._sync.contract import Contract
+from ._sync.event_stream import EventStream
+from ._sync.gateway import Gateway
+from ._sync.ledger import LedgerReader
+from ._sync.network import Network
+from ._sync.proposal import Proposal
+from ._sync.transaction import Transaction
 from .blocks import (
     BlockInfo,
     ChainInfo,
@@ -45,11 +63,10 @@ from .blocks import (
     decode_processed_transaction,
 )
 from .ca import CAClient, CACredentials, CAInfo, Enrollment, RegistrationAttribute, Revocation
-from .chaincode_events import AsyncChaincodeEventsRequest, ChaincodeEvent, ChaincodeEventsRequest
+from .chaincode_events import ChaincodeEvent
 from .checkpointers import Checkpoint, Checkpointer, FileCheckpointer, InMemoryCheckpointer
-from .commit import AsyncCommit, AsyncSubmittedTransaction, Commit, Status, SubmittedTransaction
+from .commit import Status
 from .connection import channel_options, create_async_channel, create_channel, tls_certificate_hash
-from .contract import AsyncContract, Contract
 from .errors import (
     CAError,
     CheckpointError,
@@ -63,17 +80,12 @@ from .errors import (
     NoSignerError,
     SubmitError,
 )
-from .gateway import AsyncGateway, Gateway
 from .hashing import Hash
 from .identity import Identity, load_msp_directory, read_certificate_pem
-from .ledger import AsyncLedgerReader, LedgerReader
-from .network import AsyncNetwork, Network
 from .profile import CAEndpoint, ConnectionProfile, PeerEndpoint, Registrar, UserCredentials
-from .proposal import AsyncProposal, Proposal
 from .reconnect import ReconnectPolicy
 from .signing import PrivateKeySigner, Signer, canonical_ecdsa_signature, load_private_key
 from .timeouts import USE_DEFAULT, Timeouts, UseDefault
-from .transaction import AsyncTransaction, Transaction
 from .wallet import FileWallet, WalletEntry
 
 __all__ = [

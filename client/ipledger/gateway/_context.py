@@ -6,8 +6,9 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from ._grpc import AsyncGatewayClient, SyncGatewayClient
+from ._async.grpc_client import AsyncGatewayClient
 from ._signing_identity import SigningIdentity
+from ._sync.grpc_client import SyncGatewayClient
 
 __all__ = ["AsyncContext", "Closeable", "Context", "SyncContext"]
 

@@ -1,8 +1,10 @@
-"""Closeable event iterators with optional reconnection, sync and asyncio.
+"""What the event iterators (``_async/event_stream.py`` and its generated blocking twin) share.
 
 A *cursor* (sans-I/O) knows the event kind: it turns responses into items,
 remembers the position after each delivered item and builds the request
-that resumes from there.  The iterators here only drive the stream.
+that resumes from there.  The iterators only drive the stream.  Waiting
+before a reconnect is where threads and asyncio differ: ``Wake`` and
+``AsyncWake``, written twice.
 """
 
 from __future__ import annotations
@@ -10,16 +12,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import threading
-from collections.abc import Callable
-from types import TracebackType
 from typing import Generic, Protocol, TypeVar
 
-from ._grpc import AsyncStream, SyncStream
 from ._protos import Message
 from .errors import GatewayError, NoSignerError
 from .reconnect import ReconnectPolicy
 
-__all__ = ["AsyncEventStream", "Cursor", "EventStream"]
+__all__ = ["AsyncWake", "Cursor", "StreamDriver", "Wake"]
 
 T = TypeVar("T")
 
@@ -35,7 +34,7 @@ class Cursor(Protocol[T]):
         """A signed request that restarts right after the last delivered item."""
 
 
-class _StreamDriver(Generic[T]):
+class StreamDriver(Generic[T]):
     """State and decisions shared by the two iterators."""
 
     def __init__(self, request: Message, cursor: Cursor[T], reconnect: ReconnectPolicy | None,
@@ -77,135 +76,40 @@ class _StreamDriver(Generic[T]):
         return self._reconnect.delay(self._attempt)
 
 
-class EventStream(_StreamDriver[T]):
-    """Blocking iterator over events; ``close()`` (any thread) cancels the call."""
+class Wake:
+    """Interruptible waits of a blocking stream: ``close()`` from another thread cuts them short."""
 
-    def __init__(self, open_stream: Callable[[Message], SyncStream], request: Message, cursor: Cursor[T],
-                 reconnect: ReconnectPolicy | None, operation: str) -> None:
-        super().__init__(request, cursor, reconnect, operation)
-        self._open = open_stream
-        self._stream: SyncStream | None = None
-        self._wake = threading.Event()
+    def __init__(self) -> None:
+        self._event = threading.Event()
 
-    def __iter__(self) -> EventStream[T]:
-        return self
+    def wait(self, delay: float) -> bool:
+        """Wait ``delay`` seconds; True if woken (the stream was closed) meanwhile."""
+        return self._event.wait(delay)
 
-    def __next__(self) -> T:
-        while True:
-            if self._buffer:
-                return self._deliver_next()
-            if self._closed:
-                raise StopIteration
-            try:
-                if self._stream is None:
-                    self._stream = self._open(self._request)
-                response = self._stream.read()
-                if response is None:
-                    if self._reconnect is None:
-                        self.close()
-                        raise StopIteration
-                    raise self._ended()
-                self._accept(response)
-            except GatewayError as error:
-                if self._closed:
-                    raise StopIteration from None
-                self._drop_stream()
-                try:
-                    delay = self._retry_delay(error)
-                except GatewayError:
-                    self.close()
-                    raise
-                if self._wake.wait(delay):
-                    raise StopIteration from None
-
-    def _drop_stream(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            stream.cancel()
-
-    def close(self) -> None:
-        """Stop the stream; a blocked ``next()`` ends with StopIteration."""
-        self._closed = True
-        self._wake.set()
-        self._drop_stream()
-
-    def __enter__(self) -> EventStream[T]:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self.close()
+    def set(self) -> None:
+        self._event.set()
 
 
-class AsyncEventStream(_StreamDriver[T]):
-    """Async iterator over events; ``close()``/``aclose()`` cancel the call."""
+class AsyncWake:
+    """The asyncio twin of :class:`Wake`; its event is made on first use, inside the running loop."""
 
-    def __init__(self, open_stream: Callable[[Message], AsyncStream], request: Message, cursor: Cursor[T],
-                 reconnect: ReconnectPolicy | None, operation: str) -> None:
-        super().__init__(request, cursor, reconnect, operation)
-        self._open = open_stream
-        self._stream: AsyncStream | None = None
-        self._wake: asyncio.Event | None = None
+    def __init__(self) -> None:
+        self._event: asyncio.Event | None = None
+        self._set = False
 
-    def __aiter__(self) -> AsyncEventStream[T]:
-        return self
-
-    async def __anext__(self) -> T:
-        while True:
-            if self._buffer:
-                return self._deliver_next()
-            if self._closed:
-                raise StopAsyncIteration
-            try:
-                if self._stream is None:
-                    self._stream = self._open(self._request)
-                response = await self._stream.read()
-                if response is None:
-                    if self._closed or self._reconnect is None:
-                        self.close()
-                        raise StopAsyncIteration
-                    raise self._ended()
-                self._accept(response)
-            except GatewayError as error:
-                if self._closed:
-                    raise StopAsyncIteration from None
-                self._drop_stream()
-                try:
-                    delay = self._retry_delay(error)
-                except GatewayError:
-                    self.close()
-                    raise
-                if await self._sleep(delay):
-                    raise StopAsyncIteration from None
-
-    async def _sleep(self, delay: float) -> bool:
-        """Wait ``delay`` seconds; True if the stream was closed meanwhile."""
-        if self._wake is None:
-            self._wake = asyncio.Event()
+    async def wait(self, delay: float) -> bool:
+        """Wait ``delay`` seconds; True if woken (the stream was closed) meanwhile."""
+        if self._event is None:
+            self._event = asyncio.Event()
+            if self._set:
+                self._event.set()
         try:
-            await asyncio.wait_for(self._wake.wait(), delay)
+            await asyncio.wait_for(self._event.wait(), delay)
         except asyncio.TimeoutError:
             pass
-        return self._closed
+        return self._set
 
-    def _drop_stream(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            stream.cancel()
-
-    def close(self) -> None:
-        """Stop the stream; a pending ``__anext__`` ends with StopAsyncIteration."""
-        self._closed = True
-        if self._wake is not None:
-            self._wake.set()
-        self._drop_stream()
-
-    async def aclose(self) -> None:
-        self.close()
-
-    async def __aenter__(self) -> AsyncEventStream[T]:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        traceback: TracebackType | None) -> None:
-        self.close()
+    def set(self) -> None:
+        self._set = True
+        if self._event is not None:
+            self._event.set()

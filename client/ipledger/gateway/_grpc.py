@@ -1,9 +1,8 @@
-"""The only module that calls gRPC stubs.
+"""What the gRPC clients (``_async/grpc_client.py`` and its generated blocking twin) share.
 
-It applies the per-stage default deadlines and turns every ``grpc.RpcError``
-into the typed error for the step that failed, with the gateway's error
-details decoded from the status trailer.  The sync and asyncio clients share
-everything except the ``await``.
+``to_gateway_error`` turns every ``grpc.RpcError`` into the typed error for the step that failed, with the
+gateway's error details decoded from the status trailer; the two stream readers are where ``grpc`` and
+``grpc.aio`` really differ, so they are written twice.
 """
 
 from __future__ import annotations
@@ -15,17 +14,16 @@ from typing import Any
 import grpc
 from grpc import aio as grpc_aio
 
-from ._parser import parse_error_details, transaction_id_of_commit_request
+from ._parser import parse_error_details
 from ._protos import Message, events_pb2_grpc, gateway_pb2_grpc
-from .errors import CommitStatusError, EndorseError, GatewayError, SubmitError
-from .timeouts import Timeouts, TimeoutArg, resolve
+from .errors import GatewayError
+from .timeouts import Timeouts
 
 __all__ = [
-    "AsyncGatewayClient",
     "AsyncStream",
     "DELIVER_METHODS",
-    "SyncGatewayClient",
     "SyncStream",
+    "expired",
     "to_gateway_error",
 ]
 
@@ -82,11 +80,11 @@ def to_gateway_error(
     return mapped
 
 
-def _expired(started: float, deadline: float | None) -> bool:
+def expired(started: float, deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() - started >= deadline
 
 
-class _ClientBase:
+class ClientBase:
     def __init__(self, channel: Any, timeouts: Timeouts) -> None:
         self.channel = channel
         self.timeouts = timeouts
@@ -111,55 +109,6 @@ class SyncStream:
 
     def cancel(self) -> None:
         self._call.cancel()
-
-
-class SyncGatewayClient(_ClientBase):
-    """Blocking calls over a ``grpc.Channel``."""
-
-    def evaluate(self, request: Message, timeout: TimeoutArg) -> Message:
-        deadline, started = resolve(timeout, self.timeouts.evaluate), time.monotonic()
-        try:
-            return self._gateway.Evaluate(request, timeout=deadline)
-        except grpc.RpcError as error:
-            raise to_gateway_error(
-                error, transaction_id=request.transaction_id, operation="evaluate",
-                deadline_expired=_expired(started, deadline),
-            ) from None
-
-    def endorse(self, request: Message, timeout: TimeoutArg) -> Message:
-        deadline, started = resolve(timeout, self.timeouts.endorse), time.monotonic()
-        try:
-            return self._gateway.Endorse(request, timeout=deadline)
-        except grpc.RpcError as error:
-            raise to_gateway_error(error, EndorseError, transaction_id=request.transaction_id,
-                                   deadline_expired=_expired(started, deadline)) from None
-
-    def submit(self, request: Message, timeout: TimeoutArg) -> Message:
-        deadline, started = resolve(timeout, self.timeouts.submit), time.monotonic()
-        try:
-            return self._gateway.Submit(request, timeout=deadline)
-        except grpc.RpcError as error:
-            raise to_gateway_error(error, SubmitError, transaction_id=request.transaction_id,
-                                   deadline_expired=_expired(started, deadline)) from None
-
-    def commit_status(self, request: Message, timeout: TimeoutArg) -> Message:
-        deadline, started = resolve(timeout, self.timeouts.commit_status), time.monotonic()
-        try:
-            return self._gateway.CommitStatus(request, timeout=deadline)
-        except grpc.RpcError as error:
-            raise to_gateway_error(
-                error, CommitStatusError, transaction_id=transaction_id_of_commit_request(request),
-                deadline_expired=_expired(started, deadline),
-            ) from None
-
-    def chaincode_events(self, request: Message) -> SyncStream:
-        return SyncStream(self._gateway.ChaincodeEvents(request), "chaincode events")
-
-    def deliver(self, flavour: str, envelope: Message) -> SyncStream:
-        method = getattr(self._deliver, DELIVER_METHODS[flavour])
-        # One envelope, then half-close: the peer serves that SeekInfo until
-        # its stop position (the end of time) before it reads again.
-        return SyncStream(method(iter([envelope])), f"{flavour.replace('_', ' ')} events")
 
 
 class AsyncStream:
@@ -188,50 +137,3 @@ class AsyncStream:
     def cancel(self) -> None:
         self._cancelled = True
         self._call.cancel()
-
-
-class AsyncGatewayClient(_ClientBase):
-    """Awaitable calls over a ``grpc.aio.Channel``."""
-
-    async def evaluate(self, request: Message, timeout: TimeoutArg) -> Message:
-        deadline, started = resolve(timeout, self.timeouts.evaluate), time.monotonic()
-        try:
-            return await self._gateway.Evaluate(request, timeout=deadline)
-        except grpc.RpcError as error:
-            raise to_gateway_error(
-                error, transaction_id=request.transaction_id, operation="evaluate",
-                deadline_expired=_expired(started, deadline),
-            ) from None
-
-    async def endorse(self, request: Message, timeout: TimeoutArg) -> Message:
-        deadline, started = resolve(timeout, self.timeouts.endorse), time.monotonic()
-        try:
-            return await self._gateway.Endorse(request, timeout=deadline)
-        except grpc.RpcError as error:
-            raise to_gateway_error(error, EndorseError, transaction_id=request.transaction_id,
-                                   deadline_expired=_expired(started, deadline)) from None
-
-    async def submit(self, request: Message, timeout: TimeoutArg) -> Message:
-        deadline, started = resolve(timeout, self.timeouts.submit), time.monotonic()
-        try:
-            return await self._gateway.Submit(request, timeout=deadline)
-        except grpc.RpcError as error:
-            raise to_gateway_error(error, SubmitError, transaction_id=request.transaction_id,
-                                   deadline_expired=_expired(started, deadline)) from None
-
-    async def commit_status(self, request: Message, timeout: TimeoutArg) -> Message:
-        deadline, started = resolve(timeout, self.timeouts.commit_status), time.monotonic()
-        try:
-            return await self._gateway.CommitStatus(request, timeout=deadline)
-        except grpc.RpcError as error:
-            raise to_gateway_error(
-                error, CommitStatusError, transaction_id=transaction_id_of_commit_request(request),
-                deadline_expired=_expired(started, deadline),
-            ) from None
-
-    def chaincode_events(self, request: Message) -> AsyncStream:
-        return AsyncStream(self._gateway.ChaincodeEvents(request), "chaincode events")
-
-    def deliver(self, flavour: str, envelope: Message) -> AsyncStream:
-        method = getattr(self._deliver, DELIVER_METHODS[flavour])
-        return AsyncStream(method(iter([envelope])), f"{flavour.replace('_', ' ')} events")

@@ -9,19 +9,14 @@ import grpc
 
 from . import _builder
 from ._context import ClientT, Context
-from ._event_stream import AsyncEventStream, EventStream
-from ._grpc import AsyncGatewayClient, SyncGatewayClient
 from ._parser import ParsedSeekEnvelope
 from ._protos import Message, common_pb2
 from ._signing_identity import SigningIdentity
 from .errors import GatewayError
-from .reconnect import ReconnectPolicy
 
 __all__ = [
-    "AsyncBlockEventsRequest",
     "BLOCK",
     "BLOCK_AND_PRIVATE_DATA",
-    "BlockEventsRequest",
     "FILTERED_BLOCK",
 ]
 
@@ -133,29 +128,3 @@ class _BlockEventsRequestBase(Generic[ClientT]):
     @property
     def _operation(self) -> str:
         return f"{self.flavour.replace('_', ' ')} events"
-
-
-class BlockEventsRequest(_BlockEventsRequestBase[SyncGatewayClient]):
-    def events(self, *, reconnect: ReconnectPolicy | None = None) -> EventStream[Message]:
-        """Open the Deliver stream; yields protobuf Block / FilteredBlock / BlockAndPrivateData."""
-        client = self._context.client
-        flavour = self.flavour
-        stream: EventStream[Message] = EventStream(
-            lambda envelope: client.deliver(flavour, envelope),
-            self._signed_envelope(), self._cursor(), reconnect, self._operation,
-        )
-        self._context.streams.add(stream)
-        return stream
-
-
-class AsyncBlockEventsRequest(_BlockEventsRequestBase[AsyncGatewayClient]):
-    def events(self, *, reconnect: ReconnectPolicy | None = None) -> AsyncEventStream[Message]:
-        """The Deliver stream as an async iterator; it connects on first ``__anext__``."""
-        client = self._context.client
-        flavour = self.flavour
-        stream: AsyncEventStream[Message] = AsyncEventStream(
-            lambda envelope: client.deliver(flavour, envelope),
-            self._signed_envelope(), self._cursor(), reconnect, self._operation,
-        )
-        self._context.streams.add(stream)
-        return stream

@@ -8,17 +8,10 @@ from typing import Generic
 
 from . import _builder
 from ._context import ClientT, Context
-from ._event_stream import AsyncEventStream, EventStream
-from ._grpc import AsyncGatewayClient, SyncGatewayClient
 from ._protos import Message
 from ._signing_identity import SigningIdentity
-from .reconnect import ReconnectPolicy
 
-__all__ = [
-    "AsyncChaincodeEventsRequest",
-    "ChaincodeEvent",
-    "ChaincodeEventsRequest",
-]
+__all__ = ["ChaincodeEvent"]
 
 _OPERATION = "chaincode events"
 
@@ -107,23 +100,3 @@ class _ChaincodeEventsRequestBase(Generic[ClientT]):
 
     def _cursor(self) -> _ChaincodeEventsCursor:
         return _ChaincodeEventsCursor(self._context.signing, self._request, self._signed)
-
-
-class ChaincodeEventsRequest(_ChaincodeEventsRequestBase[SyncGatewayClient]):
-    def events(self, *, reconnect: ReconnectPolicy | None = None) -> EventStream[ChaincodeEvent]:
-        """Open the stream (signing first if needed); iterate, then ``close()``."""
-        client = self._context.client
-        stream = EventStream(client.chaincode_events, self._signed_request(), self._cursor(), reconnect, _OPERATION)
-        self._context.streams.add(stream)
-        return stream
-
-
-class AsyncChaincodeEventsRequest(_ChaincodeEventsRequestBase[AsyncGatewayClient]):
-    def events(self, *, reconnect: ReconnectPolicy | None = None) -> AsyncEventStream[ChaincodeEvent]:
-        """The stream as an async iterator; it connects on the first ``__anext__``."""
-        client = self._context.client
-        stream = AsyncEventStream(
-            client.chaincode_events, self._signed_request(), self._cursor(), reconnect, _OPERATION
-        )
-        self._context.streams.add(stream)
-        return stream

@@ -7,19 +7,11 @@ from dataclasses import dataclass
 from typing import Generic
 
 from ._context import ClientT, Context
-from ._grpc import AsyncGatewayClient, SyncGatewayClient
 from ._parser import validation_code_name
 from ._protos import Message
 from .errors import CommitError
-from .timeouts import USE_DEFAULT, TimeoutArg
 
-__all__ = [
-    "AsyncCommit",
-    "AsyncSubmittedTransaction",
-    "Commit",
-    "Status",
-    "SubmittedTransaction",
-]
+__all__ = ["Status"]
 
 _VALID = 0  # TxValidationCode.VALID
 
@@ -90,43 +82,3 @@ class _CommitBase(Generic[ClientT]):
             block_number=int(response.block_number),
             transaction_id=self._transaction_id,
         )
-
-
-class Commit(_CommitBase[SyncGatewayClient]):
-    def status(self, *, timeout: TimeoutArg = USE_DEFAULT) -> Status:
-        """Wait for the transaction to commit and return its status.
-
-        Blocks on the peer until the block arrives, so it has its own deadline
-        (``Timeouts.commit_status``).  Safe to repeat, also after a restart.
-        """
-        response = self._context.client.commit_status(self._signed(), timeout)
-        return self._to_status(response)
-
-
-class AsyncCommit(_CommitBase[AsyncGatewayClient]):
-    async def status(self, *, timeout: TimeoutArg = USE_DEFAULT) -> Status:
-        """Wait for the transaction to commit and return its status."""
-        response = await self._context.client.commit_status(self._signed(), timeout)
-        return self._to_status(response)
-
-
-class SubmittedTransaction(Commit):
-    """Submitted to the orderers: the result is known now, the commit later."""
-
-    def __init__(
-        self, context: Context[SyncGatewayClient], transaction_id: str, signed_request: Message,
-        result: builtins.bytes,
-    ) -> None:
-        super().__init__(context, transaction_id, signed_request)
-        self.result = result
-
-
-class AsyncSubmittedTransaction(AsyncCommit):
-    """The asyncio twin of :class:`SubmittedTransaction`."""
-
-    def __init__(
-        self, context: Context[AsyncGatewayClient], transaction_id: str, signed_request: Message,
-        result: builtins.bytes,
-    ) -> None:
-        super().__init__(context, transaction_id, signed_request)
-        self.result = result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import ipaddress
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ __all__ = [
     "create_channel",
     "failover_target",
     "tls_certificate_hash",
+    "wait_for_async_channel_ready",
     "wait_for_channel_ready",
 ]
 
@@ -124,12 +126,25 @@ def create_async_channel(
     return grpc_aio.secure_channel(endpoint, credentials, options=channel_options(server_name, options))
 
 
-def wait_for_channel_ready(channel: Any, endpoint: str, timeout: float) -> None:
+def _not_ready(endpoint: str | None, timeout: float) -> ConnectionError:
+    peer = f"gateway peer {endpoint}" if endpoint else "the gateway peer"
+    return ConnectionError(f"cannot connect to {peer} within {timeout:g} s")
+
+
+def wait_for_channel_ready(channel: Any, endpoint: str | None, timeout: float) -> None:
     """Block until a sync channel is connected; gRPC otherwise connects lazily."""
     try:
         grpc.channel_ready_future(channel).result(timeout=timeout)
     except grpc.FutureTimeoutError as error:
-        raise ConnectionError(f"cannot connect to gateway peer {endpoint} within {timeout:g} s") from error
+        raise _not_ready(endpoint, timeout) from error
+
+
+async def wait_for_async_channel_ready(channel: Any, endpoint: str | None, timeout: float) -> None:
+    """The ``grpc.aio`` twin of :func:`wait_for_channel_ready`."""
+    try:
+        await asyncio.wait_for(channel.channel_ready(), timeout)
+    except asyncio.TimeoutError as error:
+        raise _not_ready(endpoint, timeout) from error
 
 
 def tls_certificate_hash(certificate_pem: bytes) -> bytes:

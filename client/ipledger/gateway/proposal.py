@@ -7,14 +7,11 @@ from typing import Generic
 
 from . import _builder
 from ._context import ClientT, Context
-from ._grpc import AsyncGatewayClient, SyncGatewayClient
 from ._parser import parse_transaction_envelope
 from ._protos import Message, gateway_pb2
 from .errors import ConfigurationError, EndorseError
-from .timeouts import USE_DEFAULT, TimeoutArg
-from .transaction import AsyncTransaction, Transaction
 
-__all__ = ["AsyncProposal", "Proposal"]
+__all__: list[str] = []
 
 
 class _ProposalBase(Generic[ClientT]):
@@ -71,29 +68,3 @@ class _ProposalBase(Generic[ClientT]):
                 None, f"gateway returned an unreadable transaction: {error}", (), self.transaction_id
             ) from error
         return channel, prepared, result
-
-
-class Proposal(_ProposalBase[SyncGatewayClient]):
-    def evaluate(self, *, timeout: TimeoutArg = USE_DEFAULT) -> builtins.bytes:
-        """Run the chaincode on one peer without ordering; returns its result."""
-        response = self._context.client.evaluate(self._evaluate_request(), timeout)
-        result: builtins.bytes = response.result.payload
-        return result
-
-    def endorse(self, *, timeout: TimeoutArg = USE_DEFAULT) -> Transaction:
-        """Collect endorsements; returns the transaction ready to sign and submit."""
-        response = self._context.client.endorse(self._endorse_request(), timeout)
-        return Transaction(self._context, *self._prepared(response))
-
-
-class AsyncProposal(_ProposalBase[AsyncGatewayClient]):
-    async def evaluate(self, *, timeout: TimeoutArg = USE_DEFAULT) -> builtins.bytes:
-        """Run the chaincode on one peer without ordering; returns its result."""
-        response = await self._context.client.evaluate(self._evaluate_request(), timeout)
-        result: builtins.bytes = response.result.payload
-        return result
-
-    async def endorse(self, *, timeout: TimeoutArg = USE_DEFAULT) -> AsyncTransaction:
-        """Collect endorsements; returns the transaction ready to sign and submit."""
-        response = await self._context.client.endorse(self._endorse_request(), timeout)
-        return AsyncTransaction(self._context, *self._prepared(response))

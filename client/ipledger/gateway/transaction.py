@@ -9,13 +9,10 @@ import grpc
 
 from . import _builder
 from ._context import ClientT, Context
-from ._grpc import AsyncGatewayClient, SyncGatewayClient
 from ._protos import Message
-from .commit import AsyncSubmittedTransaction, SubmittedTransaction
 from .errors import SubmitError
-from .timeouts import USE_DEFAULT, TimeoutArg
 
-__all__ = ["AsyncTransaction", "Transaction"]
+__all__ = ["already_ordered"]
 
 
 class _TransactionBase(Generic[ClientT]):
@@ -86,27 +83,3 @@ def already_ordered(error: SubmitError) -> bool:
     """
     return error.grpc_code == grpc.StatusCode.UNAVAILABLE and any(
         "already processed" in detail.message for detail in error.details)
-
-
-class Transaction(_TransactionBase[SyncGatewayClient]):
-    def submit(self, *, timeout: TimeoutArg = USE_DEFAULT) -> SubmittedTransaction:
-        """Send the signed transaction to the orderers; returns at once, before commit."""
-        request, status_request = self._prepare_submit()
-        try:
-            self._context.client.submit(request, timeout)
-        except SubmitError as error:
-            if not already_ordered(error):
-                raise
-        return SubmittedTransaction(self._context, self.transaction_id, status_request, self._result)
-
-
-class AsyncTransaction(_TransactionBase[AsyncGatewayClient]):
-    async def submit(self, *, timeout: TimeoutArg = USE_DEFAULT) -> AsyncSubmittedTransaction:
-        """Send the signed transaction to the orderers; returns at once, before commit."""
-        request, status_request = self._prepare_submit()
-        try:
-            await self._context.client.submit(request, timeout)
-        except SubmitError as error:
-            if not already_ordered(error):
-                raise
-        return AsyncSubmittedTransaction(self._context, self.transaction_id, status_request, self._result)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import grpc
 
 from ipledger.errors import IpledgerError
-from ipledger.gateway.contract import AsyncContract
+from ipledger.gateway import AsyncContract
 from ipledger.gateway.errors import CommitStatusError, GatewayError
 
 __all__ = ["Driver", "TxRecord", "error_key"]

@@ -19,11 +19,13 @@ from typing import TypeVar
 
 from _live_blocks import wait_for_block
 from ipledger.domain import (
+    AsyncLedgerEventStream,
     AsyncPriorityLedger,
     ConfidentialDetails,
     FirstFiling,
     IpRight,
     LedgerEvent,
+    LedgerEventStream,
     PriorityLedger,
 )
 from ipledger.gateway import CommitError, LedgerReader, Network
@@ -134,13 +136,13 @@ class Peers:
         return newest
 
 
-def read_events(stream: Iterator[LedgerEvent], close: Callable[[], None],
-                wanted: Callable[[LedgerEvent], bool], count: int) -> tuple[list[LedgerEvent], list[LedgerEvent]]:
+def read_events(stream: LedgerEventStream, wanted: Callable[[LedgerEvent], bool],
+                count: int) -> tuple[list[LedgerEvent], list[LedgerEvent]]:
     """Read until ``count`` wanted events came; returns (wanted events, every event read).
 
     Other engineers' transactions share the channel, so foreign events are read past, not counted.
     """
-    guard = threading.Timer(STREAM_SAFETY_SECONDS, close)
+    guard = threading.Timer(STREAM_SAFETY_SECONDS, stream.close)
     guard.daemon = True
     guard.start()
     mine: list[LedgerEvent] = []
@@ -158,7 +160,7 @@ def read_events(stream: Iterator[LedgerEvent], close: Callable[[], None],
     return mine, seen
 
 
-async def aread_events(stream: AsyncIterator[LedgerEvent], wanted: Callable[[LedgerEvent], bool],
+async def aread_events(stream: AsyncLedgerEventStream, wanted: Callable[[LedgerEvent], bool],
                        count: int) -> tuple[list[LedgerEvent], list[LedgerEvent]]:
     """The asyncio twin of :func:`read_events` (bounded by a safety timeout)."""
     mine: list[LedgerEvent] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,3 +50,14 @@ def async_ledger(live_profiles: Path) -> Callable[[str], AbstractAsyncContextMan
             yield ledger
 
     return open_ledger
+
+
+@pytest.fixture
+def open_ledger(ledgers: dict[str, PriorityLedger]) -> Callable[[str], AbstractContextManager[PriorityLedger]]:
+    """``with open_ledger("JP") as ledger``: the blocking twin of ``async_ledger``, lending the session's ledger."""
+
+    @contextmanager
+    def lend(code: str) -> Iterator[PriorityLedger]:
+        yield ledgers[code]
+
+    return lend

@@ -28,6 +28,8 @@ from fabric_protos.peer import transaction_pb2 as _transaction_pb2
 
 from ipledger.gateway import (
     AsyncContract,
+    AsyncLedgerReader,
+    AsyncNetwork,
     CommitError,
     ConnectionProfile,
     Contract,
@@ -176,6 +178,11 @@ def office_settings_json(office_record: bytes) -> str:
 
 def chain_height(network: Network) -> int:
     return LedgerReader(network).get_chain_info().height
+
+
+async def achain_height(network: AsyncNetwork) -> int:
+    """The asyncio twin of :func:`chain_height`."""
+    return (await AsyncLedgerReader(network).get_chain_info()).height
 
 
 def sign_elsewhere(private_key_pem: bytes, digest: bytes) -> bytes:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from _gateway_live import LiveNetwork
-from ipledger.gateway import Contract, Gateway, Network
+from ipledger.gateway import AsyncGateway, AsyncNetwork, Contract, Gateway, Network
 from ipledger.operator.bringup import Context
 
 
@@ -35,3 +35,15 @@ def jp_network(live: LiveNetwork, jp_gateway: Gateway) -> Network:
 @pytest.fixture
 def jp_contract(live: LiveNetwork, jp_network: Network) -> Contract:
     return jp_network.get_contract(live.chaincode)
+
+
+@pytest.fixture
+async def jp_aio_gateway(live: LiveNetwork) -> AsyncIterator[AsyncGateway]:
+    """The asyncio twin of ``jp_gateway`` (on this test's event loop)."""
+    async with AsyncGateway.from_profile(live.profile_path("JP"), user="User1") as gateway:
+        yield gateway
+
+
+@pytest.fixture
+def jp_aio_network(live: LiveNetwork, jp_aio_gateway: AsyncGateway) -> AsyncNetwork:
+    return jp_aio_gateway.get_network(live.channel)

@@ -1,3 +1,4 @@
+# generated from tests/integration/gateway/test_live_gateway_ledger_aio.py by scripts/unasync.py - do not edit; run ./scripts/generate
 """Ledger queries through qscc: chain height, blocks by number and by transaction, transactions by id."""
 
 from __future__ import annotations
@@ -7,10 +8,11 @@ import json
 import pytest
 
 from _gateway_live import LiveNetwork, deposit, endorser_msp_ids, unique_number
-from ipledger.gateway import AsyncGateway, AsyncLedgerReader, GatewayError, LedgerReader, Network
+from ipledger.gateway import LedgerReader, Network, GatewayError
 
 
-def test_ledger_reader_chain_info_height_covers_committed_block(live: LiveNetwork, jp_network: Network) -> None:
+def test_ledger_reader_chain_info_height_covers_committed_block(
+        live: LiveNetwork, jp_network: Network) -> None:
     made = deposit(jp_network.get_contract(live.chaincode), "JP")
     info = LedgerReader(jp_network).get_chain_info()
     assert info.height >= made.block_number + 1
@@ -58,12 +60,3 @@ def test_ledger_reader_unknown_transaction_raises_gateway_error(jp_network: Netw
     assert caught.value.details and caught.value.details[0].msp_id == "JPMSP"
 
 
-async def test_async_ledger_reader_reads_what_sync_reader_reads(live: LiveNetwork, jp_network: Network) -> None:
-    made = deposit(jp_network.get_contract(live.chaincode), "JP")
-    # The same peer that reported the commit: another office's peer may not have the block yet.
-    async with AsyncGateway.from_profile(live.profile_path("JP")) as gateway:
-        reader = AsyncLedgerReader(gateway.get_network(live.channel))
-        transaction = await reader.get_transaction_by_id(made.transaction_id)
-        block = await reader.get_block_by_tx_id(made.transaction_id)
-    assert transaction == LedgerReader(jp_network).get_transaction_by_id(made.transaction_id)
-    assert block.number == made.block_number

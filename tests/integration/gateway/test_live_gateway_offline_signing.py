@@ -1,24 +1,23 @@
+# generated from tests/integration/gateway/test_live_gateway_offline_signing_aio.py by scripts/unasync.py - do not edit; run ./scripts/generate
 """Offline signing end to end: a gateway without a signer, every digest signed elsewhere with the key."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 
 import pytest
 
 from _gateway_live import (
-    EVENT_WAIT_SECONDS,
     LiveNetwork,
     chain_height,
+    read_until,
     filing_id,
     filing_json,
-    read_until,
     sign_elsewhere,
     unique_number,
 )
-from ipledger.gateway import AsyncGateway, ChaincodeEvent, Gateway, Identity, NoSignerError, decode_block
+from ipledger.gateway import Gateway, ChaincodeEvent, Identity, NoSignerError, decode_block
 
 
 @pytest.fixture
@@ -78,7 +77,7 @@ def test_offline_signing_chaincode_events_request_delivers_events(
         submitted = network.get_contract(live.chaincode).submit_async(
             "DepositFirstFiling", [filing_json(unique_number())]
         )
-        assert submitted.status().successful
+        assert (submitted.status()).successful
 
     network = unsigned_gateway.get_network(live.channel)
     unsigned = network.new_chaincode_events_request(live.chaincode, start_block=start)
@@ -96,22 +95,18 @@ def test_offline_signing_chaincode_events_request_delivers_events(
     assert json.loads(mine[0].payload)["txId"] == submitted.transaction_id
 
 
-async def test_offline_signing_async_block_events_request_delivers_blocks(
-    live: LiveNetwork, jp_user_key: bytes
+def test_offline_signing_block_events_request_delivers_blocks(
+    live: LiveNetwork, unsigned_gateway: Gateway, jp_user_key: bytes
 ) -> None:
-    profile = live.profile("JP")
-    with Gateway.from_profile(profile) as signing_gateway:
-        network = signing_gateway.get_network(live.channel)
-        start = chain_height(network) - 1
+    with Gateway.from_profile(live.profile_path("JP")) as signing_gateway:
+        start = chain_height(signing_gateway.get_network(live.channel)) - 1
 
-    identity = Identity(profile.msp_id, profile.users["User1"].cert_path.read_bytes())
-    async with AsyncGateway.connect(profile.gateway.endpoint, identity, tls_root_cert=profile.gateway.tls_root_cert(),
-                                    server_name=profile.gateway.server_name) as gateway:
-        unsigned = gateway.get_network(live.channel).new_block_events_request(start_block=start)
-        request = gateway.new_signed_block_events_request(unsigned.bytes, sign_elsewhere(jp_user_key, unsigned.digest))
-        stream = request.events()
-        try:
-            block = await asyncio.wait_for(anext(stream), EVENT_WAIT_SECONDS)
-        finally:
-            await stream.aclose()
-    assert decode_block(block).number == start
+    unsigned = unsigned_gateway.get_network(live.channel).new_block_events_request(start_block=start)
+    request = unsigned_gateway.new_signed_block_events_request(
+        unsigned.bytes, sign_elsewhere(jp_user_key, unsigned.digest))
+    stream = request.events()
+    try:
+        blocks = read_until(stream, lambda seen: True)
+    finally:
+        stream.close()
+    assert decode_block(blocks[0]).number == start

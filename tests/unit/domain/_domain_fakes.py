@@ -154,6 +154,16 @@ class FakeAsyncContract:
         return FakeAsyncSubmitted(self.sync.submit_async(name, arguments, transient, endorsing_organizations))
 
 
+def awaitable(contract: FakeContract) -> FakeAsyncContract:
+    """The contract for AsyncPriorityLedger (tests are written once, for the asyncio twin)."""
+    return FakeAsyncContract(contract)
+
+
+def blocking(contract: FakeContract) -> FakeContract:
+    """The blocking twin of :func:`awaitable`: the contract itself."""
+    return contract
+
+
 class FakeEventStream:
     def __init__(self, events: list[ChaincodeEvent]) -> None:
         self._events = list(events)

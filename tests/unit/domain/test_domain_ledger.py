@@ -1,3 +1,4 @@
+# generated from tests/unit/domain/test_domain_aio.py by scripts/unasync.py - do not edit; run ./scripts/generate
 """PriorityLedger over a recording fake contract: endorsers, errors, soft failures, pages, deposits."""
 
 from __future__ import annotations
@@ -8,11 +9,20 @@ from typing import Any
 import pytest
 
 import _contract_examples as examples
-from _domain_fakes import FakeContract, Recorded, chaincode_failure, unavailable
+from _domain_fakes import (
+    FakeContract,
+    FakeNetwork,
+    Recorded,
+    blocking,
+    chaincode_failure,
+    event,
+    unavailable,
+)
 import ipledger.domain._base as retry_policy
 from ipledger.domain import (
     AccessCodeMismatchError,
     Applicant,
+    PriorityLedger,
     ConfidentialDetails,
     DepositIncompleteError,
     FirstFiling,
@@ -20,11 +30,11 @@ from ipledger.domain import (
     InvalidArgumentError,
     IpRight,
     NotFoundError,
-    PriorityLedger,
     RecordedClaim,
     UnexpectedResultError,
     UnknownOfficeError,
 )
+from ipledger.gateway.checkpointers import InMemoryCheckpointer
 from ipledger.gateway.errors import CommitError, EndorseError, GatewayError
 
 DETAILS = ConfidentialDetails("Folding widget", (Applicant("ACME K.K.", "JP"),))
@@ -32,7 +42,7 @@ US_OFFICE = dict(examples.OFFICE, officeCode="US", mspId="USMSP", name="USPTO")
 
 
 def ledger_for(contract: FakeContract, *, office: str | None = "JP", msp: str | None = "JPMSP") -> PriorityLedger:
-    return PriorityLedger(contract, office_code=office, msp_id=msp)
+    return PriorityLedger(blocking(contract), office_code=office, msp_id=msp)
 
 
 def test_queries_are_evaluated_with_no_endorsers() -> None:
@@ -135,7 +145,7 @@ def test_retrieval_outcomes_are_endorsed_as_the_gateway_plans_them() -> None:
 
 def test_callers_msp_is_asked_from_the_ledger_when_unknown() -> None:
     contract = FakeContract({"GetCallerOffice": examples.OFFICE, "SetAccessCode": examples.ACCESS_RECORD})
-    ledger = PriorityLedger(contract)
+    ledger = PriorityLedger(blocking(contract))
     ledger.set_access_code("JP:PATENT:2024012345", "7f3a9c21")
     assert [call.name for call in contract.calls] == ["GetCallerOffice", "SetAccessCode"]
     assert contract.calls[1].endorsing_organizations == ("JPMSP",)
@@ -193,7 +203,8 @@ def test_hash_mismatch_is_committed_then_raised() -> None:
                     completedAt=examples.TIMESTAMP)
     contract = FakeContract({"AcknowledgeRetrieval": recorded})
     with pytest.raises(HashMismatchError) as raised:
-        ledger_for(contract, office="US", msp="USMSP").acknowledge_retrieval(examples.RETRIEVAL["id"], "cd" * 32)
+        ledger = ledger_for(contract, office="US", msp="USMSP")
+        ledger.acknowledge_retrieval(examples.RETRIEVAL["id"], "cd" * 32)
     assert raised.value.retrieval is not None and raised.value.retrieval.error_code == "HASH_MISMATCH"
 
 
@@ -239,7 +250,7 @@ def test_iter_refuses_a_bookmark_that_does_not_move() -> None:
     contract = FakeContract({"ListOffices": _paged(examples.page([examples.OFFICE], "same"),
                                                    examples.page([], "same"))})
     with pytest.raises(UnexpectedResultError, match="same bookmark"):
-        list(ledger_for(contract).iter_offices())
+        [office for office in ledger_for(contract).iter_offices()]
 
 
 def test_list_returns_one_page() -> None:
@@ -328,8 +339,77 @@ def test_events_need_a_network() -> None:
         ledger_for(FakeContract()).events()
 
 
-def test_every_public_method_exists_on_both_twins() -> None:
-    from ipledger.domain import AsyncPriorityLedger
-    sync = {name for name in dir(PriorityLedger) if not name.startswith("_")} - {"close"}
-    aio = {name for name in dir(AsyncPriorityLedger) if not name.startswith("_")} - {"aclose"}
-    assert sync == aio
+
+
+# -- first written for the asyncio twin ---------------------------------------------------------------------
+
+
+def ledger_and_contract(script: dict[str, object]) -> tuple[PriorityLedger, FakeContract]:
+    contract = FakeContract(script)  # type: ignore[arg-type]
+    return ledger_for(contract), contract
+
+
+def test_query_and_error_mapping() -> None:
+    ledger, contract = ledger_and_contract({"GetFirstFiling": [examples.FIRST_FILING,
+                                                      chaincode_failure("NOT_FOUND: gone", evaluate=True)]})
+    filing = ledger.get_first_filing("JP:PATENT:2024012345")
+    assert filing.id == "JP:PATENT:2024012345"
+    with pytest.raises(NotFoundError):
+        ledger.get_first_filing("JP:PATENT:2024012345")
+    assert contract.calls[0].kind == "evaluate"
+
+
+def test_redeem_endorsers_and_soft_failure() -> None:
+    on_us = {"filingId": "US:PATENT:18123456", "officeCode": "JP"}
+    ledger, contract = ledger_and_contract({"GetOffice": US_OFFICE,
+                                   "RedeemAccessCode": dict(examples.REDEMPTION_PENDING, **on_us),
+                                   "SettleAccessCodeRedemption": dict(examples.REDEMPTION_MISMATCH, **on_us)})
+    with pytest.raises(AccessCodeMismatchError) as raised:
+        ledger.redeem_access_code("US", "PATENT", "18/123,456", "2025-03-17", "0000")
+    assert raised.value.result is not None and raised.value.result.failed_attempts == 2
+    assert [call.name for call in contract.calls] == ["GetOffice", "RedeemAccessCode", "SettleAccessCodeRedemption"]
+    assert [call.endorsing_organizations for call in contract.calls[1:]] == [("USMSP",), ("USMSP",)]
+    assert contract.named("SettleAccessCodeRedemption")[0].arguments == ("US:PATENT:18123456", "JP")
+
+
+def test_retrieval_outcomes_are_left_to_the_gateways_plan() -> None:
+    retrieval_id = str(examples.RETRIEVAL["id"])
+    ledger, contract = ledger_and_contract({"FailRetrieval": dict(examples.RETRIEVAL, status="ERROR", errorCode="OTHER",
+                                                         completedAt=examples.TIMESTAMP)})
+    ledger.fail_retrieval(retrieval_id, "OTHER")
+    assert [(call.name, call.endorsing_organizations) for call in contract.calls] == [("FailRetrieval", ())]
+
+
+def test_async_iteration_over_pages() -> None:
+    pages = [examples.page([examples.filing("1")], "b1"), examples.page([examples.filing("2")], "")]
+    ledger, contract = ledger_and_contract({"ListFirstFilings": pages})
+    ids = [filing.id for filing in ledger.iter_first_filings()]
+    assert ids == ["JP:PATENT:1", "JP:PATENT:2"]
+    assert [call.arguments[-1] for call in contract.calls] == ["", "b1"]
+
+
+def test_deposit_with_failed_private_step() -> None:
+    ledger, contract = ledger_and_contract({"DepositFirstFiling": examples.FIRST_FILING,
+                                   "SetFilingConfidential": chaincode_failure("INVALID_ARGUMENT: bad title"),
+                                   "SetAccessCode": examples.ACCESS_RECORD})
+    with pytest.raises(DepositIncompleteError) as raised:
+        ledger.deposit_first_filing(
+            ip_right="PATENT", application_number="JP 2024-012345", filing_date="2024-03-15",
+            document_sha256=examples.DIGEST, access_code="7f3a9c21",
+            confidential=ConfidentialDetails("Widget", (Applicant("ACME"),)))
+    assert raised.value.missing == ("confidential data",)
+    assert [call.name for call in contract.calls] == ["DepositFirstFiling", "SetFilingConfidential",
+                                                      "SetAccessCode"]
+
+
+def test_async_events_with_checkpoint() -> None:
+    network = FakeNetwork([event("FirstFilingDeposited", 4, "a"), event("FirstFilingPublished", 5, "b")])
+    ledger = PriorityLedger(blocking(FakeContract()), network=network)
+    checkpointer = InMemoryCheckpointer()
+    seen = []
+    with ledger.events(checkpointer=checkpointer) as stream:
+        for item in stream:
+            seen.append(item.name)
+    assert seen == ["FirstFilingDeposited", "FirstFilingPublished"]
+    # Asking for the item after "b" (which ended the loop) confirmed that "b" was handled.
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, "b")

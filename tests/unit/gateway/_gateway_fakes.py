@@ -387,3 +387,13 @@ def start_fake_peer(server_credentials: Any = None) -> RunningPeer:
         port = server.add_secure_port("127.0.0.1:0", server_credentials)
     server.start()
     return RunningPeer(peer, f"127.0.0.1:{port}", server)
+
+
+def aio_channel(address: str) -> Any:
+    """A plaintext ``grpc.aio`` channel to the fake peer (tests are written once, for the asyncio client)."""
+    return grpc.aio.insecure_channel(address)
+
+
+def sync_channel(address: str) -> Any:
+    """The blocking twin of :func:`aio_channel`."""
+    return grpc.insecure_channel(address)

@@ -1,25 +1,47 @@
-"""End-to-end tests of the asyncio client against the in-process fake peer."""
+# unasync: async-only
+"""End-to-end tests of the asyncio client against the in-process fake peer.
+
+The one source of test_gateway_client_sync.py, the same tests for the blocking client (``./scripts/generate``).
+"""
+# unasync: end
+# unasync: sync-only
+# """End-to-end tests of the blocking client against the in-process fake peer."""
+# unasync: end
 
 from __future__ import annotations
 
+# unasync: async-only
 import asyncio
+# unasync: end
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
+from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
+from fabric_protos.orderer import ab_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2
 
-from _gateway_fakes import Credentials, Failure, RunningPeer, TLSMaterial, start_fake_peer
+from _gateway_fakes import Credentials, Failure, RunningPeer, TLSMaterial, aio_channel, key_pem, start_fake_peer
+from ipledger.gateway import ConnectionError as GatewayConnectionError
 from ipledger.gateway import (
-    AsyncGateway,
     CommitError,
     CommitStatusError,
+    ConfigurationError,
     EndorseError,
+    FileCheckpointer,
+    FileWallet,
+    AsyncGateway,
     GatewayError,
+    InMemoryCheckpointer,
     NoSignerError,
     ReconnectPolicy,
     SubmitError,
     Timeouts,
+    WalletEntry,
     tls_certificate_hash,
 )
 
@@ -27,10 +49,366 @@ FAST_RECONNECT = ReconnectPolicy(initial_delay=0.01, max_delay=0.05)
 
 
 @pytest.fixture
-async def gateway(fake_peer: RunningPeer, credentials: Credentials) -> AsyncIterator[AsyncGateway]:
-    channel = grpc.aio.insecure_channel(fake_peer.address)
-    async with AsyncGateway(channel, credentials.identity, credentials.signer, close_channel=True) as gw:
+async def channel(fake_peer: RunningPeer) -> AsyncIterator[Any]:
+    opened = aio_channel(fake_peer.address)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def gateway(channel: Any, credentials: Credentials) -> AsyncIterator[AsyncGateway]:
+    async with AsyncGateway(channel, credentials.identity, credentials.signer) as gw:
         yield gw
+
+
+def proposal_args(signed_proposal: Any) -> tuple[list[bytes], dict[str, bytes]]:
+    proposal = proposal_pb2.Proposal.FromString(signed_proposal.proposal_bytes)
+    payload = proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload)
+    spec = chaincode_pb2.ChaincodeInvocationSpec.FromString(payload.input).chaincode_spec
+    return list(spec.input.args), dict(payload.TransientMap)
+
+
+async def test_evaluate_transaction(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.results["ReadFirstFiling"] = b'{"id":"JP:PATENT:1"}'
+    contract = gateway.get_network("priority").get_contract("ipledger")
+
+    assert await contract.evaluate_transaction("ReadFirstFiling", "JP:PATENT:1") == b'{"id":"JP:PATENT:1"}'
+
+    (request,) = fake_peer.peer.requests["Evaluate"]
+    assert request.channel_id == "priority"
+    assert proposal_args(request.proposed_transaction)[0] == [b"ReadFirstFiling", b"JP:PATENT:1"]
+
+
+async def test_evaluate_with_transient_data_and_target_organizations(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    contract = gateway.get_network("priority").get_contract("ipledger", "Filings")
+    await contract.evaluate("Read", ["a", b"\x01"], {"salt": "pepper"}, ["JPMSP"])
+    (request,) = fake_peer.peer.requests["Evaluate"]
+    args, transient = proposal_args(request.proposed_transaction)
+    assert args == [b"Filings:Read", b"a", b"\x01"]
+    assert transient == {"salt": b"pepper"}
+    assert list(request.target_organizations) == ["JPMSP"]
+
+
+async def test_submit_transaction_runs_endorse_submit_commit(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.results["DepositFirstFiling"] = b"deposited"
+    contract = gateway.get_network("priority").get_contract("ipledger")
+
+    assert await contract.submit_transaction("DepositFirstFiling", "JP:PATENT:1") == b"deposited"
+
+    requests = fake_peer.peer.requests
+    endorse, submit, commit = requests["Endorse"][0], requests["Submit"][0], requests["CommitStatus"][0]
+    assert endorse.transaction_id == submit.transaction_id
+    assert gateway_pb2.CommitStatusRequest.FromString(commit.request).transaction_id == endorse.transaction_id
+    assert submit.prepared_transaction.signature  # the fake verified it against our certificate
+
+
+async def test_submit_async_returns_result_before_status(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.results["Grant"] = b"granted"
+    fake_peer.peer.commit_block = 42
+    contract = gateway.get_network("priority").get_contract("ipledger")
+
+    submitted = await contract.submit_async("Grant", ["x"], endorsing_organizations=["JPMSP", "USMSP"])
+
+    assert submitted.result == b"granted"
+    assert "CommitStatus" not in fake_peer.peer.requests
+    status = await submitted.status()
+    assert (status.code, status.successful, status.block_number) == (0, True, 42)
+    assert status.transaction_id == submitted.transaction_id and status.code_name == "VALID"
+    assert list(fake_peer.peer.requests["Endorse"][0].endorsing_organizations) == ["JPMSP", "USMSP"]
+
+
+async def test_invalid_commit_raises_commit_error(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.commit_code = 11
+    with pytest.raises(CommitError) as info:
+        await gateway.get_network("priority").get_contract("ipledger").submit_transaction("Grant")
+    assert (info.value.validation_code, info.value.code_name) == (11, "MVCC_READ_CONFLICT")
+    assert info.value.transaction_id == fake_peer.peer.requests["Endorse"][0].transaction_id
+
+
+async def test_endorse_failure_maps_to_endorse_error_with_chaincode_text(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.failures["Endorse"] = Failure(
+        grpc.StatusCode.ABORTED, "failed to endorse transaction, see attached details for more info",
+        [("peer0.jp.ipledger.test:7051", "JPMSP", "chaincode response 500, NOT_FOUND: first filing JP:PATENT:9 does not exist")],
+    )
+    with pytest.raises(EndorseError) as info:
+        await gateway.get_network("priority").get_contract("ipledger").submit_transaction("Grant", "JP:PATENT:9")
+    error = info.value
+    assert error.grpc_code is grpc.StatusCode.ABORTED
+    assert error.transaction_id == fake_peer.peer.requests["Endorse"][0].transaction_id
+    assert error.chaincode_message() == "NOT_FOUND: first filing JP:PATENT:9 does not exist"
+    assert "NOT_FOUND: first filing JP:PATENT:9 does not exist" in str(error)
+    assert "Submit" not in fake_peer.peer.requests
+
+
+async def test_evaluate_failure_is_a_gateway_error(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.failures["Evaluate"] = Failure(
+        grpc.StatusCode.UNKNOWN, "evaluate call to endorser returned error: chaincode response 500, BAD: no")
+    with pytest.raises(GatewayError) as info:
+        await gateway.get_network("priority").get_contract("ipledger").evaluate_transaction("Read")
+    assert type(info.value) is GatewayError
+    assert info.value.chaincode_message() == "BAD: no"
+    assert str(info.value).startswith("evaluate error: UNKNOWN")
+
+
+async def test_submit_failure_maps_to_submit_error(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.failures["Submit"] = Failure(grpc.StatusCode.UNAVAILABLE, "no orderers could successfully process transaction")
+    with pytest.raises(SubmitError) as info:
+        await gateway.get_network("priority").get_contract("ipledger").submit_transaction("Grant")
+    assert info.value.grpc_code is grpc.StatusCode.UNAVAILABLE
+    assert info.value.transaction_id == fake_peer.peer.requests["Submit"][0].transaction_id
+
+
+async def test_bft_submit_refused_as_already_processed_still_waits_for_commit(
+        gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    # BFT: orderers that received the transaction from a peer orderer answer "request already processed",
+    # and the gateway reports a missing quorum although the transaction is being ordered (fabric#4415).
+    fake_peer.peer.failures["Submit"] = Failure(
+        grpc.StatusCode.UNAVAILABLE,
+        "insufficient number of orderers could successfully process transaction to satisfy quorum requirement",
+        [("orderer0.us:8050", "USMSP", "rpc error: code = Unknown desc = request already processed")])
+    result = await gateway.get_network("priority").get_contract("ipledger").submit_transaction("Grant")
+    assert result == b"endorsed"
+    assert len(fake_peer.peer.requests["CommitStatus"]) == 1
+
+
+async def test_commit_status_deadline_maps_to_commit_status_error(
+    channel: Any, credentials: Credentials, fake_peer: RunningPeer
+) -> None:
+    fake_peer.peer.commit_delay = 2.0
+    gateway = AsyncGateway(channel, credentials.identity, credentials.signer,
+                      timeouts=Timeouts(commit_status=0.2))
+    contract = gateway.get_network("priority").get_contract("ipledger")
+    with pytest.raises(CommitStatusError) as info:
+        await contract.submit_transaction("Grant")
+    assert info.value.grpc_code is grpc.StatusCode.DEADLINE_EXCEEDED
+    assert info.value.transaction_id == fake_peer.peer.requests["Endorse"][0].transaction_id
+    # A per-call override beats the gateway default.
+    submitted = await contract.submit_async("Grant")
+    assert (await submitted.status(timeout=5)).successful
+
+
+async def test_offline_signing_round_trip(channel: Any, credentials: Credentials, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.results["Grant"] = b"ok"
+    sign = credentials.signer  # stands in for a remote signing service
+    gateway = AsyncGateway(channel, credentials.identity)  # no signer: offline mode
+    contract = gateway.get_network("priority").get_contract("ipledger")
+
+    unsigned = contract.new_proposal("Grant", ["JP:PATENT:1"], endorsing_organizations=["JPMSP"])
+    with pytest.raises(NoSignerError):
+        await unsigned.endorse()
+
+    proposal = gateway.new_signed_proposal(unsigned.bytes, sign(unsigned.digest))
+    assert proposal.transaction_id == unsigned.transaction_id
+    transaction = await proposal.endorse()
+    assert transaction.result == b"ok"
+
+    transaction = gateway.new_signed_transaction(transaction.bytes, sign(transaction.digest))
+    assert transaction.result == b"ok"
+    submitted = await transaction.submit()
+    with pytest.raises(NoSignerError):
+        await submitted.status()
+
+    commit = gateway.new_signed_commit(submitted.bytes, sign(submitted.digest))
+    assert commit.transaction_id == unsigned.transaction_id
+    assert (await commit.status()).successful
+    assert list(fake_peer.peer.requests["Endorse"][0].endorsing_organizations) == ["JPMSP"]
+
+
+async def test_signed_objects_are_not_signed_again(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    contract = gateway.get_network("priority").get_contract("ipledger")
+    proposal = contract.new_proposal("Read")
+    first = await proposal.evaluate()
+    signature = fake_peer.peer.requests["Evaluate"][0].proposed_transaction.signature
+    assert proposal.is_signed
+    await proposal.evaluate()
+    assert fake_peer.peer.requests["Evaluate"][1].proposed_transaction.signature == signature
+    assert first == b"evaluated"
+
+
+async def test_chaincode_events_from_start_block(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.event_blocks = [(3, [("a", "E", b"1")]), (5, [("b", "E", b"2"), ("c", "F", b"3")])]
+    network = gateway.get_network("priority")
+    async with network.chaincode_events("ipledger", start_block=4) as events:
+        received = [await anext(events), await anext(events)]
+    assert [(e.block_number, e.transaction_id, e.event_name, e.payload) for e in received] == [
+        (5, "b", "E", b"2"), (5, "c", "F", b"3")]
+    assert received[0].chaincode_name == "ipledger"
+    request = gateway_pb2.ChaincodeEventsRequest.FromString(fake_peer.peer.requests["ChaincodeEvents"][0].request)
+    assert request.start_position.specified.number == 4
+
+
+async def test_chaincode_events_resume_from_file_checkpoint(
+    gateway: AsyncGateway, fake_peer: RunningPeer, tmp_path: Path
+) -> None:
+    fake_peer.peer.event_blocks = [(3, [("a", "E", b""), ("b", "E", b"")]), (4, [("c", "E", b"")])]
+    network = gateway.get_network("priority")
+    checkpointer = FileCheckpointer(tmp_path / "cp.json")
+    async with network.chaincode_events("ipledger", start_block=0, checkpoint=checkpointer) as events:
+        first = await anext(events)
+        checkpointer.checkpoint_chaincode_event(first)  # then "crash"
+    resumed = FileCheckpointer(tmp_path / "cp.json")
+    async with network.chaincode_events("ipledger", start_block=0, checkpoint=resumed) as events:
+        rest = [(await anext(events)).transaction_id, (await anext(events)).transaction_id]
+    assert (first.transaction_id, rest) == ("a", ["b", "c"])
+    second = gateway_pb2.ChaincodeEventsRequest.FromString(fake_peer.peer.requests["ChaincodeEvents"][1].request)
+    assert (second.start_position.specified.number, second.after_transaction_id) == (3, "a")
+
+
+async def test_chaincode_events_reconnect_without_loss_or_duplicates(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.event_blocks = [(1, [("a", "E", b"")]), (2, [("b", "E", b""), ("c", "E", b"")]),
+                                   (3, [("d", "E", b"")])]
+    fake_peer.peer.fail_events_after = 2  # the first stream dies after two blocks
+    events = gateway.get_network("priority").chaincode_events("ipledger", start_block=0, reconnect=FAST_RECONNECT)
+    received = [(await anext(events)).transaction_id for _ in range(4)]
+    events.close()
+    assert received == ["a", "b", "c", "d"]
+    resume = gateway_pb2.ChaincodeEventsRequest.FromString(fake_peer.peer.requests["ChaincodeEvents"][1].request)
+    assert (resume.start_position.specified.number, resume.after_transaction_id) == (2, "c")
+
+
+async def test_chaincode_events_without_reconnect_raise(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.event_blocks = [(1, [("a", "E", b"")]), (2, [("b", "E", b"")])]
+    fake_peer.peer.fail_events_after = 1
+    events = gateway.get_network("priority").chaincode_events("ipledger", start_block=0)
+    assert (await anext(events)).transaction_id == "a"
+    with pytest.raises(GatewayError) as info:
+        await anext(events)
+    assert info.value.grpc_code is grpc.StatusCode.UNAVAILABLE
+    assert info.value.operation == "chaincode events"
+
+
+@pytest.mark.parametrize(
+    ("method", "request_method"),
+    [("block_events", "Deliver"), ("filtered_block_events", "DeliverFiltered"),
+     ("block_and_private_data_events", "DeliverWithPrivateData")],
+)
+async def test_block_events_flavours_and_checkpoint(
+    gateway: AsyncGateway, fake_peer: RunningPeer, method: str, request_method: str
+) -> None:
+    fake_peer.peer.blocks = [0, 1, 2, 3]
+    checkpointer = InMemoryCheckpointer()
+    checkpointer.checkpoint_block(1)  # block 1 done: resume at 2
+    async with getattr(gateway.get_network("priority"), method)(checkpoint=checkpointer) as blocks:
+        first, second = await anext(blocks), await anext(blocks)
+    number = {"block_events": lambda b: b.header.number, "filtered_block_events": lambda b: b.number,
+              "block_and_private_data_events": lambda b: b.block.header.number}[method]
+    assert [number(first), number(second)] == [2, 3]
+    (envelope,) = fake_peer.peer.requests[request_method]
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    assert common_pb2.ChannelHeader.FromString(payload.header.channel_header).type == common_pb2.DELIVER_SEEK_INFO
+
+
+async def test_block_events_reconnect_resume_after_last_block(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.blocks = [5, 6, 7, 8]
+    fake_peer.peer.fail_blocks_after = 2
+    async with gateway.get_network("priority").block_events(start_block=5, reconnect=FAST_RECONNECT) as blocks:
+        numbers = [(await anext(blocks)).header.number for _ in range(4)]
+    assert numbers == [5, 6, 7, 8]
+    resume = fake_peer.peer.requests["Deliver"][1]
+    seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(resume.payload).data)
+    assert seek.start.specified.number == 7
+
+
+async def test_deliver_status_becomes_a_gateway_error(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.deliver_status = common_pb2.NOT_FOUND
+    with pytest.raises(GatewayError) as info:
+        await anext(gateway.get_network("nochannel").block_events())
+    assert info.value.grpc_code is grpc.StatusCode.NOT_FOUND
+    assert "NOT_FOUND (404)" in str(info.value)
+
+
+async def test_offline_signed_block_events_request(channel: Any, credentials: Credentials,
+                                             fake_peer: RunningPeer) -> None:
+    fake_peer.peer.blocks = [0]
+    gateway = AsyncGateway(channel, credentials.identity)
+    unsigned = gateway.get_network("priority").new_filtered_block_events_request(start_block=0)
+    request = gateway.new_signed_filtered_block_events_request(unsigned.bytes, credentials.signer(unsigned.digest))
+    async with request.events() as blocks:
+        assert (await anext(blocks)).number == 0
+    unsigned_events = gateway.get_network("priority").new_chaincode_events_request("ipledger")
+    signed_events = gateway.new_signed_chaincode_events_request(
+        unsigned_events.bytes, credentials.signer(unsigned_events.digest))
+    assert signed_events.is_signed
+
+
+def tls_peer(tls: TLSMaterial, require_client_auth: bool) -> RunningPeer:
+    server_credentials = grpc.ssl_server_credentials(
+        [(tls.server_key, tls.server_cert)], root_certificates=tls.ca_cert, require_client_auth=require_client_auth)
+    return start_fake_peer(server_credentials)
+
+
+async def test_connect_with_mutual_tls_binds_the_client_certificate_hash(credentials: Credentials, tls: TLSMaterial) -> None:
+    running = tls_peer(tls, require_client_auth=True)
+    running.peer.blocks = [0]
+    try:
+        async with AsyncGateway.connect(
+            running.address, credentials.identity, credentials.signer, tls_root_cert=tls.ca_cert,
+            server_name="peer0.jp.ipledger.test", client_cert=tls.client_cert, client_key=tls.client_key,
+        ) as gateway:
+            await gateway.wait_ready(5)
+            assert await gateway.get_network("priority").get_contract("ipledger").evaluate_transaction("Read") == b"evaluated"
+            async with gateway.get_network("priority").block_events(start_block=0) as blocks:
+                await anext(blocks)
+        (envelope,) = running.peer.requests["Deliver"]
+        channel_header = common_pb2.ChannelHeader.FromString(common_pb2.Payload.FromString(envelope.payload).header.channel_header)
+        assert channel_header.tls_cert_hash == tls_certificate_hash(tls.client_cert)
+        assert running.peer.client_tls_hashes == [tls_certificate_hash(tls.client_cert)]
+    finally:
+        running.server.stop(grace=None)
+
+
+def write_profile(directory: Path, address: str, tls: TLSMaterial, credentials: Credentials,
+                  *, users: bool, mutual_tls: bool = False) -> Path:
+    (directory / "tlsca.pem").write_bytes(tls.ca_cert)
+    (directory / "cert.pem").write_bytes(credentials.certificate)
+    (directory / "key.pem").write_bytes(key_pem(credentials.key))
+    profile: dict[str, Any] = {
+        "office": "JP", "mspId": "JPMSP", "channel": "priority", "chaincode": "ipledger",
+        "gateway": {"endpoint": address, "serverName": "peer0.jp.ipledger.test", "tlsRootCertPath": "tlsca.pem"},
+        "mutualTls": mutual_tls, "walletPath": "wallet",
+    }
+    if users:
+        profile["users"] = {"User1": {"certPath": "cert.pem", "keyPath": "key.pem"}}
+    (directory / "JP.json").write_text(json.dumps(profile))
+    return directory / "JP.json"
+
+
+@pytest.mark.parametrize("source", ["profile files", "wallet"])
+async def test_from_profile_connects(credentials: Credentials, tls: TLSMaterial, tmp_path: Path, source: str) -> None:
+    running = tls_peer(tls, require_client_auth=False)
+    running.peer.results["Read"] = b"from profile"
+    try:
+        path = write_profile(tmp_path, running.address, tls, credentials, users=source == "profile files")
+        if source == "wallet":
+            FileWallet(tmp_path / "wallet").put(
+                "User1", WalletEntry("JPMSP", credentials.certificate, key_pem(credentials.key)))
+        async with AsyncGateway.from_profile(path, user="User1") as gateway:
+            await gateway.wait_ready(5)
+            assert gateway.identity.msp_id == "JPMSP"
+            assert await gateway.get_network("priority").get_contract("ipledger").evaluate_transaction("Read") == b"from profile"
+    finally:
+        running.server.stop(grace=None)
+
+
+async def test_from_profile_reports_unknown_users_and_missing_mtls(
+    credentials: Credentials, tls: TLSMaterial, tmp_path: Path
+) -> None:
+    path = write_profile(tmp_path, "127.0.0.1:1", tls, credentials, users=True)
+    with pytest.raises(ConfigurationError, match="known: User1"):
+        AsyncGateway.from_profile(path, user="Admin")
+    path = write_profile(tmp_path, "127.0.0.1:1", tls, credentials, users=True, mutual_tls=True)
+    with pytest.raises(ConfigurationError, match="requires mutual TLS"):
+        AsyncGateway.from_profile(path, user="User1")
+
+
+async def test_wait_ready_names_the_peer_it_cannot_reach(credentials: Credentials, tls: TLSMaterial) -> None:
+    async with AsyncGateway.connect("127.0.0.1:1", credentials.identity, credentials.signer,
+                                    tls_root_cert=tls.ca_cert) as gateway:
+        with pytest.raises(GatewayConnectionError, match="cannot connect to gateway peer 127.0.0.1:1 within"):
+            await gateway.wait_ready(0.3)
+
+
+# -- first written for the asyncio client ---------------------------------------------------------------------
 
 
 async def test_evaluate_and_submit(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
@@ -43,17 +421,6 @@ async def test_evaluate_and_submit(gateway: AsyncGateway, fake_peer: RunningPeer
     assert submitted.result == b"deposited"
     status = await submitted.status()
     assert status.successful and status.transaction_id == submitted.transaction_id
-
-
-async def test_hundreds_of_transactions_in_flight(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
-    fake_peer.peer.commit_delay = 0.3  # every CommitStatus blocks, as on a real peer
-    contract = gateway.get_network("priority").get_contract("ipledger")
-    started = asyncio.get_running_loop().time()
-    results = await asyncio.gather(*(contract.submit("Deposit", [str(i)]) for i in range(300)))
-    elapsed = asyncio.get_running_loop().time() - started
-    assert len(results) == 300
-    assert len({r.transaction_id for r in fake_peer.peer.requests["Submit"]}) == 300
-    assert elapsed < 0.3 * 300 / 10  # overlapped, not serialised
 
 
 async def test_error_mapping(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
@@ -96,9 +463,9 @@ async def test_per_call_deadline(gateway: AsyncGateway, fake_peer: RunningPeer) 
     assert info.value.grpc_code is grpc.StatusCode.DEADLINE_EXCEEDED
 
 
-async def test_offline_signing_round_trip(fake_peer: RunningPeer, credentials: Credentials) -> None:
+async def test_offline_signing_needs_a_signature_to_evaluate(fake_peer: RunningPeer, credentials: Credentials) -> None:
     sign = credentials.signer
-    async with AsyncGateway(grpc.aio.insecure_channel(fake_peer.address), credentials.identity,
+    async with AsyncGateway(aio_channel(fake_peer.address), credentials.identity,
                             close_channel=True) as gateway:
         unsigned = gateway.get_network("priority").get_contract("ipledger").new_proposal("Deposit")
         with pytest.raises(NoSignerError):
@@ -111,7 +478,7 @@ async def test_offline_signing_round_trip(fake_peer: RunningPeer, credentials: C
         assert (await commit.status()).successful
 
 
-async def test_chaincode_events_async_for_with_reconnect(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+async def test_chaincode_events_loop_with_reconnect(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
     fake_peer.peer.event_blocks = [(1, [("a", "E", b"")]), (2, [("b", "E", b"")]), (3, [("c", "E", b"")])]
     fake_peer.peer.fail_events_after = 1
     received = []
@@ -125,6 +492,40 @@ async def test_chaincode_events_async_for_with_reconnect(gateway: AsyncGateway, 
     assert received == ["a", "b", "c"]
     resume = gateway_pb2.ChaincodeEventsRequest.FromString(fake_peer.peer.requests["ChaincodeEvents"][1].request)
     assert (resume.start_position.specified.number, resume.after_transaction_id) == (1, "a")
+
+
+async def test_block_events_with_mutual_tls(credentials: Credentials, tls: TLSMaterial) -> None:
+    server_credentials = grpc.ssl_server_credentials(
+        [(tls.server_key, tls.server_cert)], root_certificates=tls.ca_cert, require_client_auth=True)
+    running = start_fake_peer(server_credentials)
+    running.peer.blocks = [0, 1]
+    try:
+        gateway = AsyncGateway.connect(
+            running.address, credentials.identity, credentials.signer, tls_root_cert=tls.ca_cert,
+            server_name="peer0.jp.ipledger.test", client_cert=tls.client_cert, client_key=tls.client_key)
+        async with gateway:
+            await gateway.wait_ready(5)
+            async with gateway.get_network("priority").block_events(start_block=0) as blocks:
+                numbers = [(await blocks.__anext__()).header.number for _ in range(2)]
+        assert numbers == [0, 1]
+        assert running.peer.client_tls_hashes == [tls_certificate_hash(tls.client_cert)]
+    finally:
+        running.server.stop(grace=None)
+
+
+# unasync: async-only
+# -- only the asyncio client: many calls in flight on one channel, close() from another task ----------------
+
+
+async def test_hundreds_of_transactions_in_flight(gateway: AsyncGateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.commit_delay = 0.3  # every CommitStatus blocks, as on a real peer
+    contract = gateway.get_network("priority").get_contract("ipledger")
+    started = asyncio.get_running_loop().time()
+    results = await asyncio.gather(*(contract.submit("Deposit", [str(i)]) for i in range(300)))
+    elapsed = asyncio.get_running_loop().time() - started
+    assert len(results) == 300
+    assert len({r.transaction_id for r in fake_peer.peer.requests["Submit"]}) == 300
+    assert elapsed < 0.3 * 300 / 10  # overlapped, not serialised
 
 
 async def _until_streaming(fake_peer: RunningPeer) -> None:
@@ -147,7 +548,7 @@ async def test_close_cancels_a_pending_read(gateway: AsyncGateway, fake_peer: Ru
 
 
 async def test_aclose_ends_streams(fake_peer: RunningPeer, credentials: Credentials) -> None:
-    gateway = AsyncGateway(grpc.aio.insecure_channel(fake_peer.address), credentials.identity,
+    gateway = AsyncGateway(aio_channel(fake_peer.address), credentials.identity,
                            credentials.signer, close_channel=True)
     events = gateway.get_network("priority").chaincode_events("ipledger")
 
@@ -158,22 +559,4 @@ async def test_aclose_ends_streams(fake_peer: RunningPeer, credentials: Credenti
     await _until_streaming(fake_peer)
     await gateway.aclose()
     assert await asyncio.wait_for(task, 30) == []  # the timeout only guards against a hang
-
-
-async def test_block_events_with_mutual_tls(credentials: Credentials, tls: TLSMaterial) -> None:
-    server_credentials = grpc.ssl_server_credentials(
-        [(tls.server_key, tls.server_cert)], root_certificates=tls.ca_cert, require_client_auth=True)
-    running = start_fake_peer(server_credentials)
-    running.peer.blocks = [0, 1]
-    try:
-        gateway = AsyncGateway.connect(
-            running.address, credentials.identity, credentials.signer, tls_root_cert=tls.ca_cert,
-            server_name="peer0.jp.ipledger.test", client_cert=tls.client_cert, client_key=tls.client_key)
-        async with gateway:
-            await gateway.wait_ready(5)
-            async with gateway.get_network("priority").block_events(start_block=0) as blocks:
-                numbers = [(await blocks.__anext__()).header.number for _ in range(2)]
-        assert numbers == [0, 1]
-        assert running.peer.client_tls_hashes == [tls_certificate_hash(tls.client_cert)]
-    finally:
-        running.server.stop(grace=None)
+# unasync: end

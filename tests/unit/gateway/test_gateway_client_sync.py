@@ -1,9 +1,9 @@
+# generated from tests/unit/gateway/test_gateway_client_async.py by scripts/unasync.py - do not edit; run ./scripts/generate
 """End-to-end tests of the blocking client against the in-process fake peer."""
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from fabric_protos.gateway import gateway_pb2
 from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 
-from _gateway_fakes import Credentials, Failure, RunningPeer, TLSMaterial, key_pem, start_fake_peer
+from _gateway_fakes import Credentials, Failure, RunningPeer, TLSMaterial, sync_channel, key_pem, start_fake_peer
 from ipledger.gateway import ConnectionError as GatewayConnectionError
 from ipledger.gateway import (
     CommitError,
@@ -39,8 +39,15 @@ FAST_RECONNECT = ReconnectPolicy(initial_delay=0.01, max_delay=0.05)
 
 
 @pytest.fixture
-def gateway(insecure_channel: Any, credentials: Credentials) -> Iterator[Gateway]:
-    with Gateway(insecure_channel, credentials.identity, credentials.signer) as gw:
+def channel(fake_peer: RunningPeer) -> Iterator[Any]:
+    opened = sync_channel(fake_peer.address)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def gateway(channel: Any, credentials: Credentials) -> Iterator[Gateway]:
+    with Gateway(channel, credentials.identity, credentials.signer) as gw:
         yield gw
 
 
@@ -155,10 +162,10 @@ def test_bft_submit_refused_as_already_processed_still_waits_for_commit(
 
 
 def test_commit_status_deadline_maps_to_commit_status_error(
-    insecure_channel: Any, credentials: Credentials, fake_peer: RunningPeer
+    channel: Any, credentials: Credentials, fake_peer: RunningPeer
 ) -> None:
     fake_peer.peer.commit_delay = 2.0
-    gateway = Gateway(insecure_channel, credentials.identity, credentials.signer,
+    gateway = Gateway(channel, credentials.identity, credentials.signer,
                       timeouts=Timeouts(commit_status=0.2))
     contract = gateway.get_network("priority").get_contract("ipledger")
     with pytest.raises(CommitStatusError) as info:
@@ -167,13 +174,13 @@ def test_commit_status_deadline_maps_to_commit_status_error(
     assert info.value.transaction_id == fake_peer.peer.requests["Endorse"][0].transaction_id
     # A per-call override beats the gateway default.
     submitted = contract.submit_async("Grant")
-    assert submitted.status(timeout=5).successful
+    assert (submitted.status(timeout=5)).successful
 
 
-def test_offline_signing_round_trip(insecure_channel: Any, credentials: Credentials, fake_peer: RunningPeer) -> None:
+def test_offline_signing_round_trip(channel: Any, credentials: Credentials, fake_peer: RunningPeer) -> None:
     fake_peer.peer.results["Grant"] = b"ok"
     sign = credentials.signer  # stands in for a remote signing service
-    gateway = Gateway(insecure_channel, credentials.identity)  # no signer: offline mode
+    gateway = Gateway(channel, credentials.identity)  # no signer: offline mode
     contract = gateway.get_network("priority").get_contract("ipledger")
 
     unsigned = contract.new_proposal("Grant", ["JP:PATENT:1"], endorsing_organizations=["JPMSP"])
@@ -193,7 +200,7 @@ def test_offline_signing_round_trip(insecure_channel: Any, credentials: Credenti
 
     commit = gateway.new_signed_commit(submitted.bytes, sign(submitted.digest))
     assert commit.transaction_id == unsigned.transaction_id
-    assert commit.status().successful
+    assert (commit.status()).successful
     assert list(fake_peer.peer.requests["Endorse"][0].endorsing_organizations) == ["JPMSP"]
 
 
@@ -231,7 +238,7 @@ def test_chaincode_events_resume_from_file_checkpoint(
         checkpointer.checkpoint_chaincode_event(first)  # then "crash"
     resumed = FileCheckpointer(tmp_path / "cp.json")
     with network.chaincode_events("ipledger", start_block=0, checkpoint=resumed) as events:
-        rest = [next(events).transaction_id, next(events).transaction_id]
+        rest = [(next(events)).transaction_id, (next(events)).transaction_id]
     assert (first.transaction_id, rest) == ("a", ["b", "c"])
     second = gateway_pb2.ChaincodeEventsRequest.FromString(fake_peer.peer.requests["ChaincodeEvents"][1].request)
     assert (second.start_position.specified.number, second.after_transaction_id) == (3, "a")
@@ -242,7 +249,7 @@ def test_chaincode_events_reconnect_without_loss_or_duplicates(gateway: Gateway,
                                    (3, [("d", "E", b"")])]
     fake_peer.peer.fail_events_after = 2  # the first stream dies after two blocks
     events = gateway.get_network("priority").chaincode_events("ipledger", start_block=0, reconnect=FAST_RECONNECT)
-    received = [next(events).transaction_id for _ in range(4)]
+    received = [(next(events)).transaction_id for _ in range(4)]
     events.close()
     assert received == ["a", "b", "c", "d"]
     resume = gateway_pb2.ChaincodeEventsRequest.FromString(fake_peer.peer.requests["ChaincodeEvents"][1].request)
@@ -253,25 +260,11 @@ def test_chaincode_events_without_reconnect_raise(gateway: Gateway, fake_peer: R
     fake_peer.peer.event_blocks = [(1, [("a", "E", b"")]), (2, [("b", "E", b"")])]
     fake_peer.peer.fail_events_after = 1
     events = gateway.get_network("priority").chaincode_events("ipledger", start_block=0)
-    assert next(events).transaction_id == "a"
+    assert (next(events)).transaction_id == "a"
     with pytest.raises(GatewayError) as info:
         next(events)
     assert info.value.grpc_code is grpc.StatusCode.UNAVAILABLE
     assert info.value.operation == "chaincode events"
-
-
-def test_close_from_another_thread_ends_a_blocked_iterator(gateway: Gateway) -> None:
-    events = gateway.get_network("priority").chaincode_events("ipledger")
-    threading.Timer(0.2, events.close).start()
-    with pytest.raises(StopIteration):
-        next(events)
-
-
-def test_gateway_close_ends_open_streams(insecure_channel: Any, credentials: Credentials) -> None:
-    gateway = Gateway(insecure_channel, credentials.identity, credentials.signer)
-    events = gateway.get_network("priority").chaincode_events("ipledger")
-    threading.Timer(0.2, gateway.close).start()
-    assert list(events) == []
 
 
 @pytest.mark.parametrize(
@@ -299,7 +292,7 @@ def test_block_events_reconnect_resume_after_last_block(gateway: Gateway, fake_p
     fake_peer.peer.blocks = [5, 6, 7, 8]
     fake_peer.peer.fail_blocks_after = 2
     with gateway.get_network("priority").block_events(start_block=5, reconnect=FAST_RECONNECT) as blocks:
-        numbers = [next(blocks).header.number for _ in range(4)]
+        numbers = [(next(blocks)).header.number for _ in range(4)]
     assert numbers == [5, 6, 7, 8]
     resume = fake_peer.peer.requests["Deliver"][1]
     seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(resume.payload).data)
@@ -314,14 +307,14 @@ def test_deliver_status_becomes_a_gateway_error(gateway: Gateway, fake_peer: Run
     assert "NOT_FOUND (404)" in str(info.value)
 
 
-def test_offline_signed_block_events_request(insecure_channel: Any, credentials: Credentials,
+def test_offline_signed_block_events_request(channel: Any, credentials: Credentials,
                                              fake_peer: RunningPeer) -> None:
     fake_peer.peer.blocks = [0]
-    gateway = Gateway(insecure_channel, credentials.identity)
+    gateway = Gateway(channel, credentials.identity)
     unsigned = gateway.get_network("priority").new_filtered_block_events_request(start_block=0)
     request = gateway.new_signed_filtered_block_events_request(unsigned.bytes, credentials.signer(unsigned.digest))
     with request.events() as blocks:
-        assert next(blocks).number == 0
+        assert (next(blocks)).number == 0
     unsigned_events = gateway.get_network("priority").new_chaincode_events_request("ipledger")
     signed_events = gateway.new_signed_chaincode_events_request(
         unsigned_events.bytes, credentials.signer(unsigned_events.digest))
@@ -341,8 +334,8 @@ def test_connect_with_mutual_tls_binds_the_client_certificate_hash(credentials: 
         with Gateway.connect(
             running.address, credentials.identity, credentials.signer, tls_root_cert=tls.ca_cert,
             server_name="peer0.jp.ipledger.test", client_cert=tls.client_cert, client_key=tls.client_key,
-            connect_timeout=5,
         ) as gateway:
+            gateway.wait_ready(5)
             assert gateway.get_network("priority").get_contract("ipledger").evaluate_transaction("Read") == b"evaluated"
             with gateway.get_network("priority").block_events(start_block=0) as blocks:
                 next(blocks)
@@ -379,7 +372,8 @@ def test_from_profile_connects(credentials: Credentials, tls: TLSMaterial, tmp_p
         if source == "wallet":
             FileWallet(tmp_path / "wallet").put(
                 "User1", WalletEntry("JPMSP", credentials.certificate, key_pem(credentials.key)))
-        with Gateway.from_profile(path, user="User1", connect_timeout=5) as gateway:
+        with Gateway.from_profile(path, user="User1") as gateway:
+            gateway.wait_ready(5)
             assert gateway.identity.msp_id == "JPMSP"
             assert gateway.get_network("priority").get_contract("ipledger").evaluate_transaction("Read") == b"from profile"
     finally:
@@ -397,7 +391,115 @@ def test_from_profile_reports_unknown_users_and_missing_mtls(
         Gateway.from_profile(path, user="User1")
 
 
-def test_connect_timeout_raises_connection_error(credentials: Credentials, tls: TLSMaterial) -> None:
-    with pytest.raises(GatewayConnectionError, match="cannot connect"):
-        Gateway.connect("127.0.0.1:1", credentials.identity, credentials.signer, tls_root_cert=tls.ca_cert,
-                        connect_timeout=0.3)
+def test_wait_ready_names_the_peer_it_cannot_reach(credentials: Credentials, tls: TLSMaterial) -> None:
+    with Gateway.connect("127.0.0.1:1", credentials.identity, credentials.signer,
+                         tls_root_cert=tls.ca_cert) as gateway:
+        with pytest.raises(GatewayConnectionError, match="cannot connect to gateway peer 127.0.0.1:1 within"):
+            gateway.wait_ready(0.3)
+
+
+# -- first written for the asyncio client ---------------------------------------------------------------------
+
+
+def test_evaluate_and_submit(gateway: Gateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.results["Read"] = b"read"
+    fake_peer.peer.results["Deposit"] = b"deposited"
+    contract = gateway.get_network("priority").get_contract("ipledger")
+    assert contract.evaluate_transaction("Read", "x") == b"read"
+    assert contract.submit_transaction("Deposit", "x") == b"deposited"
+    submitted = contract.submit_async("Deposit")
+    assert submitted.result == b"deposited"
+    status = submitted.status()
+    assert status.successful and status.transaction_id == submitted.transaction_id
+
+
+def test_error_mapping(gateway: Gateway, fake_peer: RunningPeer) -> None:
+    contract = gateway.get_network("priority").get_contract("ipledger")
+    fake_peer.peer.failures["Endorse"] = Failure(
+        grpc.StatusCode.ABORTED, "failed to endorse transaction",
+        [("peer0.us.ipledger.test:9051", "USMSP", "chaincode response 500, CONFLICT: already deposited")])
+    with pytest.raises(EndorseError) as endorse:
+        contract.submit_transaction("Deposit")
+    assert endorse.value.chaincode_message() == "CONFLICT: already deposited"
+    assert endorse.value.transaction_id == fake_peer.peer.requests["Endorse"][-1].transaction_id
+    del fake_peer.peer.failures["Endorse"]
+
+    fake_peer.peer.failures["Submit"] = Failure(grpc.StatusCode.UNAVAILABLE, "no orderers")
+    with pytest.raises(SubmitError):
+        contract.submit_transaction("Deposit")
+    del fake_peer.peer.failures["Submit"]
+
+    fake_peer.peer.failures["CommitStatus"] = Failure(grpc.StatusCode.PERMISSION_DENIED, "access denied")
+    with pytest.raises(CommitStatusError) as commit_status:
+        contract.submit_transaction("Deposit")
+    assert commit_status.value.transaction_id == fake_peer.peer.requests["Submit"][-1].transaction_id
+    del fake_peer.peer.failures["CommitStatus"]
+
+    fake_peer.peer.commit_code = 10
+    with pytest.raises(CommitError, match=r"status code 10 \(ENDORSEMENT_POLICY_FAILURE\)"):
+        contract.submit_transaction("Deposit")
+
+    fake_peer.peer.failures["Evaluate"] = Failure(grpc.StatusCode.UNKNOWN, "chaincode response 500, NOPE: x")
+    with pytest.raises(GatewayError) as evaluate:
+        contract.evaluate_transaction("Read")
+    assert evaluate.value.chaincode_message() == "NOPE: x"
+
+
+def test_per_call_deadline(gateway: Gateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.commit_delay = 1.0
+    contract = gateway.get_network("priority").get_contract("ipledger")
+    with pytest.raises(CommitStatusError) as info:
+        contract.submit("Deposit", timeouts=Timeouts(commit_status=0.1))
+    assert info.value.grpc_code is grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+def test_offline_signing_needs_a_signature_to_evaluate(fake_peer: RunningPeer, credentials: Credentials) -> None:
+    sign = credentials.signer
+    with Gateway(sync_channel(fake_peer.address), credentials.identity,
+                 close_channel=True) as gateway:
+        unsigned = gateway.get_network("priority").get_contract("ipledger").new_proposal("Deposit")
+        with pytest.raises(NoSignerError):
+            unsigned.evaluate()
+        proposal = gateway.new_signed_proposal(unsigned.bytes, sign(unsigned.digest))
+        transaction = proposal.endorse()
+        transaction = gateway.new_signed_transaction(transaction.bytes, sign(transaction.digest))
+        submitted = transaction.submit()
+        commit = gateway.new_signed_commit(submitted.bytes, sign(submitted.digest))
+        assert (commit.status()).successful
+
+
+def test_chaincode_events_loop_with_reconnect(gateway: Gateway, fake_peer: RunningPeer) -> None:
+    fake_peer.peer.event_blocks = [(1, [("a", "E", b"")]), (2, [("b", "E", b"")]), (3, [("c", "E", b"")])]
+    fake_peer.peer.fail_events_after = 1
+    received = []
+    with gateway.get_network("priority").chaincode_events(
+        "ipledger", start_block=0, reconnect=FAST_RECONNECT
+    ) as events:
+        for event in events:
+            received.append(event.transaction_id)
+            if len(received) == 3:
+                break
+    assert received == ["a", "b", "c"]
+    resume = gateway_pb2.ChaincodeEventsRequest.FromString(fake_peer.peer.requests["ChaincodeEvents"][1].request)
+    assert (resume.start_position.specified.number, resume.after_transaction_id) == (1, "a")
+
+
+def test_block_events_with_mutual_tls(credentials: Credentials, tls: TLSMaterial) -> None:
+    server_credentials = grpc.ssl_server_credentials(
+        [(tls.server_key, tls.server_cert)], root_certificates=tls.ca_cert, require_client_auth=True)
+    running = start_fake_peer(server_credentials)
+    running.peer.blocks = [0, 1]
+    try:
+        gateway = Gateway.connect(
+            running.address, credentials.identity, credentials.signer, tls_root_cert=tls.ca_cert,
+            server_name="peer0.jp.ipledger.test", client_cert=tls.client_cert, client_key=tls.client_key)
+        with gateway:
+            gateway.wait_ready(5)
+            with gateway.get_network("priority").block_events(start_block=0) as blocks:
+                numbers = [(blocks.__next__()).header.number for _ in range(2)]
+        assert numbers == [0, 1]
+        assert running.peer.client_tls_hashes == [tls_certificate_hash(tls.client_cert)]
+    finally:
+        running.server.stop(grace=None)
+
+

@@ -1,0 +1,204 @@
+# generated from client/ipledger/gateway/_async/gateway.py by scripts/unasync.py - do not edit; run ./scripts/generate
+"""The entry point: a connection to one gateway peer, acting as one identity."""
+
+from __future__ import annotations
+
+import builtins
+import os
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any
+
+from .. import _parser
+from .grpc_client import SyncGatewayClient
+from ..block_events import BLOCK, BLOCK_AND_PRIVATE_DATA, FILTERED_BLOCK
+from ..connection import create_channel, tls_certificate_hash, wait_for_channel_ready
+from ..gateway import _context, _endpoint_from_profile, _GatewayBase
+from ..hashing import Hash
+from ..identity import Identity
+from ..profile import ConnectionProfile
+from ..signing import Signer
+from ..timeouts import Timeouts
+from .block_events import BlockEventsRequest
+from .chaincode_events import ChaincodeEventsRequest
+from .commit import Commit
+from .network import Network
+from .proposal import Proposal
+from .transaction import Transaction
+
+__all__ = ["Gateway"]
+
+
+class Gateway(_GatewayBase[SyncGatewayClient]):
+    """Blocking Fabric Gateway client.
+
+    ``Gateway.connect()`` / ``Gateway.from_profile()`` open (and later close)
+    their own gRPC channel; the constructor takes a channel the application
+    owns and may share.  Without a signer the gateway is in offline-signing
+    mode: build objects, sign their ``digest`` elsewhere, rebuild them with
+    ``new_signed_*``.
+    """
+
+    def __init__(
+        self,
+        channel: Any,
+        identity: Identity,
+        signer: Signer | None = None,
+        *,
+        hash: Hash | None = None,
+        timeouts: Timeouts = Timeouts(),
+        tls_client_certificate_hash: bytes | None = None,
+        close_channel: bool = False,
+    ) -> None:
+        client = SyncGatewayClient(channel, timeouts)
+        super().__init__(_context(client, identity, signer, hash, tls_client_certificate_hash),
+                         channel, close_channel)
+
+    @classmethod
+    def connect(
+        cls,
+        endpoint: str,
+        identity: Identity,
+        signer: Signer | None = None,
+        *,
+        tls_root_cert: bytes,
+        server_name: str | None = None,
+        client_cert: bytes | None = None,
+        client_key: bytes | None = None,
+        hash: Hash | None = None,
+        timeouts: Timeouts = Timeouts(),
+        connect_timeout: float | None = None,
+        channel_options: Sequence[tuple[str, Any]] = (),
+    ) -> Gateway:
+        """Open a TLS channel to ``endpoint`` (mutual TLS with a client cert and key).
+
+        gRPC connects lazily; give ``connect_timeout`` to fail fast with
+        ConnectionError when the peer is unreachable.
+        """
+        tls_hash = tls_certificate_hash(client_cert) if client_cert else None
+        channel = create_channel(endpoint, tls_root_cert=tls_root_cert, server_name=server_name,
+                                 client_cert=client_cert, client_key=client_key, options=channel_options)
+        gateway = cls(channel, identity, signer, hash=hash, timeouts=timeouts,
+                      tls_client_certificate_hash=tls_hash, close_channel=True)
+        gateway._endpoint = endpoint
+        if connect_timeout is not None:
+            try:
+                gateway.wait_ready(connect_timeout)
+            except BaseException:
+                gateway.close()
+                raise
+        return gateway
+
+    @classmethod
+    def from_profile(
+        cls,
+        profile: ConnectionProfile | str | os.PathLike[str],
+        user: str = "User1",
+        *,
+        hash: Hash | None = None,
+        timeouts: Timeouts = Timeouts(),
+        connect_timeout: float | None = None,
+    ) -> Gateway:
+        """Connect as ``user`` of an office's connection profile (or its wallet)."""
+        resolved = _endpoint_from_profile(profile, user)
+        return cls.connect(
+            resolved.endpoint, resolved.identity, resolved.signer, tls_root_cert=resolved.tls_root_cert,
+            server_name=resolved.server_name, client_cert=resolved.client_cert,
+            client_key=resolved.client_key, hash=hash, timeouts=timeouts,
+            connect_timeout=connect_timeout,
+        )
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait until the channel is connected; raises ConnectionError on timeout."""
+        wait_for_channel_ready(self._channel, self._endpoint, timeout)
+
+    def get_network(self, name: str) -> Network:
+        return Network(self._context, name)
+
+    def new_proposal(self, bytes: builtins.bytes) -> Proposal:
+        proposed, channel = _parser.parse_proposed_transaction(bytes)
+        return Proposal(self._context, channel, proposed)
+
+    def new_signed_proposal(self, bytes: builtins.bytes, signature: builtins.bytes) -> Proposal:
+        """Rebuild a proposal from its ``bytes`` with the ``signature`` made elsewhere (offline signing)."""
+        proposal = self.new_proposal(bytes)
+        proposal._set_signature(signature)
+        return proposal
+
+    def new_transaction(self, bytes: builtins.bytes) -> Transaction:
+        prepared, channel, result = _parser.parse_prepared_transaction(bytes)
+        return Transaction(self._context, channel, prepared, result)
+
+    def new_signed_transaction(self, bytes: builtins.bytes, signature: builtins.bytes) -> Transaction:
+        """Rebuild an endorsed transaction from its ``bytes`` with the ``signature`` made elsewhere."""
+        transaction = self.new_transaction(bytes)
+        transaction._set_signature(signature)
+        return transaction
+
+    def new_commit(self, bytes: builtins.bytes) -> Commit:
+        signed, transaction_id, _ = _parser.parse_commit_status_request(bytes)
+        return Commit(self._context, transaction_id, signed)
+
+    def new_signed_commit(self, bytes: builtins.bytes, signature: builtins.bytes) -> Commit:
+        """Rebuild a commit-status request from its ``bytes`` with the ``signature`` made elsewhere."""
+        commit = self.new_commit(bytes)
+        commit._set_signature(signature)
+        return commit
+
+    def new_chaincode_events_request(self, bytes: builtins.bytes) -> ChaincodeEventsRequest:
+        signed, request = _parser.parse_chaincode_events_request(bytes)
+        return ChaincodeEventsRequest(self._context, signed, request)
+
+    def new_signed_chaincode_events_request(
+        self, bytes: builtins.bytes, signature: builtins.bytes
+    ) -> ChaincodeEventsRequest:
+        """Rebuild a chaincode events request from its ``bytes`` with the ``signature`` made elsewhere."""
+        request = self.new_chaincode_events_request(bytes)
+        request._set_signature(signature)
+        return request
+
+    def _block_request(self, bytes: builtins.bytes, flavour: str,
+                       signature: builtins.bytes | None) -> BlockEventsRequest:
+        request = BlockEventsRequest(self._context, _parser.parse_seek_envelope(bytes), flavour)
+        if signature is not None:
+            request._set_signature(signature)
+        return request
+
+    def new_block_events_request(self, bytes: builtins.bytes) -> BlockEventsRequest:
+        return self._block_request(bytes, BLOCK, None)
+
+    def new_signed_block_events_request(
+        self, bytes: builtins.bytes, signature: builtins.bytes
+    ) -> BlockEventsRequest:
+        return self._block_request(bytes, BLOCK, signature)
+
+    def new_filtered_block_events_request(self, bytes: builtins.bytes) -> BlockEventsRequest:
+        return self._block_request(bytes, FILTERED_BLOCK, None)
+
+    def new_signed_filtered_block_events_request(
+        self, bytes: builtins.bytes, signature: builtins.bytes
+    ) -> BlockEventsRequest:
+        return self._block_request(bytes, FILTERED_BLOCK, signature)
+
+    def new_block_and_private_data_events_request(self, bytes: builtins.bytes) -> BlockEventsRequest:
+        return self._block_request(bytes, BLOCK_AND_PRIVATE_DATA, None)
+
+    def new_signed_block_and_private_data_events_request(
+        self, bytes: builtins.bytes, signature: builtins.bytes
+    ) -> BlockEventsRequest:
+        return self._block_request(bytes, BLOCK_AND_PRIVATE_DATA, signature)
+
+    def close(self) -> None:
+        """End open event streams and close the channel if this gateway opened it."""
+        if self._closed:
+            return
+        self._close_streams()
+        if self._close_channel:
+            self._channel.close()
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
