@@ -14,10 +14,9 @@ from ipledger.consortium import crypto
 from ipledger.consortium.office import publish_bundle
 from ipledger.consortium.plan import OfficePlan
 from ipledger.operator import channel_members, renewal
-from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.bringup import Context
 from ipledger.operator.errors import NodeUnhealthyError, OperatorError
-from ipledger.operator.join import apply_signed_update
+from ipledger.operator.join import apply_signed_update, wait_orderer
 
 
 def consenter_target(ctx: Context, office: OfficePlan) -> renewal.RenewalTarget:
@@ -26,19 +25,6 @@ def consenter_target(ctx: Context, office: OfficePlan) -> renewal.RenewalTarget:
         renewal.CertificatePair(node / "msp" / "signcerts" / "cert.pem", node / "msp" / "keystore" / "key.pem"),
         renewal.CertificatePair(node / "tls" / "server.crt", node / "tls" / "server.key"),
     ), health_url=f"https://{office.host_ip}:{office.orderer.operations_port}/healthz")
-
-
-def _wait_consenter(admin: OfficeAdmin, reference: OfficeAdmin, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    info: dict[str, object] | None = None
-    while time.monotonic() < deadline:
-        info = admin.orderer_channel_info()
-        other = reference.orderer_channel_info() or {}
-        if (info is not None and info.get("consensusRelation") == "consenter"
-                and int(str(info.get("height", 0))) >= int(str(other.get("height", 0)))):
-            return
-        time.sleep(1.0)
-    raise OperatorError(f"{admin.office.orderer.host} did not rejoin as a caught-up consenter in {timeout:.0f}s: {info}")
 
 
 def renew_consenter(ctx: Context, office: OfficePlan) -> renewal.RenewalResult:
@@ -65,6 +51,6 @@ def renew_consenter(ctx: Context, office: OfficePlan) -> renewal.RenewalResult:
     if reason is not None:
         raise NodeUnhealthyError(f"{office.orderer.host} did not become healthy on its renewed certificates "
                                  f"({reason}); the channel already names them, so fix the node rather than roll back")
-    _wait_consenter(own, others[0], ctx.health_timeout)
+    wait_orderer(own, "consenter", others[0], ctx.health_timeout)
     return renewal.RenewalResult(target=target.name, role="orderer", certificates=renewed, restarted=True,
                                  seconds=time.monotonic() - started)

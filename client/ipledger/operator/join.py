@@ -159,13 +159,21 @@ def _govern(ctx: Context, change: MembershipChange, voters: Sequence[OfficePlan]
     return proposal
 
 
-def _wait_orderer(admin: OfficeAdmin, relation: str, height: int, timeout: float = 120.0) -> None:
+def wait_orderer(admin: OfficeAdmin, relation: str, reference: OfficeAdmin, timeout: float = 120.0) -> None:
+    """Wait until ``admin``'s orderer is a ``relation`` ("follower", "consenter") of the channel at least as
+    high as ``reference``'s; its admin endpoint may still be starting (a fresh or restarted node)."""
     deadline = time.monotonic() + timeout
     info: dict[str, object] | None = None
     while time.monotonic() < deadline:
-        info = admin.orderer_channel_info()
-        if info is not None and info.get("consensusRelation") == relation and int(str(info.get("height", 0))) >= height:
-            return
+        try:
+            info = admin.orderer_channel_info()
+            height = _orderer_height(reference)
+        except OperatorError as exc:
+            info = {"error": str(exc)}
+        else:
+            if (info is not None and info.get("consensusRelation") == relation
+                    and int(str(info.get("height", 0))) >= height):
+                return
         time.sleep(1.0)
     raise OperatorError(f"{admin.office.orderer.host} is not a caught-up {relation} after {timeout:.0f}s: {info}")
 
@@ -213,7 +221,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
             block = Path(tmp) / "config.block"
             members[0].peer("channel", "fetch", "config", str(block), "-c", plan.channel, *members[0].orderer_args())
             newcomer.join_orderer(block)
-        _wait_orderer(newcomer, "follower", _orderer_height(members[0]))
+        wait_orderer(newcomer, "follower", members[0])
     consenter_now = any(c.get("msp_id") == bundle.msp_id
                         for c in channel_members.consenters(ChannelConfigs(members[0]).current().config))
     if not consenter_now:
@@ -225,7 +233,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
             change.consenters = len(channel_members.consenters(config))
         steps.run(f"members sign and submit: {office.orderer.host} becomes a consenter", make_consenter)
         steps.run(f"{office.orderer.host} is a consenter",
-                  lambda: _wait_orderer(newcomer, "consenter", _orderer_height(members[0])))
+                  lambda: wait_orderer(newcomer, "consenter", members[0]))
 
     def join_peers() -> None:
         for peer in office.peers:
