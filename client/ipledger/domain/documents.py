@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipledger.gateway.errors import ConfigurationError
-from ipledger.gateway.profile import ConnectionProfile
+from ipledger.credentials.profile import ConnectionProfile
 from ipledger.library import (
     Download,
     LibraryClient,

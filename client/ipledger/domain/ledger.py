@@ -35,7 +35,7 @@ from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
 from ipledger.gateway.errors import CommitError, ConfigurationError
 from ipledger.gateway import Gateway
-from ipledger.gateway.profile import ConnectionProfile
+from ipledger.credentials.profile import ConnectionProfile, load_profile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
 
@@ -91,7 +91,6 @@ from .models import (
     Retrieval,
     Roles,
 )
-from .profiles import load_profile
 from .protocols import ChaincodeEventSource, ContractLike, Submitted
 from .transactions import Call, Endorsement
 

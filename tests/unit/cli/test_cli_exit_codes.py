@@ -8,14 +8,8 @@ import pytest
 from ipledger.cli.exit_codes import ExitCode, exit_code_for
 from ipledger.domain import errors
 from ipledger.library import LibraryRefusedError, LibraryUnavailableError, LocalStorageError
-from ipledger.gateway.errors import (
-    CAError,
-    CommitError,
-    CommitStatusError,
-    ConfigurationError,
-    ConnectionError,
-    GatewayError,
-)
+from ipledger.credentials.errors import CAError
+from ipledger.gateway.errors import CommitError, CommitStatusError, ConfigurationError, ConnectionError, GatewayError
 
 
 @pytest.mark.parametrize(("error", "code"), [

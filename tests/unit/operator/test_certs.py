@@ -18,7 +18,7 @@ from ipledger.cli.exit_codes import ExitCode
 from ipledger.consortium import crypto
 from ipledger.consortium.definition import load_definition
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan, build_plan
-from ipledger.gateway.wallet import FileWallet, WalletEntry
+from ipledger.credentials.wallet import FileWallet, WalletEntry
 from ipledger.operator import bringup, certs, renewal
 from ipledger.cli.network import network as network_group
 from ipledger.operator.errors import NodeNotFoundError, OperatorError
