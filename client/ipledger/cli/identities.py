@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ipledger.credentials.ca import CACredentials
-from ipledger.gateway.errors import ConfigurationError
+from ipledger.errors import ConfigurationError
 from ipledger.credentials.wallet import WalletEntry
 
 from .options import json_option

@@ -17,7 +17,7 @@ import click
 from ipledger.domain.ledger import PriorityLedger
 from ipledger.credentials.profile import load_profile
 from ipledger.credentials.ca import CAClient
-from ipledger.gateway.errors import ConfigurationError
+from ipledger.errors import ConfigurationError
 from ipledger.gateway import LedgerReader
 from ipledger.credentials.profile import ConnectionProfile
 from ipledger.credentials.wallet import FileWallet

@@ -50,7 +50,8 @@ from typing import TypeVar
 
 from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
-from ipledger.gateway.errors import CommitError, ConfigurationError
+from ipledger.errors import ConfigurationError
+from ipledger.gateway.errors import CommitError
 from ipledger.gateway import AsyncGateway
 from ipledger.credentials.profile import ConnectionProfile, load_profile
 from ipledger.gateway.reconnect import ReconnectPolicy

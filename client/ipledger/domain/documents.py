@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipledger.gateway.errors import ConfigurationError
+from ipledger.errors import ConfigurationError
 from ipledger.credentials.profile import ConnectionProfile
 from ipledger.library import (
     Download,

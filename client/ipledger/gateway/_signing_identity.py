@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .errors import ConfigurationError, NoSignerError
+from ipledger.errors import ConfigurationError
+from .errors import NoSignerError
 from ipledger.credentials.hashing import Hash
 from ipledger.credentials.identity import Identity
 from ipledger.credentials.signing import PrivateKeySigner, Signer

@@ -6,8 +6,8 @@ the gRPC status code, the status message, the per-peer :class:`ErrorDetail`
 list the gateway attached, and the transaction id, so a caller can always tell
 *which* transaction failed *where* and *why*.
 
-:class:`ConfigurationError` and :class:`ConnectionError` are shared with the credentials (profiles, wallets,
-Fabric CA) and live in :mod:`ipledger.errors`; they are named here too because the gateway raises them.
+The gateway also raises :class:`ipledger.errors.ConfigurationError` and :class:`ipledger.errors.ConnectionError`,
+which it shares with the credentials (profiles, wallets, Fabric CA).
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ipledger.errors import ConfigurationError, ConnectionError, IpledgerError
+from ipledger.errors import ConfigurationError, IpledgerError
 
 __all__ = [
     "CheckpointError",
     "CommitError",
     "CommitStatusError",
-    "ConfigurationError",
-    "ConnectionError",
     "EndorseError",
     "ErrorDetail",
     "GatewayError",

@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 from cryptography.hazmat.primitives import serialization
 
 from ipledger._https import NamedHTTPSConnection
-from ipledger.gateway.errors import ConfigurationError
+from ipledger.errors import ConfigurationError
 from ipledger.credentials.profile import ConnectionProfile, LibraryEndpoint
 
 from .errors import LibraryRefusedError, LibraryUnavailableError, LocalStorageError

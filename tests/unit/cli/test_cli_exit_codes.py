@@ -9,7 +9,8 @@ from ipledger.cli.exit_codes import ExitCode, exit_code_for
 from ipledger.domain import errors
 from ipledger.library import LibraryRefusedError, LibraryUnavailableError, LocalStorageError
 from ipledger.credentials.errors import CAError
-from ipledger.gateway.errors import CommitError, CommitStatusError, ConfigurationError, ConnectionError, GatewayError
+from ipledger.errors import ConfigurationError, ConnectionError
+from ipledger.gateway.errors import CommitError, CommitStatusError, GatewayError
 
 
 @pytest.mark.parametrize(("error", "code"), [
