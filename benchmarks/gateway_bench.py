@@ -41,14 +41,8 @@ sys.path.insert(0, str(REPO / "client"))
 import grpc  # noqa: E402
 
 from ipledger.errors import IpledgerError  # noqa: E402
-from ipledger.gateway import (  # noqa: E402
-    AsyncContract,
-    AsyncGateway,
-    ConnectionProfile,
-    Contract,
-    Gateway,
-    Status,
-)
+from ipledger.credentials import ConnectionProfile
+from ipledger.gateway import AsyncGateway, Contract, Gateway, Status
 
 NODE_DIR = REPO / "benchmarks" / "node"
 OFFICES = ("JP", "US", "EP", "KR")

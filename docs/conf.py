@@ -42,7 +42,6 @@ nitpick_ignore = [
     ("py:class", "ipledger.domain.models.Record"),
     ("py:class", "ipledger.domain.documents.Libraries"),
     ("py:class", "ipledger.domain.documents.FetchedDocument"),
-    ("py:class", "ipledger.gateway.profile.LibraryEndpoint"),
     ("py:class", "ipledger.domain.protocols.ContractLike"),
     ("py:class", "ipledger.domain.aio_protocols.AsyncContractLike"),
     ("py:class", "ipledger.domain.protocols.ChaincodeEventSource"),

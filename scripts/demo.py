@@ -12,9 +12,9 @@ PY = REPO / ".venv" / "bin" / "python"
 
 def main() -> int:
     for argv in ([sys.executable, str(REPO / "scripts" / "setup.py")],
-                 [str(PY), "-m", "ipledger.operator", "up"],
+                 [str(PY), "-m", "ipledger.cli.network", "up"],
                  [str(PY), "-m", "ipledger.operator.tour"],
-                 [str(PY), "-m", "ipledger.operator", "status"]):
+                 [str(PY), "-m", "ipledger.cli.network", "status"]):
         code = subprocess.run(argv, cwd=REPO).returncode
         if code != 0:
             return code

@@ -58,7 +58,7 @@ def main() -> int:
     if args.python_only:
         return 0
     ensure_node_client()
-    return subprocess.run([str(PY), "-m", "ipledger.operator", "bootstrap"], cwd=REPO).returncode
+    return subprocess.run([str(PY), "-m", "ipledger.cli.network", "bootstrap"], cwd=REPO).returncode
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
-from ipledger.gateway import AsyncContract, AsyncGateway, ConnectionProfile
+from ipledger.credentials import ConnectionProfile
+from ipledger.gateway import AsyncContract, AsyncGateway
 
 PROFILES = Path(os.environ.get("IPLEDGER_PROFILES", "network/generated/profiles"))
 

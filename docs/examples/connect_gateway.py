@@ -9,7 +9,8 @@ import json
 import os
 from pathlib import Path
 
-from ipledger.gateway import ConnectionProfile, Gateway, Timeouts
+from ipledger.credentials import ConnectionProfile
+from ipledger.gateway import Gateway, Timeouts
 
 PROFILES = Path(os.environ.get("IPLEDGER_PROFILES", "network/generated/profiles"))
 

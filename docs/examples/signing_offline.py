@@ -18,7 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
 
-from ipledger.gateway import ConnectionProfile, Gateway, Identity, NoSignerError
+from ipledger.credentials import ConnectionProfile, Identity
+from ipledger.gateway import Gateway, NoSignerError
 
 PROFILES = Path(os.environ.get("IPLEDGER_PROFILES", "network/generated/profiles"))
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551

@@ -10,7 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
-from ipledger.gateway import ConnectionProfile, Gateway
+from ipledger.credentials import ConnectionProfile
+from ipledger.gateway import Gateway
 
 PROFILES = Path(os.environ.get("IPLEDGER_PROFILES", "network/generated/profiles"))
 

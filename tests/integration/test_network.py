@@ -93,7 +93,7 @@ def test_up_refuses_a_port_in_use_and_starts_nothing(network: Context, tmp_path:
 def test_status_command_reports_every_node(network: Context) -> None:
     from click.testing import CliRunner
 
-    from ipledger.operator.commands import network as network_group
+    from ipledger.cli.network import network as network_group
 
     result = CliRunner().invoke(network_group, ["status", "--json", "--definition", definition_of(network)])
     assert result.exit_code == 0, result.output
@@ -114,7 +114,7 @@ def test_status_command_reports_every_node(network: Context) -> None:
 def test_logs_command_names_unknown_nodes(network: Context) -> None:
     from click.testing import CliRunner
 
-    from ipledger.operator.commands import network as network_group
+    from ipledger.cli.network import network as network_group
 
     definition = ["--definition", definition_of(network)]
     result = CliRunner().invoke(network_group, ["logs", "peer9.xx.ipledger.test", *definition])

@@ -30,7 +30,7 @@ from ipledger.operator import snapshots
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.bringup import Context
 from ipledger.operator.certs import served_certificate, serial_hex
-from ipledger.operator.commands import network as network_group
+from ipledger.cli.network import network as network_group
 from ipledger.operator.progress import Progress
 
 FILING_DATE = date(2024, 6, 3)

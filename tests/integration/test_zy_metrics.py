@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from _live_network import definition_of
 from ipledger.operator import health, metrics
 from ipledger.operator.bringup import Context
-from ipledger.operator.commands import network as network_group
+from ipledger.cli.network import network as network_group
 from ipledger.operator.prometheus import render_config
 
 # Offsets 50-77 of an office's port block are its nodes'; Prometheus listens at +95 of the first office's.

@@ -18,7 +18,8 @@ from enum import IntEnum
 
 from ipledger.domain.errors import DepositIncompleteError
 from ipledger.errors import IpledgerError
-from ipledger.gateway.errors import CAError, CommitError, GatewayError
+from ipledger.credentials.errors import CAError
+from ipledger.gateway.errors import CommitError, GatewayError
 
 __all__ = ["ExitCode", "EXIT_CODES_HELP", "exit_code_for"]
 

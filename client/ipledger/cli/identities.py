@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ipledger.gateway.ca import CACredentials
-from ipledger.gateway.errors import ConfigurationError
-from ipledger.gateway.wallet import WalletEntry
+from ipledger.credentials.ca import CACredentials
+from ipledger.errors import ConfigurationError
+from ipledger.credentials.wallet import WalletEntry
 
 from .options import json_option
 from .output import render_table

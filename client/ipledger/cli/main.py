@@ -1,7 +1,7 @@
 """The ``ipledger`` command: root group, global options, error -> exit code translation.
 
 Command groups live in one module each; the operator group ``network``
-(written in :mod:`ipledger.operator.commands`) is imported only when asked
+(written in :mod:`ipledger.cli.network` over :mod:`ipledger.operator`) is imported only when asked
 for, and left out if that module is missing, so the office-facing commands
 never depend on the operator tooling.
 """
@@ -19,15 +19,14 @@ from ipledger.errors import IpledgerError
 
 from . import claims, deadlines, events, filings, grants, history, identities, ledger, offices, retrievals
 from .exit_codes import EXIT_CODES_HELP, ExitCode, exit_code_for
-from .params import OFFICE_CODE
+from .params import CONTEXT_SETTINGS, OFFICE_CODE
 from .session import Session
 
 __all__ = ["CONTEXT_SETTINGS", "IpledgerGroup", "cli", "main"]
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 #: (module, attribute) of lazily mounted groups written outside this package.
-LAZY_GROUPS: dict[str, tuple[str, str]] = {"network": ("ipledger.operator.commands", "network")}
+LAZY_GROUPS: dict[str, tuple[str, str]] = {"network": ("ipledger.cli.network", "network")}
 
 
 class CommandFailed(click.ClickException):

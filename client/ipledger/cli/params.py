@@ -41,6 +41,7 @@ __all__ = [
     "APPLICANT",
     "APPLICATION_NUMBER",
     "CLAIM_ID",
+    "CONTEXT_SETTINGS",
     "DOCUMENT",
     "Document",
     "DocumentFile",
@@ -61,6 +62,9 @@ __all__ = [
     "TextType",
     "ValidatedText",
 ]
+
+#: Help options and width of every command, the root and the operator's ``network`` group alike.
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 E = TypeVar("E", bound=LedgerEnum)
 V = TypeVar("V")

@@ -15,12 +15,12 @@ from pathlib import Path
 import click
 
 from ipledger.domain.ledger import PriorityLedger
-from ipledger.domain.profiles import load_profile
-from ipledger.gateway.ca import CAClient
-from ipledger.gateway.errors import ConfigurationError
+from ipledger.credentials.profile import load_profile
+from ipledger.credentials.ca import CAClient
+from ipledger.errors import ConfigurationError
 from ipledger.gateway import LedgerReader
-from ipledger.gateway.profile import ConnectionProfile
-from ipledger.gateway.wallet import FileWallet
+from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.wallet import FileWallet
 
 from .output import json_text
 from .progress import spinner

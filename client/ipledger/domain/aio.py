@@ -50,9 +50,10 @@ from typing import TypeVar
 
 from ipledger.gateway.checkpointers import Checkpointer
 from ipledger.errors import IpledgerError
-from ipledger.gateway.errors import CommitError, ConfigurationError
+from ipledger.errors import ConfigurationError
+from ipledger.gateway.errors import CommitError
 from ipledger.gateway import AsyncGateway
-from ipledger.gateway.profile import ConnectionProfile
+from ipledger.credentials.profile import ConnectionProfile, load_profile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
 
@@ -108,7 +109,6 @@ from .models import (
     Retrieval,
     Roles,
 )
-from .profiles import load_profile
 from .aio_protocols import AsyncChaincodeEventSource, AsyncContractLike, AsyncSubmitted
 from .transactions import Call, Endorsement
 

@@ -19,8 +19,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipledger.gateway.errors import ConfigurationError
-from ipledger.gateway.profile import ConnectionProfile
+from ipledger.errors import ConfigurationError
+from ipledger.credentials.profile import ConnectionProfile
 from ipledger.library import (
     Download,
     LibraryClient,

@@ -13,6 +13,9 @@ proposal (endorse), transaction (submit), commit (status) -- and each step
 object exposes ``bytes``, ``digest`` and ``transaction_id`` so it can be
 signed elsewhere (offline signing) and rebuilt with ``gateway.new_signed_*``.
 
+This package is the protocol layer only: it takes an identity and a signer.  Identities, signers, wallets,
+connection profiles and the Fabric CA client are :mod:`ipledger.credentials`.
+
 Errors (every class has a stable ``code``)::
 
     ipledger.errors.IpledgerError
@@ -21,11 +24,10 @@ Errors (every class has a stable ``code``)::
     │   ├── SubmitError         SUBMIT_FAILED
     │   └── CommitStatusError   COMMIT_STATUS_FAILED
     ├── CommitError             COMMIT_FAILED         committed, but not VALID
-    ├── ConnectionError         CONNECTION_FAILED     peer or CA unreachable
-    ├── ConfigurationError      CONFIGURATION_INVALID
+    ├── ConnectionError         CONNECTION_FAILED     peer or CA unreachable (ipledger.errors)
+    ├── ConfigurationError      CONFIGURATION_INVALID (ipledger.errors)
     │   └── NoSignerError       SIGNER_MISSING        offline-signing mode
-    ├── CheckpointError         CHECKPOINT_INVALID
-    └── CAError                 CA_REQUEST_FAILED
+    └── CheckpointError         CHECKPOINT_INVALID
 
 ``GatewayError`` carries ``grpc_code``, ``message``, ``details``
 (:class:`ErrorDetail` per peer/orderer), ``transaction_id``; ``str()`` lists
@@ -62,31 +64,22 @@ from .blocks import (
     decode_chain_info,
     decode_processed_transaction,
 )
-from .ca import CAClient, CACredentials, CAInfo, Enrollment, RegistrationAttribute, Revocation
 from .chaincode_events import ChaincodeEvent
 from .checkpointers import Checkpoint, Checkpointer, FileCheckpointer, InMemoryCheckpointer
 from .commit import Status
 from .connection import channel_options, create_async_channel, create_channel, tls_certificate_hash
 from .errors import (
-    CAError,
     CheckpointError,
     CommitError,
     CommitStatusError,
-    ConfigurationError,
-    ConnectionError,
     EndorseError,
     ErrorDetail,
     GatewayError,
     NoSignerError,
     SubmitError,
 )
-from .hashing import Hash
-from .identity import Identity, load_msp_directory, read_certificate_pem
-from .profile import CAEndpoint, ConnectionProfile, PeerEndpoint, Registrar, UserCredentials
 from .reconnect import ReconnectPolicy
-from .signing import PrivateKeySigner, Signer, canonical_ecdsa_signature, load_private_key
 from .timeouts import USE_DEFAULT, Timeouts, UseDefault
-from .wallet import FileWallet, WalletEntry
 
 __all__ = [
     "AsyncBlockEventsRequest",
@@ -102,11 +95,6 @@ __all__ = [
     "AsyncTransaction",
     "BlockEventsRequest",
     "BlockInfo",
-    "CAClient",
-    "CACredentials",
-    "CAEndpoint",
-    "CAError",
-    "CAInfo",
     "ChainInfo",
     "ChaincodeEvent",
     "ChaincodeEventsRequest",
@@ -116,32 +104,19 @@ __all__ = [
     "Commit",
     "CommitError",
     "CommitStatusError",
-    "ConfigurationError",
-    "ConnectionError",
-    "ConnectionProfile",
     "Contract",
     "EndorseError",
-    "Enrollment",
     "ErrorDetail",
     "EventStream",
     "FileCheckpointer",
-    "FileWallet",
     "Gateway",
     "GatewayError",
-    "Hash",
-    "Identity",
     "InMemoryCheckpointer",
     "LedgerReader",
     "Network",
     "NoSignerError",
-    "PeerEndpoint",
-    "PrivateKeySigner",
     "Proposal",
     "ReconnectPolicy",
-    "Registrar",
-    "RegistrationAttribute",
-    "Revocation",
-    "Signer",
     "Status",
     "SubmitError",
     "SubmittedTransaction",
@@ -150,17 +125,11 @@ __all__ = [
     "TransactionInfo",
     "USE_DEFAULT",
     "UseDefault",
-    "UserCredentials",
-    "WalletEntry",
-    "canonical_ecdsa_signature",
     "channel_options",
     "create_async_channel",
     "create_channel",
     "decode_block",
     "decode_chain_info",
     "decode_processed_transaction",
-    "load_msp_directory",
-    "load_private_key",
-    "read_certificate_pem",
     "tls_certificate_hash",
 ]

@@ -22,7 +22,7 @@ from ._protos import (
     proposal_pb2,
     timestamp_pb2,
 )
-from .identity import Identity
+from ipledger.credentials.identity import Identity
 
 __all__ = [
     "MAX_BLOCK_NUMBER",

@@ -16,7 +16,8 @@ from ._protos import (
     transaction_pb2,
     unknown_fields,
 )
-from .errors import ConfigurationError, ErrorDetail
+from ipledger.errors import ConfigurationError
+from .errors import ErrorDetail
 
 __all__ = [
     "ParsedSeekEnvelope",

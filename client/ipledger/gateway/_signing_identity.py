@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .errors import ConfigurationError, NoSignerError
-from .hashing import Hash
-from .identity import Identity
-from .signing import PrivateKeySigner, Signer
+from ipledger.errors import ConfigurationError
+from .errors import NoSignerError
+from ipledger.credentials.hashing import Hash
+from ipledger.credentials.identity import Identity
+from ipledger.credentials.signing import PrivateKeySigner, Signer
 from . import _builder
 
 __all__ = ["SigningIdentity", "choose_hash"]

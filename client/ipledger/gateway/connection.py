@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from grpc import aio as grpc_aio
 
-from .errors import ConfigurationError, ConnectionError
+from ipledger.errors import ConfigurationError, ConnectionError
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",

@@ -5,6 +5,9 @@ Every class has a stable ``code`` string (inherited contract of
 the gRPC status code, the status message, the per-peer :class:`ErrorDetail`
 list the gateway attached, and the transaction id, so a caller can always tell
 *which* transaction failed *where* and *why*.
+
+The gateway also raises :class:`ipledger.errors.ConfigurationError` and :class:`ipledger.errors.ConnectionError`,
+which it shares with the credentials (profiles, wallets, Fabric CA).
 """
 
 from __future__ import annotations
@@ -14,15 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ipledger.errors import IpledgerError
+from ipledger.errors import ConfigurationError, IpledgerError
 
 __all__ = [
-    "CAError",
     "CheckpointError",
     "CommitError",
     "CommitStatusError",
-    "ConfigurationError",
-    "ConnectionError",
     "EndorseError",
     "ErrorDetail",
     "GatewayError",
@@ -172,18 +172,6 @@ class CommitError(IpledgerError):
         )
 
 
-class ConnectionError(IpledgerError):  # noqa: A001 - the name the shared contract uses
-    """A connection could not be established (gateway peer or Fabric CA)."""
-
-    code: ClassVar[str] = "CONNECTION_FAILED"
-
-
-class ConfigurationError(IpledgerError):
-    """Settings, files or arguments are missing, malformed or inconsistent."""
-
-    code: ClassVar[str] = "CONFIGURATION_INVALID"
-
-
 class NoSignerError(ConfigurationError):
     """Something had to be signed but the gateway has no signer (offline signing)."""
 
@@ -194,23 +182,3 @@ class CheckpointError(IpledgerError):
     """A checkpoint file exists but cannot be read; refusing to guess a position."""
 
     code: ClassVar[str] = "CHECKPOINT_INVALID"
-
-
-class CAError(IpledgerError):
-    """The Fabric CA answered a request with an error."""
-
-    code: ClassVar[str] = "CA_REQUEST_FAILED"
-
-    def __init__(self, message: str, *, http_status: int | None = None,
-                 errors: Iterable[tuple[int, str]] = ()) -> None:
-        self.http_status = http_status
-        self.errors: list[tuple[int, str]] = list(errors)
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        text = self.message
-        if self.http_status is not None:
-            text += f" (HTTP {self.http_status})"
-        for error_code, error_message in self.errors:
-            text += f"\n  - [{error_code}] {error_message}"
-        return text

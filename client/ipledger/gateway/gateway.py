@@ -6,17 +6,15 @@ import os
 from dataclasses import dataclass
 from typing import Any, Generic
 
+from ipledger.credentials.hashing import Hash
+from ipledger.credentials.identity import Identity
+from ipledger.credentials.profile import ConnectionProfile, profile_client_tls, profile_user
+from ipledger.credentials.signing import Signer
+
 from ._context import ClientT, Context
 from ._signing_identity import SigningIdentity, choose_hash
 from .connection import FAILOVER_SERVER_NAME, failover_target
-from .errors import ConfigurationError
-from .hashing import Hash
-from .identity import Identity
-from .profile import ConnectionProfile
-from .signing import PrivateKeySigner, Signer
 from .timeouts import Timeouts
-
-__all__ = ["profile_user"]
 
 
 @dataclass(frozen=True)
@@ -32,45 +30,12 @@ class _Endpoint:
     client_key: bytes | None
 
 
-def _read(path: os.PathLike[str] | str, what: str) -> bytes:
-    try:
-        with open(path, "rb") as file:
-            return file.read()
-    except OSError as error:
-        raise ConfigurationError(f"cannot read {what} {path}: {error}") from error
-
-
-def profile_user(profile: ConnectionProfile, user: str) -> tuple[Identity, PrivateKeySigner]:
-    """The identity and key of ``user``: the profile's files first, then the office's wallet."""
-    credentials = profile.users.get(user)
-    if credentials is not None:
-        identity = Identity(profile.msp_id, _read(credentials.cert_path, f"certificate of {user}"))
-        return identity, PrivateKeySigner.from_pem(_read(credentials.key_path, f"private key of {user}"))
-    wallet = profile.wallet()
-    entry = wallet.get(user) if wallet is not None else None
-    if entry is None:
-        known = sorted(profile.users) + (wallet.list() if wallet is not None else [])
-        raise ConfigurationError(
-            f"user {user!r} is neither in profile {profile.path.name} nor in its wallet; "
-            f"known: {', '.join(known) or 'none'}"
-        )
-    return entry.identity, entry.signer()
-
-
 def _endpoint_from_profile(profile: ConnectionProfile | str | os.PathLike[str], user: str) -> _Endpoint:
-    """Resolve a profile + user label to credentials: profile files first, then the wallet."""
+    """Resolve a profile + user label: its credentials (:mod:`ipledger.credentials.profile`), then the peers."""
     if not isinstance(profile, ConnectionProfile):
         profile = ConnectionProfile.load(profile)
     identity, signer = profile_user(profile, user)
-    credentials = profile.users.get(user)
-    client_cert = client_key = None
-    if credentials is not None and credentials.tls_cert_path and credentials.tls_key_path:
-        client_cert = _read(credentials.tls_cert_path, f"TLS certificate of {user}")
-        client_key = _read(credentials.tls_key_path, f"TLS key of {user}")
-    if profile.mutual_tls and client_cert is None:
-        raise ConfigurationError(
-            f"profile {profile.path.name} requires mutual TLS but user {user!r} has no tlsCertPath/tlsKeyPath"
-        )
+    client_tls = profile_client_tls(profile, user)
     # An office with several peers: one channel over all of them, so a stopped peer fails over to the next.
     # Only when every peer shares the gateway's TLS root (the office's TLS CA), else the gateway alone.
     same_root = all(p.tls_root_cert_path == profile.gateway.tls_root_cert_path for p in profile.peers)
@@ -81,8 +46,8 @@ def _endpoint_from_profile(profile: ConnectionProfile | str | os.PathLike[str], 
         signer=signer,
         tls_root_cert=profile.gateway.tls_root_cert(),
         server_name=FAILOVER_SERVER_NAME if target else profile.gateway.server_name,
-        client_cert=client_cert if profile.mutual_tls else None,
-        client_key=client_key if profile.mutual_tls else None,
+        client_cert=client_tls[0] if client_tls else None,
+        client_key=client_tls[1] if client_tls else None,
     )
 
 

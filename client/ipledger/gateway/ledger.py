@@ -15,7 +15,7 @@ from .blocks import (
     decode_chain_info,
     decode_processed_transaction,
 )
-from .errors import ConfigurationError
+from ipledger.errors import ConfigurationError
 
 __all__ = ["QSCC"]
 

@@ -9,7 +9,8 @@ from . import _builder
 from ._context import ClientT, Context
 from ._parser import parse_transaction_envelope
 from ._protos import Message, gateway_pb2
-from .errors import ConfigurationError, EndorseError
+from ipledger.errors import ConfigurationError
+from .errors import EndorseError
 
 __all__: list[str] = []
 

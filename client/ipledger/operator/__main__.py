@@ -1,5 +1,8 @@
-"""`python -m ipledger.operator ...` runs the operator commands without the installed console script."""
+"""``python -m ipledger.operator ...``: the same as ``python -m ipledger.cli.network ...`` (kept for old scripts).
 
-from ipledger.operator.commands import main
+The commands are click code and live in :mod:`ipledger.cli.network`; this entry module is never imported.
+"""
+
+from ipledger.cli.network import main
 
 main()

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ipledger._files import write_atomically
-from ipledger.gateway.hashing import Hash
-from ipledger.gateway.identity import Identity, load_msp_directory
-from ipledger.gateway.signing import Signer
+from ipledger.credentials.hashing import Hash
+from ipledger.credentials.identity import Identity, load_msp_directory
+from ipledger.credentials.signing import Signer
 from ipledger.operator._config_protos import common_pb2, configtx_pb2, identities_pb2
 from ipledger.operator.config_diff import Change, describe_changes
 from ipledger.operator.config_errors import ConfigUpdateError, StaleConfigUpdateError

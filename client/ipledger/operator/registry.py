@@ -23,7 +23,7 @@ from ipledger.domain.enums import FoundingStatus, IpRight
 from ipledger.domain.errors import AlreadyExistsError, NotFoundError, UnknownOfficeError
 from ipledger.domain.founding import registry_document, registry_hash
 from ipledger.domain.models import FoundingProposal, Office, OfficeDefinition, Roles
-from ipledger.gateway import CAClient, ConnectionProfile
+from ipledger.credentials import CAClient, ConnectionProfile
 from ipledger.gateway.errors import CommitError, GatewayError
 from ipledger.operator.errors import OperatorError
 

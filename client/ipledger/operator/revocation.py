@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from cryptography import x509
 
-from ipledger.gateway import CAClient, ConnectionProfile
-from ipledger.gateway.errors import CAError
+from ipledger.credentials import CAClient, ConnectionProfile
+from ipledger.credentials.errors import CAError
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.channel_config import ChannelConfig, ChannelConfigs, admin_signatory
 from ipledger.operator.config_errors import ConfigUpdateError

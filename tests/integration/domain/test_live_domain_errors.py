@@ -42,7 +42,7 @@ from ipledger.domain import (
     RestorationNotAvailableError,
     UnknownOfficeError,
 )
-from ipledger.gateway import ConnectionError as GatewayConnectionError
+from ipledger.errors import ConnectionError as GatewayConnectionError
 from ipledger.gateway import GatewayError
 
 E = TypeVar("E", bound=LedgerError)

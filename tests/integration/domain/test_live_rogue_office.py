@@ -23,8 +23,8 @@ from ipledger.domain import FirstFiling, IpRight, PriorityLedger
 from ipledger.domain.errors import LedgerError, NotAuthorizedError
 from ipledger.gateway import CommitError, GatewayError
 from ipledger.gateway._builder import build_proposed_transaction, serialize_identity
-from ipledger.gateway.gateway import profile_user
-from ipledger.gateway.profile import ConnectionProfile
+from ipledger.credentials.profile import profile_user
+from ipledger.credentials.profile import ConnectionProfile
 from ipledger.operator import containers
 from ipledger.operator.bringup import Context, load_state
 from ipledger.operator.images import chaincode_image, ensure_image

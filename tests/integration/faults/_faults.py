@@ -19,7 +19,7 @@ from docker.models.containers import Container
 from _live_network import TEST_NETWORK, TEST_PORT_BASE, derived_definition, write_definition
 from ipledger.consortium.plan import OfficePlan, PeerPlan, project_name
 from ipledger.gateway import AsyncContract, AsyncGateway
-from ipledger.gateway.profile import ConnectionProfile
+from ipledger.credentials.profile import ConnectionProfile
 from ipledger.loadgen import Driver, LoadReport, PeerTarget, reconcile, render_table, summarize
 from ipledger.operator import containers
 from ipledger.operator.bringup import Context, default_definition, load_state

@@ -26,12 +26,12 @@ from fabric_protos.common import common_pb2 as _common_pb2
 from fabric_protos.msp import identities_pb2 as _identities_pb2
 from fabric_protos.peer import transaction_pb2 as _transaction_pb2
 
+from ipledger.credentials import ConnectionProfile
 from ipledger.gateway import (
     AsyncContract,
     AsyncLedgerReader,
     AsyncNetwork,
     CommitError,
-    ConnectionProfile,
     Contract,
     LedgerReader,
     Network,

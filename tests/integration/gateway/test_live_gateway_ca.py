@@ -17,7 +17,8 @@ import pytest
 from cryptography import x509
 
 from _gateway_live import LiveNetwork, filing_id, filing_json, retry_conflicts, unique_number
-from ipledger.gateway import CAClient, CAError, ConnectionProfile, FileWallet, Gateway, WalletEntry
+from ipledger.credentials import CAClient, CAError, ConnectionProfile, FileWallet, WalletEntry
+from ipledger.gateway import Gateway
 
 
 def _serial(certificate_pem: bytes) -> str:

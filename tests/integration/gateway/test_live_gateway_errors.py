@@ -10,18 +10,8 @@ import grpc
 import pytest
 
 from _gateway_live import CONFLICT_ATTEMPTS, TX_ID, LiveNetwork, office_settings_json, unique_number
-from ipledger.gateway import (
-    AsyncGateway,
-    CommitError,
-    Contract,
-    EndorseError,
-    Gateway,
-    GatewayError,
-    Identity,
-    LedgerReader,
-    PrivateKeySigner,
-    Signer,
-)
+from ipledger.credentials import Identity, PrivateKeySigner, Signer
+from ipledger.gateway import AsyncGateway, CommitError, Contract, EndorseError, Gateway, GatewayError, LedgerReader
 
 
 def test_evaluate_chaincode_error_text_reaches_message_and_details(live: LiveNetwork, jp_contract: Contract) -> None:

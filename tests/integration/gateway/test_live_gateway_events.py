@@ -25,15 +25,14 @@ from _gateway_live import (
     read_until,
     transaction_pb2,
 )
+from ipledger.credentials import Identity, PrivateKeySigner
 from ipledger.gateway import (
     AsyncGateway,
     AsyncLedgerReader,
     ChaincodeEvent,
     FileCheckpointer,
     Gateway,
-    Identity,
     Network,
-    PrivateKeySigner,
     decode_block,
 )
 

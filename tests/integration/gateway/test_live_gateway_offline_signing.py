@@ -17,7 +17,8 @@ from _gateway_live import (
     sign_elsewhere,
     unique_number,
 )
-from ipledger.gateway import Gateway, ChaincodeEvent, Identity, NoSignerError, decode_block
+from ipledger.credentials import Identity
+from ipledger.gateway import Gateway, ChaincodeEvent, NoSignerError, decode_block
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ import pytest
 from cryptography import x509
 
 from _gateway_live import LiveNetwork, filing_json, retry_conflicts, unique_number
-from ipledger.gateway import CAClient, FileWallet, Gateway, GatewayError, SubmitError
+from ipledger.credentials import CAClient, FileWallet
+from ipledger.gateway import Gateway, GatewayError, SubmitError
 from ipledger.gateway._protos import gateway_pb2
-from ipledger.gateway.signing import PrivateKeySigner
+from ipledger.credentials.signing import PrivateKeySigner
 from ipledger.operator.bringup import Context
 from ipledger.operator.channel_config import ChannelConfigs, broadcast
 from ipledger.operator.revocation import REGISTRAR_LABEL, revoke_user

@@ -19,7 +19,7 @@ from ipledger.consortium.plan import project_name
 from ipledger.domain.enums import OfficeStatus
 from ipledger.domain.ledger import PriorityLedger
 from ipledger.gateway import AsyncContract, AsyncGateway
-from ipledger.gateway.profile import ConnectionProfile
+from ipledger.credentials.profile import ConnectionProfile
 from ipledger.loadgen import Driver, LoadReport, PeerTarget, reconcile, summarize
 from ipledger.loadgen.report import longest_stall
 from ipledger.operator import bringup, channel_members, join

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from conftest import MultihostNetwork
 from ipledger.gateway import AsyncContract, AsyncGateway
-from ipledger.gateway.profile import ConnectionProfile
+from ipledger.credentials.profile import ConnectionProfile
 from ipledger.loadgen import Driver, LoadReport, PeerTarget, reconcile, summarize
 
 RATE = float(os.environ.get("IPLEDGER_FAULT_RATE", "4"))

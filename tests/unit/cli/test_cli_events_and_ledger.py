@@ -97,7 +97,7 @@ def test_ledger_height_block_and_transaction() -> None:
 
 
 def test_identities_list_shows_profile_users_and_wallet(tmp_path: Path) -> None:
-    from ipledger.gateway.wallet import FileWallet, WalletEntry
+    from ipledger.credentials.wallet import FileWallet, WalletEntry
     (tmp_path / "tls.pem").write_text("x")
     (tmp_path / "JP.json").write_text(json.dumps({
         "office": "JP", "mspId": "JPMSP", "channel": "priority", "chaincode": "ipledger",

@@ -8,14 +8,9 @@ import pytest
 from ipledger.cli.exit_codes import ExitCode, exit_code_for
 from ipledger.domain import errors
 from ipledger.library import LibraryRefusedError, LibraryUnavailableError, LocalStorageError
-from ipledger.gateway.errors import (
-    CAError,
-    CommitError,
-    CommitStatusError,
-    ConfigurationError,
-    ConnectionError,
-    GatewayError,
-)
+from ipledger.credentials.errors import CAError
+from ipledger.errors import ConfigurationError, ConnectionError
+from ipledger.gateway.errors import CommitError, CommitStatusError, GatewayError
 
 
 @pytest.mark.parametrize(("error", "code"), [

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from ipledger.cli.main import LAZY_GROUPS, IpledgerGroup, cli
 
-# The operator group is written and documented elsewhere (ipledger.operator.commands).
+# The operator group is written and documented elsewhere (ipledger.cli.network).
 NOT_OURS = set(LAZY_GROUPS)
 
 

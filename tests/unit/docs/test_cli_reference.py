@@ -41,7 +41,7 @@ def test_the_reference_does_not_depend_on_what_ran_before() -> None:
     # the operator's live tests do) must not change what the reference says about it.
     from click.testing import CliRunner
 
-    from ipledger.operator.commands import network
+    from ipledger.cli.network import network
 
     assert CliRunner().invoke(network, ["logs", "--help"]).exit_code == 0
     assert load_generator().render() == (DOCS / "cli.rst").read_text(encoding="utf-8")

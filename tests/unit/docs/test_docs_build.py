@@ -9,12 +9,12 @@ from sphinx.util.inventory import InventoryFile
 
 from _docs_site import Build
 
-PACKAGES = ("ipledger.gateway", "ipledger.domain", "ipledger.library", "ipledger.errors")
+PACKAGES = ("ipledger.gateway", "ipledger.credentials", "ipledger.domain", "ipledger.library", "ipledger.errors")
 
 
 def test_site_builds_without_warnings(docs_build: Build) -> None:
     assert docs_build.returncode == 0, docs_build.output
-    for page in ("index", "api/gateway", "api/domain", "api/library", "api/errors", "cli", "contract",
+    for page in ("index", "api/gateway", "api/credentials", "api/domain", "api/library", "api/errors", "cli", "contract",
                  "guides/connect", "guides/submit", "guides/private-data", "guides/events", "guides/errors",
                  "guides/signing", "guides/asyncio", "guides/documents", "guides/operating"):
         assert (docs_build.html / f"{page}.html").is_file(), page

@@ -341,7 +341,7 @@ async def test_record_priority_claim_returns_claim_and_earliest_date() -> None:
 
 
 def test_events_need_a_network() -> None:
-    from ipledger.gateway.errors import ConfigurationError
+    from ipledger.errors import ConfigurationError
     with pytest.raises(ConfigurationError):
         ledger_for(FakeContract()).events()
 

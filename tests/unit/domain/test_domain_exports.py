@@ -9,7 +9,7 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module_name", ["ipledger", "ipledger.domain", "ipledger.cli"])
+@pytest.mark.parametrize("module_name", ["ipledger", "ipledger.domain", "ipledger.cli", "ipledger.credentials", "ipledger.errors"])
 def test_all_is_sorted_and_resolves(module_name: str) -> None:
     module = importlib.import_module(module_name)
     names = list(module.__all__)

@@ -37,7 +37,7 @@ from fabric_protos.peer import (
     transaction_pb2,
 )
 
-from ipledger.gateway import Identity, PrivateKeySigner
+from ipledger.credentials import Identity, PrivateKeySigner
 
 MSP_ID = "JPMSP"
 

@@ -23,17 +23,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
 from _gateway_fakes import key_pem, make_certificate
-from ipledger.gateway import (
-    CAClient,
-    CACredentials,
-    CAError,
-    ConfigurationError,
-    ConnectionError,
-    FileWallet,
-    PrivateKeySigner,
-    RegistrationAttribute,
-)
-from ipledger.gateway.ca import auth_token, build_csr
+from ipledger.credentials import CAClient, CACredentials, CAError, FileWallet, PrivateKeySigner, RegistrationAttribute
+from ipledger.errors import ConfigurationError, ConnectionError
+from ipledger.credentials.ca import auth_token, build_csr
 
 P256_ORDER = int("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16)
 

@@ -16,14 +16,14 @@ from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 
 from _gateway_fakes import Credentials, Failure, RunningPeer, TLSMaterial, sync_channel, key_pem, start_fake_peer
-from ipledger.gateway import ConnectionError as GatewayConnectionError
+from ipledger.errors import ConnectionError as GatewayConnectionError
+from ipledger.credentials import FileWallet, WalletEntry
+from ipledger.errors import ConfigurationError
 from ipledger.gateway import (
     CommitError,
     CommitStatusError,
-    ConfigurationError,
     EndorseError,
     FileCheckpointer,
-    FileWallet,
     Gateway,
     GatewayError,
     InMemoryCheckpointer,
@@ -31,7 +31,6 @@ from ipledger.gateway import (
     ReconnectPolicy,
     SubmitError,
     Timeouts,
-    WalletEntry,
     tls_certificate_hash,
 )
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from _gateway_fakes import Credentials, TLSMaterial
-from ipledger.gateway import ConnectionError as GatewayConnectionError
+from ipledger.errors import ConnectionError as GatewayConnectionError
 from ipledger.gateway import Gateway
 
 

@@ -9,7 +9,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from _gateway_fakes import TLSMaterial
-from ipledger.gateway import ConfigurationError, channel_options, create_channel, tls_certificate_hash
+from ipledger.errors import ConfigurationError
+from ipledger.gateway import channel_options, create_channel, tls_certificate_hash
 
 
 def test_channel_options_suit_fabric_peers() -> None:

@@ -9,13 +9,12 @@ import pytest
 
 from _gateway_fakes import encode_status_details
 from ipledger.errors import IpledgerError
+from ipledger.credentials import CAError
+from ipledger.errors import ConfigurationError, ConnectionError
 from ipledger.gateway import (
-    CAError,
     CheckpointError,
     CommitError,
     CommitStatusError,
-    ConfigurationError,
-    ConnectionError,
     EndorseError,
     ErrorDetail,
     GatewayError,

@@ -14,12 +14,24 @@ def test_every_exported_name_exists() -> None:
 
 
 def test_shared_contract_names_are_exported() -> None:
+    # The gateway takes an identity and a signer (ipledger.credentials); the errors shared by the layers are
+    # ipledger.errors's.
+    import ipledger.credentials as credentials
+    import ipledger.errors as errors
+
     contract_names = {
         "Gateway", "AsyncGateway", "Network", "Contract", "SubmittedTransaction", "Status", "ChaincodeEvent",
-        "GatewayError", "EndorseError", "SubmitError", "CommitStatusError", "CommitError", "ErrorDetail",
-        "ConnectionError", "ConfigurationError", "Timeouts", "Identity",
+        "GatewayError", "EndorseError", "SubmitError", "CommitStatusError", "CommitError", "ErrorDetail", "Timeouts",
     }
     assert contract_names <= set(gateway.__all__)
+    assert {"Identity", "Signer", "Hash"} <= set(credentials.__all__)
+    assert {"ConnectionError", "ConfigurationError"} <= set(errors.__all__)
+
+
+def test_credentials_are_not_the_gateway() -> None:
+    import ipledger.credentials as credentials
+
+    assert set(credentials.__all__).isdisjoint(gateway.__all__)
 
 
 def test_every_public_class_is_exported() -> None:

@@ -12,15 +12,13 @@ from fabric_protos.common import common_pb2, ledger_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2, transaction_pb2
 
 from _gateway_fakes import Credentials, RunningPeer, make_certificate, prepared_envelope
+from ipledger.credentials import Hash, Identity, PrivateKeySigner
+from ipledger.errors import ConfigurationError
 from ipledger.gateway import (
     AsyncGateway,
     AsyncLedgerReader,
-    ConfigurationError,
     Gateway,
-    Hash,
-    Identity,
     LedgerReader,
-    PrivateKeySigner,
     decode_block,
     decode_chain_info,
     decode_processed_transaction,

@@ -11,17 +11,17 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
 
 from _gateway_fakes import key_pem, make_certificate
-from ipledger.gateway import (
-    ConfigurationError,
+from ipledger.credentials import (
     Hash,
     Identity,
-    NoSignerError,
     PrivateKeySigner,
     Signer,
     canonical_ecdsa_signature,
     load_msp_directory,
     load_private_key,
 )
+from ipledger.errors import ConfigurationError
+from ipledger.gateway import NoSignerError
 from ipledger.gateway._signing_identity import SigningIdentity, choose_hash
 
 CURVES = {

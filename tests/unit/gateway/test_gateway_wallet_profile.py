@@ -11,7 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from _gateway_fakes import key_pem, make_certificate
-from ipledger.gateway import ConfigurationError, ConnectionProfile, FileWallet, Identity, WalletEntry
+from ipledger.credentials import ConnectionProfile, FileWallet, Identity, WalletEntry
+from ipledger.errors import ConfigurationError
 
 
 def entry() -> WalletEntry:

@@ -11,7 +11,9 @@ from fabric_protos.msp import identities_pb2
 from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 
-from ipledger.gateway import ConfigurationError, Identity, InMemoryCheckpointer
+from ipledger.credentials import Identity
+from ipledger.errors import ConfigurationError
+from ipledger.gateway import InMemoryCheckpointer
 from ipledger.gateway import _builder, _parser
 
 from _gateway_fakes import prepared_envelope

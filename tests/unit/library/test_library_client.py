@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from _fake_library import FakeLibrary, Pki
 
-from ipledger.gateway.errors import ConfigurationError
-from ipledger.gateway.profile import LibraryEndpoint
+from ipledger.errors import ConfigurationError
+from ipledger.credentials.profile import LibraryEndpoint
 from ipledger.library import (
     CHUNK,
     LibraryClient,

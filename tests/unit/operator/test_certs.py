@@ -18,9 +18,9 @@ from ipledger.cli.exit_codes import ExitCode
 from ipledger.consortium import crypto
 from ipledger.consortium.definition import load_definition
 from ipledger.consortium.plan import ConsortiumPlan, OfficePlan, build_plan
-from ipledger.gateway.wallet import FileWallet, WalletEntry
+from ipledger.credentials.wallet import FileWallet, WalletEntry
 from ipledger.operator import bringup, certs, renewal
-from ipledger.operator.commands import network as network_group
+from ipledger.cli.network import network as network_group
 from ipledger.operator.errors import NodeNotFoundError, OperatorError
 
 REPO = Path(__file__).resolve().parents[3]

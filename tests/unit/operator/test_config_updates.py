@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from ipledger.gateway.identity import Identity
-from ipledger.gateway.signing import PrivateKeySigner
+from ipledger.credentials.identity import Identity
+from ipledger.credentials.signing import PrivateKeySigner
 from ipledger.operator._config_protos import common_pb2, configtx_pb2, identities_pb2
 from ipledger.operator.config_diff import describe_changes, diff_json
 from ipledger.operator.config_policy import (

@@ -13,10 +13,10 @@ from .grpc_client import AsyncGatewayClient
 from ..block_events import BLOCK, BLOCK_AND_PRIVATE_DATA, FILTERED_BLOCK
 from ..connection import create_async_channel, tls_certificate_hash, wait_for_async_channel_ready
 from ..gateway import _context, _endpoint_from_profile, _GatewayBase
-from ..hashing import Hash
-from ..identity import Identity
-from ..profile import ConnectionProfile
-from ..signing import Signer
+from ipledger.credentials.hashing import Hash
+from ipledger.credentials.identity import Identity
+from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.signing import Signer
 from ..timeouts import Timeouts
 from .block_events import AsyncBlockEventsRequest
 from .chaincode_events import AsyncChaincodeEventsRequest

@@ -1,57 +1,25 @@
-"""``ipledger network ...``: the operator's commands, a thin click layer over :mod:`ipledger.operator`."""
+"""``ipledger network ...``: the operator's commands, a thin click layer over :mod:`ipledger.operator`.
+
+The group and its lifecycle commands; :mod:`ipledger.cli.network` adds the other modules' commands to it.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 import click
 
-from ipledger.cli.main import CONTEXT_SETTINGS
+from ipledger.cli.exit_codes import ExitCode
 from ipledger.cli.output import render_table
+from ipledger.cli.params import CONTEXT_SETTINGS
 from ipledger.consortium.compose import render_compose
-from ipledger.consortium.definition import DefinitionError
-from ipledger.errors import IpledgerError
 from ipledger.operator import bringup, containers
-from ipledger.operator.bringup import Context
 from ipledger.operator.errors import NodeNotFoundError, OutOfDateError
-from ipledger.operator.progress import Progress
 
-F = TypeVar("F", bound=Callable[..., Any])
-# The same exit codes as the rest of `ipledger` (cli/exit_codes.py): usage 2, not found 3, network 5.
-EXIT_FAILURE = 1
-EXIT_DEFINITION = 2
-EXIT_NOT_FOUND = 3
-EXIT_OPERATION = 5
-
-
-def _context(definition: str | None, quiet: bool = False) -> Context:
-    return Context.load(Path(definition) if definition else None, Progress(quiet=quiet))
-
-
-def _guard(fn: Callable[[], None]) -> None:
-    """Turn ipledger errors into one clear message and a stable exit code."""
-    try:
-        fn()
-    except DefinitionError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_DEFINITION)
-    except NodeNotFoundError as exc:
-        click.echo(f"Error: {exc.code}: {exc}", err=True)
-        sys.exit(EXIT_NOT_FOUND)
-    except OutOfDateError as exc:
-        click.echo(f"Error: {exc.code}: {exc}", err=True)
-        sys.exit(EXIT_FAILURE)
-    except IpledgerError as exc:
-        click.echo(f"Error: {exc.code}: {exc}", err=True)
-        sys.exit(EXIT_OPERATION)
-
-
-def definition_option(fn: F) -> F:
-    return click.option("--definition", "-d", "definition", type=click.Path(dir_okay=False),
-                        help="Consortium definition (default: network/consortium.yaml).")(fn)
+from ._common import _context, _guard, definition_option
 
 
 # The same help options and width as the `ipledger` root: click caches a command's help option from the first
@@ -360,7 +328,7 @@ def doctor(definition: str | None, max_lag: int, expiry_days: int, max_skew: flo
             click.echo(checks.render(findings))
     _guard(act)
     if findings:
-        sys.exit(EXIT_FAILURE)
+        sys.exit(ExitCode.FAILURE)
 
 
 @network.command("prometheus-config")
@@ -406,22 +374,3 @@ def upgrade_chaincode(definition: str | None, version: str) -> None:
         package_id = bringup.upgrade_chaincode(_context(definition), version)
         click.echo(f"chaincode upgraded: {package_id}")
     _guard(act)
-
-
-def _register_groups() -> None:
-    # Offices' membership, channel configuration updates, certificates, snapshots and added peers live in their
-    # own modules, on this group (they import the helpers above, so they are registered here, last).
-    from ipledger.operator import node_commands
-    from ipledger.operator.config_commands import config, revoke
-    from ipledger.operator.office_commands import office
-
-    for command in (office, config, revoke, *node_commands.COMMANDS):
-        network.add_command(command)
-
-
-_register_groups()
-
-
-def main() -> None:
-    network(prog_name="ipledger network")
-

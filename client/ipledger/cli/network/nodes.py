@@ -1,6 +1,6 @@
 """``ipledger network certs | renew | snapshot | add-peer | remove-peer``: certificates, snapshots, added peers.
 
-Registered on the ``network`` group by :mod:`ipledger.operator.commands`.
+Registered on the ``network`` group by :mod:`ipledger.cli.network`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import click
 from ipledger.cli.exit_codes import exit_code_for
 from ipledger.cli.output import render_table
 from ipledger.operator import certs as certs_mod
-from ipledger.operator import commands
+from . import _common
 from ipledger.operator import peers as peers_mod
 from ipledger.operator import renewal, snapshots
 from ipledger.operator.admin import OfficeAdmin
@@ -41,7 +41,7 @@ def _guard(fn: Callable[[], None]) -> None:
         except (CertificateExpiredError, renewal.ConfigUpdateRequiredError, SnapshotMismatchError) as exc:
             click.echo(f"Error: {exc.code}: {exc}", err=True)
             sys.exit(exit_code_for(exc))
-    commands._guard(tabled)
+    _common._guard(tabled)
 
 
 def _office_codes(ctx: Context, offices: tuple[str, ...]) -> list[str]:
@@ -49,7 +49,7 @@ def _office_codes(ctx: Context, offices: tuple[str, ...]) -> list[str]:
 
 
 @click.command("certs")
-@commands.definition_option
+@_common.definition_option
 @click.option("--office", "offices", multiple=True, metavar="CODE",
               help="Office whose certificates to list (repeatable; default: every office).")
 @click.option("--warn-days", default=certs_mod.DEFAULT_WARN_DAYS, show_default=True, type=click.IntRange(min=0),
@@ -68,7 +68,7 @@ def certs(definition: str | None, offices: tuple[str, ...], warn_days: int, as_j
       ipledger network certs --json | jq '.[] | select(.status != "ok")'
     """
     def act() -> None:
-        ctx = commands._context(definition, quiet=True)
+        ctx = _common._context(definition, quiet=True)
         chosen = [ctx.plan.office(code) for code in _office_codes(ctx, offices)]
         rows = certs_mod.inventory(ctx.plan, chosen, warn_days)
         if as_json:
@@ -93,7 +93,7 @@ def certs(definition: str | None, offices: tuple[str, ...], warn_days: int, as_j
 
 
 @click.command("renew")
-@commands.definition_option
+@_common.definition_option
 @click.option("--office", required=True, metavar="CODE", help="The office whose certificates to renew.")
 @click.option("--node", "nodes", multiple=True, metavar="NAME",
               help="A peer (peer0 or its container name) or `library`; repeatable, restarted one at a time.")
@@ -115,7 +115,7 @@ def renew(definition: str | None, office: str, nodes: tuple[str, ...], users: tu
     def act() -> None:
         if not nodes and not users:
             raise click.UsageError("name at least one --node or --user to renew")
-        ctx = commands._context(definition, quiet=as_json)
+        ctx = _common._context(definition, quiet=as_json)
         plan = ctx.plan
         chosen = plan.office(office)
         # Resolve every target first: a bad name refuses the whole command before any change. The orderer
@@ -147,7 +147,7 @@ def renew(definition: str | None, office: str, nodes: tuple[str, ...], users: tu
 
 
 @click.command("snapshot")
-@commands.definition_option
+@_common.definition_option
 @click.option("--office", "offices", multiple=True, metavar="CODE",
               help="Office whose peer takes the snapshot (repeatable; default: every office).")
 @click.option("--peer", "peer_name", default="peer0", show_default=True, help="Which peer of each office.")
@@ -173,7 +173,7 @@ def snapshot(definition: str | None, offices: tuple[str, ...], peer_name: str, b
       ipledger network snapshot --block 120        # every office, compared
     """
     def act() -> None:
-        ctx = commands._context(definition, quiet=as_json)
+        ctx = _common._context(definition, quiet=as_json)
         plan, engine = ctx.plan, ctx.need_engine(install=False)
         admins = [OfficeAdmin(plan, plan.office(code), ctx.need_toolchain()) for code in _office_codes(ctx, offices)]
         chosen = [(admin, peers_mod.find_peer(admin.office, peer_name)) for admin in admins]
@@ -209,7 +209,7 @@ def snapshot(definition: str | None, offices: tuple[str, ...], peer_name: str, b
 
 
 @click.command("add-peer")
-@commands.definition_option
+@_common.definition_option
 @click.option("--office", required=True, metavar="CODE", help="The office the peer belongs to.")
 @click.option("--peer", "peer_name", required=True, help="The new peer (peer1, ...), named by the definition's `peers:`.")
 @click.option("--from-snapshot", "from_snapshot", type=click.Path(file_okay=False, exists=True), default=None,
@@ -229,7 +229,7 @@ def add_peer(definition: str | None, office: str, peer_name: str, from_snapshot:
           --from-snapshot network/generated/snapshots/peer0.jp.ipledger.test/42
     """
     def act() -> None:
-        ctx = commands._context(definition, quiet=as_json)
+        ctx = _common._context(definition, quiet=as_json)
         result = peers_mod.add_peer(ctx, office, peer_name, Path(from_snapshot) if from_snapshot else None)
         if as_json:
             click.echo(json.dumps(result.as_dict(), indent=2))
@@ -240,7 +240,7 @@ def add_peer(definition: str | None, office: str, peer_name: str, from_snapshot:
 
 
 @click.command("remove-peer")
-@commands.definition_option
+@_common.definition_option
 @click.option("--office", required=True, metavar="CODE", help="The office the peer belongs to.")
 @click.option("--peer", "peer_name", required=True, help="The added peer to remove (not peer0).")
 def remove_peer(definition: str | None, office: str, peer_name: str) -> None:
@@ -251,7 +251,7 @@ def remove_peer(definition: str | None, office: str, peer_name: str) -> None:
       ipledger network remove-peer --office JP --peer peer1
     """
     def act() -> None:
-        host = peers_mod.remove_peer(commands._context(definition), office, peer_name)
+        host = peers_mod.remove_peer(_common._context(definition), office, peer_name)
         click.echo(f"removed {host} and its ledger")
     _guard(act)
 

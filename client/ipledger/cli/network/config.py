@@ -9,7 +9,7 @@ import click
 
 from ipledger.operator.bringup import Context
 from ipledger.operator.channel_config import ChannelConfigs, admin_signatory
-from ipledger.operator.commands import _context, _guard, definition_option
+from ._common import _context, _guard, definition_option
 from ipledger.operator.config_errors import ConfigUpdateError
 from ipledger.operator.config_update import ConfigUpdate, Signatory
 from ipledger.operator.configtxlator import Configtxlator

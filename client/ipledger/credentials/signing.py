@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from .errors import ConfigurationError
+from ipledger.errors import ConfigurationError
+
 from .hashing import Hash
 
 __all__ = [

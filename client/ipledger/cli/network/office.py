@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ipledger.cli.main import CONTEXT_SETTINGS
+from ipledger.cli.params import CONTEXT_SETTINGS
 from ipledger.consortium.bundle import OfficeBundle, load_bundle
-from ipledger.operator.commands import _context, _guard, definition_option
+from ._common import _context, _guard, definition_option
 
 
 @click.group("office", context_settings=CONTEXT_SETTINGS)

@@ -1,28 +1,44 @@
-"""The per-office connection profile (``network/generated/profiles/<CODE>.json``).
+"""The per-office connection profile (``network/generated/profiles/<CODE>.json``), finding it by office code,
+and the credentials of one of its users (identity, signer, TLS client pair): profile files first, then the wallet.
 
 Paths in the file are relative to the file's own directory; the loader
 resolves them, so every ``*_path`` attribute here is absolute.
+
+``ipledger network generate`` writes one profile per office.  The directory is taken from
+``$IPLEDGER_PROFILES`` or found by walking up from the working directory, so
+the CLI and scripts work from anywhere inside the repository.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigurationError
+from ipledger.errors import ConfigurationError
+
+from .identity import Identity
+from .signing import PrivateKeySigner
 from .wallet import FileWallet
 
 __all__ = [
     "CAEndpoint",
     "ConnectionProfile",
     "LibraryEndpoint",
+    "PROFILES_ENV",
+    "PROFILES_SUBDIR",
     "PeerEndpoint",
     "Registrar",
     "UserCredentials",
+    "find_profiles_dir",
+    "load_profile",
+    "profile_client_tls",
+    "profile_path",
+    "profile_user",
 ]
 
 
@@ -238,3 +254,91 @@ class _Reader:
 
     def _bad_peer(self, index: int) -> PeerEndpoint:
         raise self._fail(f"peers[{index}]", "must be an object")
+
+
+# -- one user of a profile --------------------------------------------------------------------------------------
+
+
+def profile_user(profile: ConnectionProfile, user: str) -> tuple[Identity, PrivateKeySigner]:
+    """The identity and key of ``user``: the profile's files first, then the office's wallet."""
+    credentials = profile.users.get(user)
+    if credentials is not None:
+        identity = Identity(profile.msp_id, _read(credentials.cert_path, f"certificate of {user}"))
+        return identity, PrivateKeySigner.from_pem(_read(credentials.key_path, f"private key of {user}"))
+    wallet = profile.wallet()
+    entry = wallet.get(user) if wallet is not None else None
+    if entry is None:
+        known = sorted(profile.users) + (wallet.list() if wallet is not None else [])
+        raise ConfigurationError(
+            f"user {user!r} is neither in profile {profile.path.name} nor in its wallet; "
+            f"known: {', '.join(known) or 'none'}"
+        )
+    return entry.identity, entry.signer()
+
+
+def profile_client_tls(profile: ConnectionProfile, user: str) -> tuple[bytes, bytes] | None:
+    """``user``'s TLS client certificate and key (PEM) when the profile asks for mutual TLS, else ``None``."""
+    credentials = profile.users.get(user)
+    client_tls = None
+    if credentials is not None and credentials.tls_cert_path and credentials.tls_key_path:
+        client_tls = (_read(credentials.tls_cert_path, f"TLS certificate of {user}"),
+                      _read(credentials.tls_key_path, f"TLS key of {user}"))
+    if not profile.mutual_tls:
+        return None
+    if client_tls is None:
+        raise ConfigurationError(
+            f"profile {profile.path.name} requires mutual TLS but user {user!r} has no tlsCertPath/tlsKeyPath"
+        )
+    return client_tls
+
+
+# -- finding an office's profile by its office code --------------------------------------------------------------
+
+#: The environment variable naming the directory of the connection profiles.
+PROFILES_ENV = "IPLEDGER_PROFILES"
+#: Where ``ipledger network generate`` writes them, relative to the repository.
+PROFILES_SUBDIR = Path("network") / "generated" / "profiles"
+
+_OFFICE_CODE = re.compile(r"^[A-Za-z]{2}$")
+
+
+def find_profiles_dir(start: Path | None = None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """``$IPLEDGER_PROFILES``, else the first ``network/generated/profiles`` above ``start`` (the cwd)."""
+    env = os.environ if environ is None else environ
+    configured = env.get(PROFILES_ENV)
+    if configured:
+        return Path(configured)
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / PROFILES_SUBDIR
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def profile_path(office_or_path: str | os.PathLike[str], profiles_dir: Path | None = None) -> Path:
+    """The profile file for an office code (``JP``) or an explicit path."""
+    text = os.fspath(office_or_path)
+    if not _OFFICE_CODE.match(text) or Path(text).is_file():
+        return Path(text)
+    directory = profiles_dir or find_profiles_dir()
+    if directory is None:
+        raise ConfigurationError(
+            f"cannot find the connection profile of office {text.upper()}: set ${PROFILES_ENV} or run inside "
+            f"the repository (looked for {PROFILES_SUBDIR} above {Path.cwd()}); "
+            "`ipledger network generate` creates the profiles"
+        )
+    return directory / f"{text.upper()}.json"
+
+
+def load_profile(office_or_path: str | os.PathLike[str] | ConnectionProfile,
+                 profiles_dir: Path | None = None) -> ConnectionProfile:
+    """The connection profile of an office code (``JP``) or a file; a loaded profile is returned as it is."""
+    if isinstance(office_or_path, ConnectionProfile):
+        return office_or_path
+    path = profile_path(office_or_path, profiles_dir)
+    if not path.is_file():
+        known = sorted(p.stem for p in path.parent.glob("*.json")) if path.parent.is_dir() else []
+        hint = f" (profiles there: {', '.join(known)})" if known else ""
+        raise ConfigurationError(f"connection profile {path} does not exist{hint}")
+    return ConnectionProfile.load(path)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ipledger.domain.profiles import PROFILES_ENV, find_profiles_dir, load_profile, profile_path
-from ipledger.gateway.errors import ConfigurationError
+from ipledger.credentials.profile import PROFILES_ENV, find_profiles_dir, load_profile, profile_path
+from ipledger.errors import ConfigurationError
 
 
 def _write_profile(directory: Path, code: str) -> Path:

@@ -29,8 +29,10 @@ from cryptography.x509.oid import NameOID
 
 from ipledger._https import NamedHTTPSConnection
 
-from . import errors
-from .errors import CAError, ConfigurationError
+from ipledger import errors
+from ipledger.errors import ConfigurationError
+
+from .errors import CAError
 from .profile import CAEndpoint
 from .signing import Signer
 from .wallet import FileWallet, WalletEntry

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ipledger._files import write_atomically
 
-from .errors import ConfigurationError
+from ipledger.errors import ConfigurationError
+
 from .identity import Identity
 from .signing import PrivateKeySigner
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from .errors import ConfigurationError
+from ipledger.errors import ConfigurationError
+
 from .signing import PrivateKeySigner, load_private_key
 
 __all__ = [
