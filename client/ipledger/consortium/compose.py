@@ -68,12 +68,15 @@ def _operations_ca_mount(plan: ConsortiumPlan, office: OfficePlan) -> str:
 
 
 def _healthcheck(port: int, ca_file: str) -> dict[str, Any]:
+    # Every check is an exec (a runc run and a probe process) in the container: every 2 s across 20 containers
+    # that was ~18% of an idle 2-core machine (benchmarks/idle_bench.py). `up`, status and doctor poll /healthz
+    # themselves, so the engine's own verdict (docker ps) can be a slow one.
     return {
         "test": ["CMD", PROBE, "--cacert", ca_file, f"https://127.0.0.1:{port}/healthz"],
-        "interval": "2s",
+        "interval": "30s",
         "timeout": "3s",
-        "retries": 30,
-        "start_period": "2s",
+        "retries": 3,
+        "start_period": "10s",
     }
 
 
@@ -200,11 +203,12 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
         "CORE_PEER_GOSSIP_EXTERNALENDPOINT": peer.address,
         # Discovery (and so the gateway's endorsement plans) learns other offices' peers and installed
         # chaincode from gossip. Peers join the channel one after the other, so the first attempts to reach
-        # other offices' anchor peers fail; with the 25 s default reconnect interval (and 4-5 s state and
-        # alive intervals) a fresh network could not endorse for ~20 s.
+        # other offices' anchor peers fail; with the 25 s default reconnect interval a fresh network could not
+        # endorse for ~20 s. The alive and state-info intervals stay Fabric's 5 s / 4 s: at 1 s they cost an
+        # idle network ~1 point of machine CPU and gained ~2 s of start-up (benchmarks/idle_bench.py).
         "CORE_PEER_GOSSIP_RECONNECTINTERVAL": "2s",
-        "CORE_PEER_GOSSIP_ALIVEUPDATEINTERVAL": "1s",
-        "CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL": "1s",
+        "CORE_PEER_GOSSIP_ALIVEUPDATEINTERVAL": "5s",
+        "CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL": "4s",
         "CORE_PEER_LOCALMSPID": office.msp_id,
         "CORE_PEER_MSPCONFIGPATH": f"{NODE_DIR}/msp",
         "CORE_PEER_TLS_ENABLED": "true",
