@@ -19,5 +19,7 @@ whose submit failed is found on the ledger if it committed after all.
 from .driver import Driver, TxRecord
 from .reconcile import LedgerView, PeerTarget, reconcile
 from .report import LoadReport, render_table, summarize
+from .scenario import LoadRun, load_around, open_contracts
 
-__all__ = ["Driver", "LedgerView", "LoadReport", "PeerTarget", "TxRecord", "reconcile", "render_table", "summarize"]
+__all__ = ["Driver", "LedgerView", "LoadReport", "LoadRun", "PeerTarget", "TxRecord", "load_around", "open_contracts",
+           "reconcile", "render_table", "summarize"]

@@ -15,6 +15,7 @@ file travels through ``network config sign``).
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -79,8 +80,6 @@ def org_group(ctx: Context, bundle: OfficeBundle) -> JSON:
         (Path(tmp) / "configtx.yaml").write_text(yamlio.dump(document), encoding="utf-8")
         out = run([str(ctx.need_toolchain().fabric("configtxgen")), "-configPath", tmp, "-printOrg", bundle.msp_id],
                   env={"FABRIC_LOGGING_SPEC": "WARNING"})
-    import json
-
     group: JSON = json.loads(out[out.index("{"):])
     return group
 
@@ -245,8 +244,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
     plan = ctx.plan
     profiles.write_profiles(plan)
     plan.wallet_dir(office).mkdir(parents=True, exist_ok=True, mode=0o700)
-    registry.enroll_registrars(plan, {office.code: registrar_secret(plan, office)} |
-                               {o.code: registrar_secret(plan, o) for o in plan.offices})
+    registry.enroll_registrars(plan, {o.code: registrar_secret(plan, o) for o in plan.offices})
     approved = steps.run(f"{office.code} installs, serves and approves the committed chaincode",
                          lambda: _serve_chaincode(ctx, newcomer))
     change.ledger_transactions += int(approved)

@@ -18,9 +18,9 @@ from docker.models.containers import Container
 
 from _live_network import TEST_NETWORK, TEST_PORT_BASE, derived_definition, write_definition
 from ipledger.consortium.plan import OfficePlan, PeerPlan, project_name
-from ipledger.gateway import AsyncContract, AsyncGateway
 from ipledger.credentials.profile import ConnectionProfile
-from ipledger.loadgen import Driver, LoadReport, PeerTarget, reconcile, render_table, summarize
+from ipledger.loadgen import Driver, LoadReport, PeerTarget, render_table
+from ipledger.loadgen.scenario import load_around, open_contracts
 from ipledger.operator import containers
 from ipledger.operator.bringup import Context, default_definition, load_state
 from ipledger.operator.progress import Progress
@@ -209,43 +209,18 @@ class FaultRun:
     driver: Driver
 
 
-async def _contracts(net: FaultNetwork) -> tuple[list[AsyncGateway], list[tuple[str, AsyncContract]]]:
-    gateways, contracts = [], []
-    for office in net.plan.offices:
-        profile = net.profile(office.code)
-        gateway = AsyncGateway.from_profile(profile)  # JP's profile lists two peers: one failover channel
-        gateways.append(gateway)
-        contracts.append((office.code, gateway.get_network(profile.channel).get_contract(profile.chaincode)))
-    return gateways, contracts
+def _profiles(net: FaultNetwork) -> list[ConnectionProfile]:
+    return [net.profile(office.code) for office in net.plan.offices]  # JP's lists two peers: one failover channel
 
 
 async def under_load(net: FaultNetwork, fault: str, inject: Inject, *, recovery_from: str | None = None,
                      max_seconds: float = 600.0) -> FaultRun:
     """Offer RATE tx/s, run ``inject`` (which marks "fault" and "healed") after LEAD_SECONDS, keep the load
     for TAIL_SECONDS after it, then reconcile every peer's blocks and record the figures under ``fault``."""
-    targets = net.peer_targets()
-    start = await asyncio.to_thread(lambda: min(h for h in (t.height() for t in targets) if h is not None))
-    gateways, contracts = await _contracts(net)
-    driver = Driver(contracts, RATE)
-    stop = asyncio.Event()
-    try:
-        load = asyncio.create_task(driver.run(max_seconds, stop))
-        await asyncio.sleep(LEAD_SECONDS)
-        try:
-            await inject(driver)
-        finally:
-            await asyncio.sleep(TAIL_SECONDS)
-            stop.set()
-            await load
-    finally:
-        for gateway in gateways:
-            await gateway.aclose()
-    highest = max((r.block for r in driver.records if r.block is not None), default=start)
-    view = await reconcile(targets, start, at_least=highest + 1, settle_timeout=90)
-    report = summarize(driver.records, view, rate=RATE, duration=driver.duration, marks=driver.marks,
-                       window=("fault", "healed"), recovery_from=recovery_from)
-    record_result(fault, report)
-    return FaultRun(report, driver)
+    run = await load_around(_profiles(net), net.peer_targets(), RATE, inject, lead=LEAD_SECONDS, tail=TAIL_SECONDS,
+                            recovery_from=recovery_from, max_seconds=max_seconds)
+    record_result(fault, run.report)
+    return FaultRun(run.report, run.driver)
 
 
 async def orderers_caught_up(net: FaultNetwork) -> dict[str, int | None]:
@@ -254,9 +229,9 @@ async def orderers_caught_up(net: FaultNetwork) -> dict[str, int | None]:
     heights = await asyncio.to_thread(net.wait_heights_equal, net.orderer_heights, 30.0)
     if len(set(heights.values())) == 1:
         return heights
-    gateways, contracts = await _contracts(net)
+    gateways, contracts = await open_contracts(_profiles(net)[:1])
     try:
-        nudge = Driver(contracts[:1], 1.0)
+        nudge = Driver(contracts, 1.0)
         await nudge.run(1.0)
     finally:
         for gateway in gateways:

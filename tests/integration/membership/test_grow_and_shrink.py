@@ -18,9 +18,10 @@ from _live_network import TEST_NETWORK, TEST_PORT_BASE, derived_definition, writ
 from ipledger.consortium.plan import project_name
 from ipledger.domain.enums import OfficeStatus
 from ipledger.domain.ledger import PriorityLedger
-from ipledger.gateway import AsyncContract, AsyncGateway
+from ipledger.gateway import AsyncGateway
 from ipledger.credentials.profile import ConnectionProfile
-from ipledger.loadgen import Driver, LoadReport, PeerTarget, reconcile, summarize
+from ipledger.loadgen import Driver, LoadReport, PeerTarget
+from ipledger.loadgen.scenario import load_around
 from ipledger.loadgen.report import longest_stall
 from ipledger.operator import bringup, channel_members, join
 from ipledger.operator.bringup import Context, default_definition
@@ -65,34 +66,16 @@ def _targets(ctx: Context, codes: list[str]) -> list[PeerTarget]:
 
 async def _under_load(ctx: Context, codes: list[str], change: str) -> tuple[LoadReport, join.MembershipChange]:
     """Offer RATE tx/s through the offices ``codes`` while ``change`` ("join"/"leave") of CN runs."""
-    targets = _targets(ctx, codes)
-    start = await asyncio.to_thread(lambda: min(h for h in (t.height() for t in targets) if h is not None))
-    gateways: list[AsyncGateway] = []
-    contracts: list[tuple[str, AsyncContract]] = []
-    for code in codes:
-        profile = ConnectionProfile.load(ctx.plan.profiles_dir / f"{code}.json")
-        gateway = AsyncGateway.from_profile(profile)
-        gateways.append(gateway)
-        contracts.append((code, gateway.get_network(profile.channel).get_contract(profile.chaincode)))
-    driver = Driver(contracts, RATE)
-    stop = asyncio.Event()
-    try:
-        load = asyncio.create_task(driver.run(1800, stop))
-        await asyncio.sleep(3)
+    profiles = [ConnectionProfile.load(ctx.plan.profiles_dir / f"{code}.json") for code in codes]
+
+    async def membership_change(driver: Driver) -> join.MembershipChange:
         driver.mark("fault")
-        action = join.join if change == "join" else join.leave
-        done = await asyncio.to_thread(action, ctx, "CN")
+        done = await asyncio.to_thread(join.join if change == "join" else join.leave, ctx, "CN")
         driver.mark("healed")
-        await asyncio.sleep(5)
-        stop.set()
-        await load
-    finally:
-        for gateway in gateways:
-            await gateway.aclose()
-    highest = max((r.block for r in driver.records if r.block is not None), default=start)
-    view = await reconcile(targets, start, at_least=highest + 1, settle_timeout=90)
-    report = summarize(driver.records, view, rate=RATE, duration=driver.duration, marks=driver.marks,
-                       window=("fault", "healed"))
+        return done
+    run = await load_around(profiles, _targets(ctx, codes), RATE, membership_change, lead=3, tail=5,
+                            max_seconds=1800)
+    report, driver, done = run.report, run.driver, run.result
     print(f"\n{change} CN under {RATE} tx/s: " + "; ".join(report.lines()))
     commits = [r.committed_at for r in driver.records if r.committed_at is not None]
     stall, ended = longest_stall(commits, driver.marks["fault"], driver.marks["healed"])

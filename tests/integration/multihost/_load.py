@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Awaitable, Callable
 
 from conftest import MultihostNetwork
-from ipledger.gateway import AsyncContract, AsyncGateway
 from ipledger.credentials.profile import ConnectionProfile
-from ipledger.loadgen import Driver, LoadReport, PeerTarget, reconcile, summarize
+from ipledger.loadgen import Driver, LoadReport, PeerTarget
+from ipledger.loadgen.scenario import load_around
 
 RATE = float(os.environ.get("IPLEDGER_FAULT_RATE", "4"))
 LEAD_SECONDS, TAIL_SECONDS = 8.0, 15.0
@@ -27,37 +26,13 @@ async def under_load(net: MultihostNetwork, title: str, inject: Callable[[Driver
     """RATE tx/s through every office's gateway; ``inject`` marks "fault" and "healed"; then every peer's
     blocks are read back and compared with what was acknowledged."""
     plan = net.ctx.plan
-    targets = peer_targets(net)
-    start = await asyncio.to_thread(lambda: min(h for h in (t.height() for t in targets) if h is not None))
-    gateways: list[AsyncGateway] = []
-    contracts: list[tuple[str, AsyncContract]] = []
-    for office in plan.offices:
-        profile = ConnectionProfile.load(plan.profiles_dir / f"{office.code}.json")
-        gateway = AsyncGateway.from_profile(profile)
-        gateways.append(gateway)
-        contracts.append((office.code, gateway.get_network(profile.channel).get_contract(profile.chaincode)))
-    driver = Driver(contracts, RATE)
-    stop = asyncio.Event()
-    try:
-        load = asyncio.create_task(driver.run(900.0, stop))
-        await asyncio.sleep(LEAD_SECONDS)
-        try:
-            await inject(driver)
-        finally:
-            await asyncio.sleep(TAIL_SECONDS)
-            stop.set()
-            await load
-    finally:
-        for gateway in gateways:
-            await gateway.aclose()
-    highest = max((r.block for r in driver.records if r.block is not None), default=start)
-    view = await reconcile(targets, start, at_least=highest + 1, settle_timeout=180)
-    report = summarize(driver.records, view, rate=RATE, duration=driver.duration, marks=driver.marks,
-                       window=("fault", "healed"), recovery_from="healed")
+    profiles = [ConnectionProfile.load(plan.profiles_dir / f"{office.code}.json") for office in plan.offices]
+    run = await load_around(profiles, peer_targets(net), RATE, inject, lead=LEAD_SECONDS, tail=TAIL_SECONDS,
+                            recovery_from="healed", settle_timeout=180)
     print(f"\n== {title}")
-    for line in report.lines():
+    for line in run.report.lines():
         print("   " + line)
-    return report, driver
+    return run.report, run.driver
 
 
 def assert_safe(report: LoadReport) -> None:
