@@ -209,6 +209,8 @@ def request(engine: Engine, admin: OfficeAdmin, peer: PeerPlan, block: int | Non
             submit(admin, peer, number)
             return number
         except CommandFailedError as exc:
+            if "snapshot already generated" in exc.output:
+                return number  # written (or being written) since we looked: the same snapshot, reused
             # "the last committed block": a block committed since we asked for the height; ask again.
             if block is not None or attempt == 2:
                 raise SnapshotError(f"{peer.host} refused a snapshot of block {number}: "

@@ -21,6 +21,7 @@ import pytest
 from _live_domain import PRIORITY_DATE, Peers, random_digits, retry_conflicts, sha256
 from ipledger.domain import FirstFiling, IpRight, PriorityLedger
 from ipledger.domain.errors import LedgerError, NotAuthorizedError
+from ipledger.errors import IpledgerError
 from ipledger.gateway import CommitError, GatewayError
 from ipledger.gateway._builder import build_proposed_transaction, serialize_identity
 from ipledger.credentials.profile import profile_user
@@ -49,9 +50,25 @@ def rogue(network: Context) -> Iterator[str]:
         ensure_image(engine, spec, Progress(quiet=True))
     containers.start_chaincode(engine, plan, office, label, package_id, spec.tag)
     try:
+        _wait_answers(network)
         yield spec.tag
     finally:
         containers.start_chaincode(engine, plan, office, label, package_id, honest)
+        _wait_answers(network)
+
+
+def _wait_answers(network: Context, timeout: float = 90.0) -> None:
+    """A replaced chaincode server takes a moment to listen; until then KR's peer cannot launch it."""
+    deadline = time.monotonic() + timeout
+    with PriorityLedger.connect(network.plan.profiles_dir / f"{ROGUE}.json", "User1") as ledger:
+        while True:
+            try:
+                ledger.get_caller_office()  # evaluated by KR's own peer, so by KR's chaincode server
+                return
+            except IpledgerError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
 
 
 def rogue_submit(ledgers: dict[str, PriorityLedger], name: str, *args: str) -> None:

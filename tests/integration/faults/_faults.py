@@ -223,12 +223,13 @@ async def under_load(net: FaultNetwork, fault: str, inject: Inject, *, recovery_
     return FaultRun(run.report, run.driver)
 
 
-async def orderers_caught_up(net: FaultNetwork) -> dict[str, int | None]:
-    """Orderer heights once equal. A BFT follower that missed the last decision while it was down syncs when it
-    sees the next proposal, so when the load has stopped with one behind, one more transaction nudges it."""
-    heights = await asyncio.to_thread(net.wait_heights_equal, net.orderer_heights, 30.0)
-    if len(set(heights.values())) == 1:
-        return heights
+async def caught_up(net: FaultNetwork, readings: Callable[[], dict[str, object]]) -> dict[str, object]:
+    """``readings`` (heights, or tips) once equal on every node. A BFT node that missed the last block while it
+    was cut off fetches it when it sees the next one, so when the load has stopped with one behind, one more
+    transaction nudges it."""
+    seen = await asyncio.to_thread(net.wait_heights_equal, readings, 30.0)  # type: ignore[arg-type]
+    if len(set(seen.values())) == 1:
+        return dict(seen)
     gateways, contracts = await open_contracts(_profiles(net)[:1])
     try:
         nudge = Driver(contracts, 1.0)
@@ -236,7 +237,11 @@ async def orderers_caught_up(net: FaultNetwork) -> dict[str, int | None]:
     finally:
         for gateway in gateways:
             await gateway.aclose()
-    return await asyncio.to_thread(net.wait_heights_equal, net.orderer_heights)
+    return dict(await asyncio.to_thread(net.wait_heights_equal, readings))  # type: ignore[arg-type]
+
+
+async def orderers_caught_up(net: FaultNetwork) -> dict[str, object]:
+    return await caught_up(net, net.orderer_heights)  # type: ignore[arg-type]
 
 
 def record_result(fault: str, report: LoadReport) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from _faults import FaultNetwork, assert_safe, orderers_caught_up, under_load
+from _faults import FaultNetwork, assert_safe, caught_up, orderers_caught_up, under_load
 from ipledger.loadgen import Driver
 
 DOWN_SECONDS = 20.0
@@ -61,8 +61,7 @@ async def test_two_followers_down_stops_ordering_safely_and_resumes(fault_networ
     assert early == [], f"{len(early)} transactions committed without a quorum of consenters"
     errors = sorted({r.error for r in run.driver.records if fault + 3 <= r.scheduled < healed and r.error})
     print(f"   errors while no quorum: {errors}")
-    tips = await asyncio.to_thread(net.wait_heights_equal, lambda: {k: (v[0] if v else None)
-                                                                    for k, v in net.peer_tips().items()})
+    tips = await caught_up(net, net.peer_tips)  # type: ignore[arg-type]
     final = await asyncio.to_thread(net.peer_tips)
     assert len(set(final.values())) == 1, f"peers on different chains: {final}"
     heights = await orderers_caught_up(net)
