@@ -211,6 +211,14 @@ def request(engine: Engine, admin: OfficeAdmin, peer: PeerPlan, block: int | Non
         except CommandFailedError as exc:
             if "snapshot already generated" in exc.output:
                 return number  # written (or being written) since we looked: the same snapshot, reused
+            if block is not None and "cannot be less than the last committed block" in exc.output:
+                # A request of ours (or another operator's) for this block was being written just now: it was
+                # neither pending nor complete when we looked. It is ours to reuse once it is complete.
+                deadline = time.monotonic() + 30.0
+                while time.monotonic() < deadline:
+                    if number in completed_blocks(engine, peer.host, admin.plan.channel):
+                        return number
+                    time.sleep(0.5)
             # "the last committed block": a block committed since we asked for the height; ask again.
             if block is not None or attempt == 2:
                 raise SnapshotError(f"{peer.host} refused a snapshot of block {number}: "
