@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from ipledger.consortium import configtx, profiles, yamlio
+from ipledger.consortium import configtx, connection_profiles, yamlio
 from ipledger.consortium.bundle import OfficeBundle, load_bundle
 from ipledger.consortium.generate import write_tls_roots
 from ipledger.consortium.office import init_office, publish_bundle, registrar_secret
@@ -124,7 +124,7 @@ def _govern(ctx: Context, change: MembershipChange, voters: Sequence[OfficePlan]
             office: OfficePlan, reason: str) -> MembershipProposal:
     """A membership change on the ledger, proposed by the first voter and approved by the others in turn
     until the chaincode applies it (a majority of ACTIVE offices)."""
-    from ipledger.domain.ledger import PriorityLedger
+    from ipledger.domain.priority_ledger import PriorityLedger
 
     every_right = tuple(IpRight)
     profile = ctx.plan.profiles_dir
@@ -242,7 +242,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
     membership.save_members(plan, [o.code for o in plan.offices] + [office.code])
     ctx.reload()
     plan = ctx.plan
-    profiles.write_profiles(plan)
+    connection_profiles.write_profiles(plan)
     plan.wallet_dir(office).mkdir(parents=True, exist_ok=True, mode=0o700)
     registry.enroll_registrars(plan, {o.code: registrar_secret(plan, o) for o in plan.offices})
     approved = steps.run(f"{office.code} installs, serves and approves the committed chaincode",
@@ -308,7 +308,7 @@ def leave(ctx: Context, code: str, stop_nodes: bool = True) -> MembershipChange:
     steps.run(f"members sign and submit: {office.code}'s organisations out of the channel", remove_organisation)
     membership.save_members(plan, [o.code for o in plan.offices if o.code != office.code])
     ctx.reload()
-    profiles.write_profiles(ctx.plan)
+    connection_profiles.write_profiles(ctx.plan)
     if stop_nodes:
         steps.run(f"{office.code}'s nodes stop", lambda: stop_office(ctx, office))
     return change

@@ -148,7 +148,7 @@ Connect = Callable[[ConsortiumPlan, OfficePlan], AbstractContextManager[Founding
 
 def connect_admin(plan: ConsortiumPlan, office: OfficePlan) -> AbstractContextManager[FoundingClient]:
     """The office's administrator (``Admin`` in its wallet) on its own gateway peer."""
-    from ipledger.domain.ledger import PriorityLedger
+    from ipledger.domain.priority_ledger import PriorityLedger
     return PriorityLedger.connect(plan.profiles_dir / f"{office.code}.json", "Admin")
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from cryptography import x509
 
-from ipledger.consortium import compose, profiles
+from ipledger.consortium import compose, connection_profiles
 from ipledger.consortium.definition import DefinitionError, parse_definition
 from ipledger.consortium.generate import generate
 from ipledger.consortium.office import init_office
@@ -59,7 +59,7 @@ def test_a_bad_office_host_is_refused(host: str, expected: str) -> None:
 
 def test_profiles_compose_and_certificates_use_the_office_host(plan: ConsortiumPlan) -> None:
     jp = plan.office("JP")
-    profile = profiles.profile(plan, jp)
+    profile = connection_profiles.profile(plan, jp)
     assert profile["gateway"]["endpoint"] == f"10.77.0.11:{jp.peers[0].port}"
     assert profile["gateway"]["serverName"] == jp.peers[0].host
     assert profile["libraries"]["US"]["url"].startswith("https://10.77.0.12:")
