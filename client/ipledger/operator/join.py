@@ -38,6 +38,7 @@ from ipledger.operator.bringup import Context, load_state, office_endpoints, sta
 from ipledger.operator.channel_config import ChannelConfigs, admin_signatory
 from ipledger.operator.config_errors import PolicyNotSatisfiedError
 from ipledger.operator.config_update import ConfigUpdate
+from ipledger.operator.deadline import Deadline
 from ipledger.operator.errors import OperatorError
 from ipledger.operator.run import run
 
@@ -110,14 +111,10 @@ def apply_signed_update(ctx: Context, admins: Sequence[OfficeAdmin], edit: Calla
 
 def _retry(what: str, action: Callable[[], T], timeout: float = 60.0) -> T:
     """Retry while another office's peer has not yet seen the block that the step depends on."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return action()
-        except (NotFoundError, OperatorError) as exc:
-            if time.monotonic() > deadline:
-                raise OperatorError(f"{what}: still failing after {timeout:.0f}s: {exc}") from exc
-            time.sleep(1.0)
+    try:
+        return Deadline(timeout).run(action, (NotFoundError, OperatorError))
+    except (NotFoundError, OperatorError) as exc:
+        raise OperatorError(f"{what}: still failing after {timeout:.0f}s: {exc}") from exc
 
 
 def _govern(ctx: Context, change: MembershipChange, voters: Sequence[OfficePlan], action: MembershipAction,
