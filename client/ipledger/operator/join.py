@@ -34,7 +34,7 @@ from ipledger.domain.errors import AlreadyExistsError, NotFoundError
 from ipledger.domain.models import MembershipProposal, Roles
 from ipledger.operator import channel_members, containers, health, lifecycle, membership, registry
 from ipledger.operator.admin import OfficeAdmin
-from ipledger.operator.bringup import Context, load_state, office_endpoints, start_office
+from ipledger.operator.bringup import Context, load_state, start_office
 from ipledger.operator.channel_config import ChannelConfigs, admin_signatory
 from ipledger.operator.config_errors import PolicyNotSatisfiedError
 from ipledger.operator.config_update import ConfigUpdate
@@ -207,7 +207,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
     def start_nodes() -> None:
         write_tls_roots(plan, (*(load_bundle(plan.bundle_path(o.code)) for o in plan.offices), bundle))
         start_office(ctx, office)
-        failures = health.wait_healthy(office_endpoints(plan, office), timeout=ctx.health_timeout)
+        failures = health.wait_healthy(health.office_endpoints(plan, office), timeout=ctx.health_timeout)
         if failures:
             raise OperatorError(f"{office.code}'s nodes did not become healthy: {failures}")
     steps.run(f"{office.code} starts its own nodes", start_nodes)

@@ -16,12 +16,10 @@ from ipledger.consortium.generate import generate
 from ipledger.consortium.plan import OfficePlan
 from ipledger.operator import health, lifecycle, registry, swarm_deploy, swarm_stack
 from ipledger.operator.bringup import (
-    ALL_ROLES,
     Context,
     UpResult,
     _create_genesis_block,
     _join_channel,
-    office_endpoints,
     save_state,
 )
 from ipledger.operator.engine import Engine
@@ -74,7 +72,7 @@ def up(ctx: Context, hosts: OfficeHosts, chaincode_image: str) -> UpResult:
             swarm_deploy.wait_running(hosts.of(office), names, timeout=ctx.health_timeout)
             progress.note(f"{office.code} on {office.host_ip}: {len(names)} services")
     with progress.step("wait for /healthz of every node, across the hosts"):
-        endpoints = [e for o in plan.offices for e in office_endpoints(plan, o, ALL_ROLES)]
+        endpoints = [e for o in plan.offices for e in health.office_endpoints(plan, o, health.ALL_ROLES)]
         failures = health.wait_healthy(endpoints, timeout=ctx.health_timeout)
         if failures:
             raise NodeUnhealthyError("nodes did not become healthy: " +
