@@ -160,6 +160,9 @@ def wait_orderer(admin: OfficeAdmin, relation: str, reference: OfficeAdmin, time
     high as ``reference``'s; its admin endpoint may still be starting (a fresh or restarted node)."""
     deadline = time.monotonic() + timeout
     info: dict[str, object] | None = None
+    # Under steady load the reference's tip moves on while the orderer pulls, so it is caught up once it reached
+    # the height the reference had one poll earlier (or the current one, on the first poll).
+    earlier: int | None = None
     while time.monotonic() < deadline:
         try:
             info = admin.orderer_channel_info()
@@ -167,11 +170,14 @@ def wait_orderer(admin: OfficeAdmin, relation: str, reference: OfficeAdmin, time
         except OperatorError as exc:
             info = {"error": str(exc)}
         else:
+            target = height if earlier is None else min(earlier, height)
+            earlier = height
             if (info is not None and info.get("consensusRelation") == relation
-                    and int(str(info.get("height", 0))) >= height):
+                    and int(str(info.get("height", 0))) >= target):
                 return
         time.sleep(1.0)
-    raise OperatorError(f"{admin.office.orderer.host} is not a caught-up {relation} after {timeout:.0f}s: {info}")
+    raise OperatorError(f"{admin.office.orderer.host} is not a caught-up {relation} after {timeout:.0f}s "
+                        f"({reference.office.orderer.host} at height {earlier}): {info}")
 
 
 def _orderer_height(admin: OfficeAdmin) -> int:
