@@ -79,9 +79,9 @@ def canonical_ecdsa_signature(signature: bytes, curve_order: int) -> bytes:
     half the order``).
     """
     r, s = decode_dss_signature(signature)
-    if s > curve_order // 2:
-        s = curve_order - s
-    return encode_dss_signature(r, s)
+    if s <= curve_order >> 1:
+        return signature  # DER is canonical: re-encoding (r, s) would give these very bytes
+    return encode_dss_signature(r, curve_order - s)
 
 
 def load_private_key(pem: bytes, password: bytes | None = None) -> PrivateKey:
