@@ -35,16 +35,19 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "client"))
+# --baseline runs the Python workers on another checkout's client/ (before/after figures in one run).
+sys.path.insert(0, os.environ.get(BASELINE_ENV := "IPLEDGER_CLIENT_BENCH_CLIENT", str(HERE.parent / "client")))
 sys.path.insert(0, str(HERE))
 
+import ipledger  # noqa: E402  (first: gateway_bench puts this checkout's client/ first on the path)
 import fake_gateway  # noqa: E402
 import gateway_bench  # noqa: E402
 
 from ipledger.credentials import ConnectionProfile  # noqa: E402
 
 NODE_DIR = HERE / "node"
-CLIENTS = {"sync": "python sync (threads)", "async": "python asyncio", "node": "node fabric-gateway"}
+CLIENTS = {"sync": "python sync (threads)", "async": "python asyncio", "node": "node fabric-gateway",
+           "sync-baseline": "python sync, baseline", "async-baseline": "python asyncio, baseline"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -85,6 +88,7 @@ def _run_worker(args: argparse.Namespace) -> None:
     server = _server_cpu(args.server_pid) - before
     total = result.evaluate.wall_s + result.submit.wall_s
     print(json.dumps({
+        "client": str(Path(ipledger.__file__).parents[1]),
         "evaluate": _phase_json(result.evaluate, server * result.evaluate.wall_s / total),
         "submit": _phase_json(result.submit, server * result.submit.wall_s / total),
     }))
@@ -137,9 +141,12 @@ def run_client(client: str, fake: fake_gateway.FakeGatewayProcess, level: int, a
     if client == "node":
         command = ["node", str(NODE_DIR / "client_bench.js"), "--profile", str(fake.profile), *shape,
                    "--clock-ticks", str(CLOCK_TICKS)]
+        env = None
     else:
-        command = [sys.executable, __file__, "--worker", client, "--profile", str(fake.profile), *shape]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
+        worker, _, baseline = client.partition("-")
+        command = [sys.executable, __file__, "--worker", worker, "--profile", str(fake.profile), *shape]
+        env = {**os.environ, BASELINE_ENV: str(args.baseline)} if baseline else None
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{CLIENTS[client]} failed:\n{done.stderr}")
     data = json.loads(done.stdout.strip().splitlines()[-1])
@@ -165,15 +172,21 @@ def _versions() -> str:
     return ", ".join(parts)
 
 
-def _machine() -> str:
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    containers = "?"
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _containers() -> str:
     try:
         import docker
-        containers = str(len(docker.from_env().containers.list()))
+        return str(len(docker.from_env().containers.list()))
     except Exception:  # the figure is informative only; no engine is fine
-        pass
-    return f"{os.cpu_count()} CPUs, load average {' '.join(load)} before the run, {containers} containers running"
+        return "?"
+
+
+def _machine(load_before: str, load_after: str, containers: str) -> str:
+    return (f"{os.cpu_count()} CPUs; load average {load_before} before the run and {load_after} after it "
+            f"(`uptime`); {containers} containers running (`docker ps`)")
 
 
 def report(results: dict[int, dict[str, list[Run]]], args: argparse.Namespace, machine: str) -> list[str]:
@@ -210,6 +223,20 @@ def report(results: dict[int, dict[str, list[Run]]], args: argparse.Namespace, m
                     f"| {_span([r.submit_cpu_ms / n.submit_cpu_ms for r, n in pairs], 2)} "
                     f"| {_span([r.evaluate_rate / n.evaluate_rate for r, n in pairs], 2)} "
                     f"| {_span([r.evaluate_cpu_ms / n.evaluate_cpu_ms for r, n in pairs], 2)} |")
+    baselines = [c for c in args.clients if c.endswith("-baseline") and c.partition("-")[0] in args.clients]
+    if baselines:
+        lines += ["", "This checkout's client / the baseline's (--baseline), per repetition, median [min-max].", "",
+                  "| in flight | client | submits/s | CPU/submit | evaluates/s | CPU/evaluate |",
+                  "|---:|---|---:|---:|---:|---:|"]
+        for level, by_client in results.items():
+            for baseline in baselines:
+                pairs = list(zip(by_client[baseline.partition("-")[0]], by_client[baseline]))
+                lines.append(
+                    f"| {level} | {CLIENTS[baseline.partition('-')[0]]} / baseline "
+                    f"| {_span([r.submit_rate / b.submit_rate for r, b in pairs], 2)} "
+                    f"| {_span([r.submit_cpu_ms / b.submit_cpu_ms for r, b in pairs], 2)} "
+                    f"| {_span([r.evaluate_rate / b.evaluate_rate for r, b in pairs], 2)} "
+                    f"| {_span([r.evaluate_cpu_ms / b.evaluate_cpu_ms for r, b in pairs], 2)} |")
     errors = sum(r.errors for by_client in results.values() for runs in by_client.values() for r in runs)
     if errors:
         lines += ["", f"**{errors} calls failed** (see the messages above)."]
@@ -218,13 +245,11 @@ def report(results: dict[int, dict[str, list[Run]]], args: argparse.Namespace, m
 
 def write_markdown(path: Path, lines: list[str], command: str, machine: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    docker_ps = machine.rsplit(", ", 1)[-1]
     header = [
         "# Client-bound benchmark: our Gateway clients vs the official Node client",
         "",
         f"Written by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
-        f"On the machine at the time: load average {machine.split('load average ')[1].split(' before')[0]} "
-        f"(`uptime`) before the run, {docker_ps} (`docker ps`) belonging to other work.",
+        f"The machine at the time: {machine}; the load and the containers are other work sharing it.",
         "",
         "A fake gateway (benchmarks/fake_gateway.py, TLS, its own process) answers Endorse, Submit, CommitStatus "
         "and Evaluate at once; every client runs in its own process, one at a time. See the docstring of "
@@ -247,8 +272,11 @@ def main() -> None:
     parser.add_argument("--evaluates", type=int, default=3000)
     parser.add_argument("--submits", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=300, help="unmeasured evaluates and submits first")
-    parser.add_argument("--clients", default="sync,async,node", help="of: sync, async, node")
+    parser.add_argument("--clients", help="of: sync, async, node (default: all three)")
     parser.add_argument("--markdown", type=Path, help="also write the table here (benchmarks/results/...)")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout's client/ directory: adds sync-baseline and async-baseline clients "
+                             "(default clients then: async,async-baseline,node)")
     parser.add_argument("--cprofile", choices=("sync", "async"),
                         help="profile one client's measured round (cProfile) and print the top entries instead")
     parser.add_argument("--top", type=int, default=25, help="entries of the --cprofile listing")
@@ -265,13 +293,17 @@ def main() -> None:
         return
 
     levels = [int(level) for level in args.levels.split(",")]
+    if args.clients is None:
+        args.clients = "async,async-baseline,node" if args.baseline else "sync,async,node"
     args.clients = [c for c in args.clients.split(",") if c]
+    if any(c.endswith("-baseline") for c in args.clients) and not args.baseline:
+        raise SystemExit("the -baseline clients need --baseline <checkout>/client")
     unknown = set(args.clients) - set(CLIENTS)
     if unknown:
         raise SystemExit(f"unknown client(s) {', '.join(sorted(unknown))}; known: {', '.join(CLIENTS)}")
     if "node" in args.clients and not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, capture_output=True)
-    machine = _machine()
+    load_before, containers = _load(), _containers()
     with tempfile.TemporaryDirectory(prefix="ipledger-client-bench-") as directory, \
             fake_gateway.FakeGatewayProcess(Path(directory)) as fake:
         if args.cprofile:
@@ -294,6 +326,7 @@ def main() -> None:
                     print(f"  rep {repetition} level {level:>3} {CLIENTS[client]:<22} submits/s {run.submit_rate:7.0f}"
                           f" cpu/submit {run.submit_cpu_ms:6.3f} ms  evaluates/s {run.evaluate_rate:7.0f}"
                           f" cpu/eval {run.evaluate_cpu_ms:6.3f} ms  server {run.submit_server:3.0f}%", flush=True)
+    machine = _machine(load_before, _load(), containers)
     lines = report(results, args, machine)
     print()
     print("\n".join(lines))
