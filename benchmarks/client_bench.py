@@ -24,6 +24,7 @@ import os
 import platform
 import pstats
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -150,6 +151,9 @@ def run_client(client: str, fake: fake_gateway.FakeGatewayProcess, level: int, a
     if done.returncode != 0:
         raise SystemExit(f"{CLIENTS[client]} failed:\n{done.stderr}")
     data = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = args.baseline if client.endswith("-baseline") else HERE.parent / "client"
+    if client != "node" and Path(data["client"]).resolve() != expected.resolve():
+        raise SystemExit(f"{CLIENTS[client]} ran the client in {data['client']}, not {expected}")
     return _run_from(_node_json(data) if client == "node" else data)
 
 
@@ -304,6 +308,8 @@ def main() -> None:
     if "node" in args.clients and not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, capture_output=True)
     load_before, containers = _load(), _containers()
+    # `kill` ends the run like Ctrl-C: the fake server and the client process in flight are stopped too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="ipledger-client-bench-") as directory, \
             fake_gateway.FakeGatewayProcess(Path(directory)) as fake:
         if args.cprofile:
