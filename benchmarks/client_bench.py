@@ -48,7 +48,8 @@ from ipledger.credentials import ConnectionProfile  # noqa: E402
 
 NODE_DIR = HERE / "node"
 CLIENTS = {"sync": "python sync (threads)", "async": "python asyncio", "node": "node fabric-gateway",
-           "sync-baseline": "python sync, baseline", "async-baseline": "python asyncio, baseline"}
+           "sync-baseline": "python sync, baseline", "async-baseline": "python asyncio, baseline",
+           "floor": "grpc.aio alone (floor)"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -67,11 +68,59 @@ def _phase_json(phase: gateway_bench.Phase, server_cpu_s: float) -> dict[str, An
             "p50Ms": phase.percentile(0.5), "serverCpuS": server_cpu_s}
 
 
+async def bench_floor(profiles: Sequence[ConnectionProfile], evaluates: int, submits: int, concurrency: int,
+                      warmup: int) -> gateway_bench.Result:
+    """grpc.aio alone: the same RPCs on the same kind of channel, with requests built and signed once.
+
+    A submit is Endorse + Submit + CommitStatus of bytes serialized in advance (the fake checks no signature and
+    no uniqueness), an evaluate one Evaluate: what our asyncio client would cost if building, signing and
+    parsing were free.
+    """
+    from ipledger.gateway import AsyncGateway
+
+    async with AsyncGateway.from_profile(profiles[0]) as gateway:
+        contract = gateway.get_network(profiles[0].channel).get_contract(profiles[0].chaincode)
+        proposal = contract.new_proposal("DepositFirstFiling", [gateway_bench.filing_json()])
+        endorse_request = proposal._endorse_request()
+        evaluate_request = proposal._evaluate_request().SerializeToString()
+        transaction = await proposal.endorse()
+        submit_request, status_request = (m.SerializeToString() for m in transaction._prepare_submit())
+        endorse_request = endorse_request.SerializeToString()
+        timeout = 30.0
+        calls = {name: gateway.channel.unary_unary(f"/gateway.Gateway/{name}", _registered_method=True)
+                 for name in ("Evaluate", "Endorse", "Submit", "CommitStatus")}
+        for _ in range(warmup):
+            await calls["Evaluate"](evaluate_request, timeout=timeout)
+
+        evaluate = gateway_bench.Phase(calls=evaluates)
+
+        async def one_evaluate(_: int) -> None:
+            started = time.perf_counter()
+            await calls["Evaluate"](evaluate_request, timeout=timeout)
+            evaluate.latencies_ms.append(1000 * (time.perf_counter() - started))
+
+        await gateway_bench._ameasure(evaluate, gateway_bench._closed_loop_tasks(evaluates, concurrency, one_evaluate))
+        submit = gateway_bench.Phase(calls=submits)
+
+        async def one_submit(_: int) -> None:
+            started = time.perf_counter()
+            await calls["Endorse"](endorse_request, timeout=timeout)
+            await calls["Submit"](submit_request, timeout=timeout)
+            await calls["CommitStatus"](status_request, timeout=timeout)
+            submit.latencies_ms.append(1000 * (time.perf_counter() - started))
+
+        await gateway_bench._ameasure(submit, gateway_bench._closed_loop_tasks(submits, concurrency, one_submit))
+        return gateway_bench.Result("grpc.aio alone", evaluate, submit)
+
+
 def _run_worker(args: argparse.Namespace) -> None:
     profiles = [ConnectionProfile.load(args.profile)]
     bench: Callable[..., gateway_bench.Result]
     if args.worker == "sync":
         bench = gateway_bench.bench_sync
+    elif args.worker == "floor":
+        def bench(*shape: Any) -> gateway_bench.Result:
+            return asyncio.run(bench_floor(*shape))
     else:
         def bench(*shape: Any) -> gateway_bench.Result:
             return asyncio.run(gateway_bench.bench_async(*shape))
@@ -277,7 +326,8 @@ def main() -> None:
     parser.add_argument("--evaluates", type=int, default=3000)
     parser.add_argument("--submits", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=300, help="unmeasured evaluates and submits first")
-    parser.add_argument("--clients", help="of: sync, async, node (default: all three)")
+    parser.add_argument("--clients", help="of: sync, async, node, floor (grpc.aio with requests made once: "
+                                           "what is left when the client's own work is free); default sync,async,node")
     parser.add_argument("--markdown", type=Path, help="also write the table here (benchmarks/results/...)")
     parser.add_argument("--baseline", type=Path,
                         help="another checkout's client/ directory: adds sync-baseline and async-baseline clients "
@@ -286,7 +336,7 @@ def main() -> None:
                         help="profile one client's measured round (cProfile) and print the top entries instead")
     parser.add_argument("--top", type=int, default=25, help="entries of the --cprofile listing")
     # Worker mode (one client process), used by the driver.
-    parser.add_argument("--worker", choices=("sync", "async"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("sync", "async", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--profile", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--server-pid", type=int, default=0, help=argparse.SUPPRESS)
