@@ -4,6 +4,8 @@ gateway (benchmarks/fake_gateway.py) that answers at once, so the client is the 
     .venv/bin/python benchmarks/client_bench.py                         # levels 1,20,100; 3 repetitions
     .venv/bin/python benchmarks/client_bench.py --repetitions 5 --markdown benchmarks/results/client_bench.md
     .venv/bin/python benchmarks/client_bench.py --cprofile async --levels 100    # where asyncio's CPU goes
+    .venv/bin/python benchmarks/client_bench.py --baseline ../main/client         # before/after in one run
+    .venv/bin/python benchmarks/client_bench.py --clients async,floor,node        # and grpc.aio's own floor
 
 The workload is benchmarks/gateway_bench.py's (and node/bench.js's): evaluate = GetOffice(JP); submit =
 DepositFirstFiling(<fresh filing JSON>) = Endorse + Submit + CommitStatus, closed loop with N calls in flight.
@@ -12,6 +14,9 @@ own, one after another (never two at once), after an unmeasured warm-up round of
 client process's CPU time (user + system, every thread) over the phase / calls; the server's CPU over the same
 phase is read from /proc and shown as % of one core, to show that the server was not the limit. The three
 clients take turns in every repetition, and each figure is the median of the repetitions with the range.
+The `floor` client sends the same RPCs over grpc.aio with requests built and signed once: what our asyncio client
+would cost if its own work were free. benchmarks/client_work.py times that own work alone (steady on a busy
+machine, where these whole-process figures vary by tens of per cent).
 """
 
 from __future__ import annotations
