@@ -124,7 +124,11 @@ async function main() {
     }
 }
 
-main().catch((error) => {
-    process.stderr.write(`${error.stack || error}\n`);
-    process.exit(1);
-});
+module.exports = { benchEvaluate, benchSubmit, cpuSeconds, nowMs, runClosedLoop };
+
+if (require.main === module) {
+    main().catch((error) => {
+        process.stderr.write(`${error.stack || error}\n`);
+        process.exit(1);
+    });
+}

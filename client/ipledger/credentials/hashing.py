@@ -27,4 +27,13 @@ class Hash(enum.Enum):
         """Hash ``message`` (or return it unchanged for ``NONE``)."""
         if self is Hash.NONE:
             return bytes(message)
-        return hashlib.new(self.value, message).digest()
+        return _CONSTRUCTORS[self](message).digest()
+
+
+# hashlib's named constructors skip hashlib.new's lookup by name: this runs three times per transaction.
+_CONSTRUCTORS = {
+    Hash.SHA256: hashlib.sha256,
+    Hash.SHA384: hashlib.sha384,
+    Hash.SHA3_256: hashlib.sha3_256,
+    Hash.SHA3_384: hashlib.sha3_384,
+}

@@ -51,12 +51,12 @@ _CURVE_ORDERS: dict[str, int] = {
 }
 
 # cryptography signs a pre-computed digest only if told a hash of that size;
-# for ECDSA the algorithm's identity does not matter, only the length.
-_PREHASH_BY_LENGTH: dict[int, hashes.HashAlgorithm] = {
-    28: hashes.SHA224(),
-    32: hashes.SHA256(),
-    48: hashes.SHA384(),
-    64: hashes.SHA512(),
+# for ECDSA the algorithm's identity does not matter, only the length.  Built
+# once: a transaction signs three times.
+_PREHASHED_ECDSA_BY_LENGTH: dict[int, ec.ECDSA] = {
+    length: ec.ECDSA(Prehashed(algorithm))
+    for length, algorithm in ((28, hashes.SHA224()), (32, hashes.SHA256()), (48, hashes.SHA384()),
+                              (64, hashes.SHA512()))
 }
 
 
@@ -79,9 +79,9 @@ def canonical_ecdsa_signature(signature: bytes, curve_order: int) -> bytes:
     half the order``).
     """
     r, s = decode_dss_signature(signature)
-    if s > curve_order // 2:
-        s = curve_order - s
-    return encode_dss_signature(r, s)
+    if s <= curve_order >> 1:
+        return signature  # DER is canonical: re-encoding (r, s) would give these very bytes
+    return encode_dss_signature(r, curve_order - s)
 
 
 def load_private_key(pem: bytes, password: bytes | None = None) -> PrivateKey:
@@ -132,14 +132,14 @@ class PrivateKeySigner:
         key = self._key
         if isinstance(key, ed25519.Ed25519PrivateKey):
             return key.sign(digest)
-        prehash = _PREHASH_BY_LENGTH.get(len(digest))
-        if prehash is None:
+        algorithm = _PREHASHED_ECDSA_BY_LENGTH.get(len(digest))
+        if algorithm is None:
             raise ConfigurationError(
                 f"cannot sign a {len(digest)}-byte digest with ECDSA: use a SHA-2 "
                 "or SHA-3 hash (Hash.NONE is for Ed25519 keys)"
             )
         assert self._curve_order is not None
-        signature = key.sign(digest, ec.ECDSA(Prehashed(prehash)))
+        signature = key.sign(digest, algorithm)
         return canonical_ecdsa_signature(signature, self._curve_order)
 
     def __repr__(self) -> str:

@@ -7,6 +7,7 @@ choices follow the peer's validation rules (see the notes on each function).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -98,6 +99,14 @@ def start_position(
     return seek_next_commit(), ""
 
 
+@functools.lru_cache(maxsize=64)
+def _chaincode_header_extension(chaincode: str) -> bytes:
+    """The serialized ``ChaincodeHeaderExtension``: the same bytes for every proposal to one chaincode."""
+    extension = proposal_pb2.ChaincodeHeaderExtension(chaincode_id=chaincode_pb2.ChaincodeID(name=chaincode))
+    result: bytes = extension.SerializeToString()
+    return result
+
+
 def build_proposed_transaction(
     *,
     creator: bytes,
@@ -117,16 +126,13 @@ def build_proposed_transaction(
     """
     nonce = new_nonce() if nonce is None else nonce
     transaction_id = compute_transaction_id(nonce, creator)
-    extension = proposal_pb2.ChaincodeHeaderExtension(
-        chaincode_id=chaincode_pb2.ChaincodeID(name=chaincode)
-    )
     channel_header = common_pb2.ChannelHeader(
         type=common_pb2.ENDORSER_TRANSACTION,
         timestamp=_timestamp(timestamp_ns),
         channel_id=channel,
         tx_id=transaction_id,
         epoch=0,  # the endorser rejects any other epoch
-        extension=extension.SerializeToString(),
+        extension=_chaincode_header_extension(chaincode),
         # tls_cert_hash stays empty: the gateway binds proposals itself.
     )
     header = common_pb2.Header(

@@ -93,6 +93,15 @@ def test_proposal_is_deterministic_for_fixed_nonce_and_time() -> None:
     assert build_proposed().SerializeToString() == build_proposed().SerializeToString()
 
 
+def test_proposal_bytes_are_pinned() -> None:
+    """What is cached between proposals (the chaincode header extension) must not change a byte of them."""
+    assert hashlib.sha256(build_proposed().SerializeToString()).hexdigest() == (
+        "b0ae5b444cb061e80190196f234b91a52e54378c4918785a42d453ef2ee27f64")
+    bare = build_proposed(transient=None, endorsing_organizations=[], arguments=[])
+    assert hashlib.sha256(bare.SerializeToString()).hexdigest() == (
+        "a560d19f77ef23d38fd3952fc56f5f3e51d4e2723fc3b41252eee4154073db72")
+
+
 def test_evaluate_and_endorse_requests_route_organizations_differently() -> None:
     proposed = build_proposed()
     evaluate = _builder.evaluate_request("priority", proposed)
