@@ -100,7 +100,7 @@ def node_target(plan: ConsortiumPlan, office: OfficePlan, name: str) -> RenewalT
             return RenewalTarget(office, peer.host, "peer", (
                 CertificatePair(node / "msp" / "signcerts" / "cert.pem", node / "msp" / "keystore" / "key.pem"),
                 CertificatePair(node / "tls" / "server.crt", node / "tls" / "server.key"),
-            ), health_url=f"https://{office.host_ip}:{peer.operations_port}/healthz", gossip_address=peer.address)
+            ), health_url=f"https://{peer.host_ip}:{peer.operations_port}/healthz", gossip_address=peer.address)
     if name in (office.library.host, "library"):
         lib = root / "library"
         return RenewalTarget(office, office.library.host, "library", (

@@ -16,7 +16,7 @@ import pytest
 from _testbed import definitions_dir, make_testbed, multihost_context
 from ipledger.consortium.plan import CA_IMAGE, LIBRARY_IMAGE, ORDERER_IMAGE, PEER_IMAGE
 from ipledger.operator import multihost
-from ipledger.operator.bringup import Context, _prepare_images
+from ipledger.operator.bringup import Context, prepare_images
 from ipledger.operator.engine import connect, default_base_url
 from ipledger.operator.multihost import OfficeHosts
 from ipledger.operator.testbed import Testbed, require_root
@@ -58,7 +58,7 @@ def multihost_network() -> Iterator[MultihostNetwork]:
         # A clean slate: the generated files of an earlier run belong to engines that no longer exist.
         if ctx.plan.generated.exists():
             shutil.rmtree(ctx.plan.generated)
-        chaincode_image = _prepare_images(ctx, deploy=True)  # built in the machine's own engine
+        chaincode_image = prepare_images(ctx, deploy=True)  # built in the machine's own engine
         with bed:
             bed.load_images(connect(default_base_url()), [PEER_IMAGE, ORDERER_IMAGE, CA_IMAGE, LIBRARY_IMAGE, chaincode_image])
             hosts = OfficeHosts({o.code: bed.engine(h.name) for o, h in zip(ctx.plan.offices, bed.layout.hosts)})
