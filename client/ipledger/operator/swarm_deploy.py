@@ -19,6 +19,7 @@ from docker.types import (
     Placement,
     RestartPolicy,
     SecretReference,
+    ServiceMode,
     UpdateConfig,
 )
 
@@ -134,7 +135,7 @@ def create_service(engine: Engine, service: SwarmService, project_labels: dict[s
             container_labels=service.labels, secrets=secrets, configs=configs, mounts=mounts,
             endpoint_spec=EndpointSpec(mode="dnsrr", ports=ports), hosts=service.hosts,
             healthcheck=healthcheck, restart_policy=RestartPolicy(condition="any", delay=2 * 10**9),
-            constraints=service.constraints, update_config=update_config(),
+            constraints=service.constraints, update_config=update_config(), mode=ServiceMode(service.mode),
         )
 
 

@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ipledger.consortium import compose
 from ipledger.consortium.plan import CHAINCODE_PORT, ConsortiumPlan, OfficePlan
@@ -63,6 +63,7 @@ class SwarmService:
     labels: dict[str, str]
     hosts: dict[str, str] = field(default_factory=dict)  # node name -> address (extra hosts)
     address: str = ""  # the host address it is published on: the swarm node it is placed on
+    mode: Literal["replicated", "global"] = "replicated"  # or "global": one task on every node of the office's swarm
 
     @property
     def constraints(self) -> list[str]:
@@ -190,12 +191,21 @@ def stack_services(plan: ConsortiumPlan, office: OfficePlan, env: Mapping[str, s
     """The office's CA, orderer, peers and library as Swarm services."""
     services, _ = compose.office_services(plan, office)
     hosts = node_addresses(plan, chaincode_label)
-    return [from_compose(plan, office, svc, env, hosts) for svc in services.values()]
+    out = []
+    for svc in services.values():
+        own = dict(hosts)
+        peer = next((p for p in office.peers if p.host == svc["hostname"]), None)
+        if peer is not None and chaincode_label:
+            # Every host of the office runs a chaincode server (chaincode_service): a peer reaches its own.
+            own[office.chaincode_host(plan.spec.chaincode.name, chaincode_label)] = peer.host_ip
+        out.append(from_compose(plan, office, svc, env, own))
+    return out
 
 
 def chaincode_service(plan: ConsortiumPlan, office: OfficePlan, label: str, package_id: str,
                       image: str) -> SwarmService:
-    """The office's chaincode server for one package: published on the office's host for its peers."""
+    """The office's chaincode server for one package: one task on every host of the office's swarm, published
+    there for the peers of that host (a peer on another host keeps endorsing when the office's host is down)."""
     node = office.chaincode_host(plan.spec.chaincode.name, label)
     tls_dir = plan.crypto_dir(office) / "chaincode-server"
     key, _, value = plan.project_label.partition("=")
@@ -210,4 +220,4 @@ def chaincode_service(plan: ConsortiumPlan, office: OfficePlan, label: str, pack
         ports=(CHAINCODE_PORT,), healthcheck=None,
         labels={key: value, "io.ipledger.office": office.code, "io.ipledger.role": "chaincode",
                 "io.ipledger.chaincode-label": label},
-        hosts=node_addresses(plan, label), address=office.host_ip)
+        hosts=node_addresses(plan, label), mode="global")

@@ -16,7 +16,7 @@ LEAD_SECONDS, TAIL_SECONDS = 8.0, 15.0
 
 def peer_targets(net: MultihostNetwork) -> list[PeerTarget]:
     plan = net.ctx.plan
-    return [PeerTarget(name=p.host, endpoint=f"{o.host_ip}:{p.port}", server_name=p.host,
+    return [PeerTarget(name=p.host, endpoint=f"{p.host_ip}:{p.port}", server_name=p.host,
                        profile=ConnectionProfile.load(plan.profiles_dir / f"{o.code}.json"))
             for o in plan.offices for p in o.peers]
 
@@ -33,6 +33,13 @@ async def under_load(net: MultihostNetwork, title: str, inject: Callable[[Driver
     for line in run.report.lines():
         print("   " + line)
     return run.report, run.driver
+
+
+def committed_by(driver: Driver, office: str, since: str, until: str, grace: float = 5.0) -> int:
+    """Transactions sent through ``office``'s gateway committed between two marks (after ``grace`` s)."""
+    start, end = driver.marks[since] + grace, driver.marks[until]
+    return len([r for r in driver.records if r.valid and r.committed_at is not None
+                and start <= r.committed_at < end and r.office == office])
 
 
 def assert_safe(report: LoadReport) -> None:

@@ -1,0 +1,50 @@
+"""The multi-host suite's figures, written to benchmarks/results/multihost.md at the end of the session (as
+benchmarks/results/faults.md is for the fault suite): the testbed's start time and memory, the deployment, and
+per scenario offered/committed/lost/duplicated and the longest pause."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipledger.loadgen import LoadReport
+
+RESULTS = Path(__file__).resolve().parents[3] / "benchmarks" / "results" / "multihost.md"
+
+
+@dataclass
+class Results:
+    lines: list[str] = field(default_factory=list)  # testbed and deployment figures
+    scenarios: list[tuple[str, LoadReport, str]] = field(default_factory=list)
+    began: float = field(default_factory=time.monotonic)
+
+    def note(self, line: str) -> None:
+        self.lines.append(line)
+
+    def scenario(self, title: str, report: LoadReport, extra: str = "") -> None:
+        self.scenarios.append((title, report, extra))
+
+    def render(self) -> str:
+        env = " ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ)
+                       if k.startswith(("IPLEDGER_TEST_", "IPLEDGER_MULTIHOST_", "IPLEDGER_FAULT_")))
+        command = f"{env} {shlex.join([Path(sys.executable).name, *sys.argv])}".strip()
+        out = ["# Multi-host scenarios", "",
+               "Written by tests/integration/multihost at the end of its session (this file is the last run's). "
+               "Command, run as root from the repository (in `/work/live-slot` on the shared machine):", "",
+               "```sh", f"{command}", "```", "",
+               f"Session: {time.strftime('%Y-%m-%d %H:%M')}, {time.monotonic() - self.began:.0f} s in all.", ""]
+        out += [f"- {line}" for line in self.lines]
+        out += ["", "| scenario | rate/s | offered | committed | failed | lost | duplicated | longest without "
+                "commits s | notes |", "|---|---|---|---|---|---|---|---|---|"]
+        for title, r, extra in self.scenarios:
+            out.append(f"| {title} | {r.rate:g} | {r.offered} | {r.committed} | {sum(r.failed.values())} | {r.lost} "
+                       f"| {r.duplicated} | {r.longest_without_commits:.1f} | {extra} |")
+        return "\n".join(out) + "\n"
+
+    def write(self) -> None:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(self.render(), encoding="utf-8")
