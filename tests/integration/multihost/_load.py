@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Awaitable, Callable
 
 from conftest import MultihostNetwork
 from ipledger.credentials.profile import ConnectionProfile
 from ipledger.loadgen import Driver, LoadReport, PeerTarget
 from ipledger.loadgen.scenario import load_around
+from ipledger.operator.errors import OperatorError
 
 RATE = float(os.environ.get("IPLEDGER_FAULT_RATE", "4"))
 LEAD_SECONDS, TAIL_SECONDS = 8.0, 15.0
@@ -54,3 +56,23 @@ def committed_by_others_during_fault(report: LoadReport, driver: Driver, victim:
     fault, healed = report.marks["fault"], report.marks["healed"]
     return len([r for r in driver.records if r.valid and r.committed_at is not None
                 and fault + 5 <= r.committed_at < healed and r.office != victim])
+
+
+def orderer_caught_up(net: MultihostNetwork, code: str, timeout: float = 120, slack: int = 2) -> float:
+    """Seconds until the office's orderer is within ``slack`` blocks of the highest other orderer (a restarted
+    orderer syncs before it takes part in consensus again: until then one more fault would stop ordering)."""
+    admins = {a.office.code: a for a in net.ctx.admins()}
+    began = time.monotonic()
+
+    def height(c: str) -> int:
+        try:
+            info = admins[c].orderer_channel_info()
+        except OperatorError:
+            return -1
+        return int(str(info.get("height", -1))) if info else -1
+    while time.monotonic() - began < timeout:
+        others = max(height(c) for c in admins if c != code)
+        if height(code) >= others - slack:
+            return time.monotonic() - began
+        time.sleep(1)
+    raise AssertionError(f"{code}'s orderer did not catch up within {timeout:.0f}s")

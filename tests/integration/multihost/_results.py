@@ -31,13 +31,14 @@ class Results:
     def render(self) -> str:
         env = " ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ)
                        if k.startswith(("IPLEDGER_TEST_", "IPLEDGER_MULTIHOST_", "IPLEDGER_FAULT_")))
-        command = f"{env} {shlex.join([Path(sys.executable).name, *sys.argv])}".strip()
+        argv = sys.argv[1:] if sys.argv[0].endswith(("pytest", "__main__.py")) else sys.argv
+        command = f"{env} .venv/bin/python -m pytest {shlex.join(argv)}".strip()
         out = ["# Multi-host scenarios", "",
                "Written by tests/integration/multihost at the end of its session (this file is the last run's). "
                "Command, run as root from the repository (in `/work/live-slot` on the shared machine):", "",
                "```sh", f"{command}", "```", "",
                f"Session: {time.strftime('%Y-%m-%d %H:%M')}, {time.monotonic() - self.began:.0f} s in all.", ""]
-        out += [f"- {line}" for line in self.lines]
+        out += ["```", *self.lines, "```"]
         out += ["", "| scenario | rate/s | offered | committed | failed | lost | duplicated | longest without "
                 "commits s | notes |", "|---|---|---|---|---|---|---|---|---|"]
         for title, r, extra in self.scenarios:

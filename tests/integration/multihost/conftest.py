@@ -108,6 +108,7 @@ def multihost_network() -> Iterator[MultihostNetwork]:
             print("\n" + "\n".join(figures.lines()))
             results.lines += figures.lines()
             results.note(f"deployment (5 hosts, 4 swarms, US by its own commands): {deployed:.0f} s")
+            results.lines += ["US's operator ran:"] + ["  ipledger network " + " ".join(a[3:]) for a in net.by_hand]
             try:
                 yield net
             finally:

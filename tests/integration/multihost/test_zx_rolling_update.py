@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 
-from _load import assert_safe, committed_by_others_during_fault, under_load
+from _load import assert_safe, committed_by_others_during_fault, orderer_caught_up, under_load
 from conftest import MultihostNetwork, cli
 from _live_network import definition_of
 from ipledger.consortium.plan import PEER_IMAGE
@@ -44,6 +44,8 @@ async def test_services_updated_in_place_under_load(multihost_network: Multihost
         print("\n$ ipledger network " + " ".join(argv[3:]) + "\n" + done.stdout + done.stderr)
         outcome["cli"] = done.returncode
         outcome["restart"] = await asyncio.to_thread(swarm_deploy.update_service, engine, orderer)
+        # Done once the new orderer is back in step: the next scenario takes another orderer away.
+        outcome["caught up"] = await asyncio.to_thread(orderer_caught_up, net, VICTIM)
         driver.mark("healed")
 
     report, driver = await under_load(net, f"{VICTIM}'s peer updated to a new image, then its orderer restarted "
@@ -51,7 +53,8 @@ async def test_services_updated_in_place_under_load(multihost_network: Multihost
     restart = outcome["restart"]
     assert isinstance(restart, swarm_deploy.ServiceUpdate)
     net.results.scenario(f"{VICTIM}: peer0 service updated to a new image, orderer0 rolling restart", report,
-                         f"orderer's task replaced in {restart.seconds:.0f} s")
+                         f"peer0's task replaced by the CLI, orderer0's in {restart.seconds:.0f} s, its orderer "
+                         f"in step {outcome['caught up']:.0f} s later")
     assert outcome["cli"] == 0
     after = {peer: _tasks(net, peer), orderer: _tasks(net, orderer)}
     for name in (peer, orderer):
