@@ -15,6 +15,7 @@ one seat (or lets ``own_seat`` run them, as the office's operator would, by hand
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,8 +98,12 @@ def enroll_registrar(plan: ConsortiumPlan, office: OfficePlan) -> bool:
 
 
 def chaincode_package(plan: ConsortiumPlan) -> tuple[ChaincodePackage, Path]:
-    """The definition's chaincode package, as every office builds it (the same bytes, the same package ID)."""
+    """The definition's chaincode package, as every office builds it (the same bytes, the same package ID);
+    written only when the file differs, so offices deploying at once never rewrite it under a reader."""
     package = build_package(plan.spec.chaincode.name, plan.spec.chaincode.version)
+    path = plan.packages_dir / f"{package.label}.tar.gz"
+    if path.exists() and path.read_bytes() == package.data:
+        return package, path
     return package, package.write(plan.packages_dir)
 
 
@@ -107,7 +112,7 @@ def deploy_nodes(ctx: Context, hosts: OfficeHosts, office: OfficePlan) -> list[s
     node answers /healthz), its registrar enrolled, its orderer and peers joined to the channel's genesis block."""
     plan, progress = ctx.plan, ctx.progress
     check_hosts(plan, hosts, [office])
-    label = chaincode_package(plan)[0].label
+    label = build_package(plan.spec.chaincode.name, plan.spec.chaincode.version).label
     with progress.step(f"{office.code}: swarm on {', '.join(swarm_stack.office_addresses(office))}, its stack"):
         form_swarm(hosts, office)
         services = swarm_stack.stack_services(plan, office, {}, label)
@@ -165,22 +170,29 @@ def up(ctx: Context, hosts: OfficeHosts, chaincode_image: str,
     with progress.step("each office makes its own directory and bundle; the channel is built from the bundles"):
         generated = generate(plan, write_compose_file=False)
         create_genesis_block(plan, tc, generated)
-    for office in plan.offices:
+    admins = ctx.admins()  # made once, before the offices' threads use them
+
+    def nodes(office: OfficePlan) -> str | None:
         if office.code in own:
             with progress.step(f"{office.code}'s operator deploys its nodes on its own swarm"):
                 own[office.code](NODES)
         else:
             deploy_nodes(ctx, hosts, office)
-    package = generated.package
-    names = []
-    with progress.step(f"deploy chaincode {plan.spec.chaincode.name} {plan.spec.chaincode.version}"):
-        for office in plan.offices:
-            if office.code in own:
+        return None
+
+    def chaincode(office: OfficePlan) -> str | None:
+        if office.code in own:
+            with progress.step(f"{office.code}'s operator serves and approves the chaincode"):
                 own[office.code](CHAINCODE)
-            else:
-                names.append(serve_chaincode(ctx, hosts, office, chaincode_image))
+            return None
+        return serve_chaincode(ctx, hosts, office, chaincode_image)
+
+    with progress.step("each office deploys its nodes on its own swarm (all at once, as independent offices)"):
+        _each_office(plan, nodes)
+    package = generated.package
+    with progress.step(f"deploy chaincode {plan.spec.chaincode.name} {plan.spec.chaincode.version}"):
+        names = [n for n in _each_office(plan, chaincode) if n]
         definition = definition_of(plan, package)
-        admins = ctx.admins()
         current = lifecycle.committed(admins[0], definition.name)
         if current is None or int(str(current.get("sequence", 0))) < definition.sequence:
             lifecycle.commit(admins, definition, progress)
@@ -189,6 +201,14 @@ def up(ctx: Context, hosts: OfficeHosts, chaincode_image: str,
     with progress.step("found the office registry from the definition (every office confirms)"):
         registry.found(plan)
     return UpResult(package_id=package.package_id, chaincode_containers=names, timings=dict(progress.timings))
+
+
+def _each_office(plan: ConsortiumPlan, step: Callable[[OfficePlan], str | None]) -> list[str | None]:
+    """``step`` for every office at once (each acts on its own hosts); the first failure is raised once all
+    have ended."""
+    with ThreadPoolExecutor(max_workers=len(plan.offices)) as pool:
+        futures = [pool.submit(step, office) for office in plan.offices]
+    return [future.result() for future in futures]
 
 
 def down(ctx: Context, hosts: OfficeHosts) -> dict[str, list[str]]:

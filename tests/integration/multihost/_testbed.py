@@ -32,8 +32,9 @@ def multihost_port_base(session_base: int = TEST_PORT_BASE) -> int:
 #: Four offices on h1..h4; JP (the first) runs its second peer on a host of its own swarm, h5.
 OFFICE_HOSTS = 4
 SPREAD_OFFICE, SECOND_HOST = "JP", "h5"
-#: The office whose operator deploys it by hand with `ipledger network swarm ...` (the others: from one seat).
-BY_HAND = "US"
+#: The offices whose operators deploy them by hand with `ipledger network swarm ...` (the others: from one
+#: seat): JP with its second host (`--host`), US on one.
+BY_HAND = ("JP", "US")
 
 
 def make_testbed(hosts: int = OFFICE_HOSTS + 1) -> Testbed:

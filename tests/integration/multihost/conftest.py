@@ -1,7 +1,7 @@
 """Fixtures of the multi-host suite: the testbed (five engines in network namespaces) and the consortium
 deployed on it: one office per host and one swarm per office, JP's swarm spanning two hosts (peer1.jp on the
-second), US deployed by its own operator's commands (`ipledger network swarm deploy` / `swarm chaincode`
-against US's engine), the others from one seat. Both are torn down at the end of the suite, also after a
+second), JP and US deployed by their own operators' commands (`ipledger network swarm deploy` / `swarm
+chaincode` against the office's own engines), the others from one seat. Both are torn down at the end of the suite, also after a
 failure; nothing of the testbed is left in the machine's namespaces or iptables. The figures go to
 benchmarks/results/multihost.md."""
 
@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from _live_network import definition_of
 from _results import Results
 from _testbed import BY_HAND, OFFICE_HOSTS, SECOND_HOST, definitions_dir, make_testbed, multihost_context
 from ipledger.consortium.plan import CA_IMAGE, LIBRARY_IMAGE, ORDERER_IMAGE, PEER_IMAGE
-from ipledger.operator import multihost
+from ipledger.operator import multihost, swarm_stack
 from ipledger.operator.bringup import Context, prepare_images
 from ipledger.operator.engine import connect, default_base_url
 from ipledger.operator.multihost import OfficeHosts
@@ -43,7 +43,7 @@ class MultihostNetwork:
     ctx: Context
     hosts: OfficeHosts
     results: Results
-    by_hand: list[list[str]] = field(default_factory=list)  # the commands US's operator ran, as run
+    by_hand: list[list[str]] = field(default_factory=list)  # the commands the offices' operators ran, as run
 
     def host_of(self, code: str) -> str:
         """The testbed host (h1..h4) that runs an office (its swarm's manager)."""
@@ -91,24 +91,30 @@ def multihost_network() -> Iterator[MultihostNetwork]:
             hosts = OfficeHosts({o.code: bed.engine(h.name) for o, h in zip(ctx.plan.offices, offices)},
                                 {bed.layout.host(SECOND_HOST).address: bed.engine(SECOND_HOST)})
             net = MultihostNetwork(bed=bed, ctx=ctx, hosts=hosts, results=results)
-            us_engine = hosts.of(ctx.plan.office(BY_HAND)).base_url
 
-            def us_operator(phase: str) -> None:
-                if phase == multihost.NODES:
-                    run_by_hand(cli("swarm", "deploy", "--definition", definition, "--office", BY_HAND,
-                                    "--engine", us_engine), net.by_hand)
-                else:
-                    run_by_hand(cli("swarm", "chaincode", "--definition", definition, "--office", BY_HAND,
-                                    "--engine", us_engine, "--image", chaincode_image), net.by_hand)
+            def operator_of(code: str) -> Callable[[str], None]:
+                office = ctx.plan.office(code)
+                engine = ["--engine", hosts.of(office).base_url]
+                others = [f"--host={a}={hosts.at(a).base_url}" for a in swarm_stack.office_addresses(office)[1:]]
+
+                def act(phase: str) -> None:
+                    if phase == multihost.NODES:
+                        argv = cli("swarm", "deploy", "--definition", definition, "--office", code, *engine, *others)
+                    else:
+                        argv = cli("swarm", "chaincode", "--definition", definition, "--office", code, *engine,
+                                   "--image", chaincode_image)
+                    run_by_hand(argv, net.by_hand)
+                return act
 
             began = time.monotonic()
-            multihost.up(ctx, hosts, chaincode_image, own_seat={BY_HAND: us_operator})
+            multihost.up(ctx, hosts, chaincode_image, own_seat={code: operator_of(code) for code in BY_HAND})
             deployed = time.monotonic() - began
             figures = bed.measure()
             print("\n" + "\n".join(figures.lines()))
             results.lines += figures.lines()
-            results.note(f"deployment (5 hosts, 4 swarms, US by its own commands): {deployed:.0f} s")
-            results.lines += ["US's operator ran:"] + ["  ipledger network " + " ".join(a[3:]) for a in net.by_hand]
+            results.note(f"deployment (5 hosts, 4 swarms; {' and '.join(BY_HAND)} by their own operators' "
+                         f"commands): {deployed:.0f} s")
+            results.lines += ["the offices' operators ran:"] + ["  ipledger network " + " ".join(a[3:]) for a in net.by_hand]
             try:
                 yield net
             finally:

@@ -17,7 +17,7 @@ from _testbed import BY_HAND, SECOND_HOST, SPREAD_OFFICE
 from conftest import MultihostNetwork
 from ipledger import PriorityLedger
 from ipledger.credentials.profile import ConnectionProfile
-from ipledger.operator import swarm_stack
+from ipledger.operator import swarm_deploy, swarm_stack
 from ipledger.operator.tour import run_tour
 
 
@@ -43,14 +43,17 @@ def test_each_office_runs_on_its_own_hosts(multihost_network: MultihostNetwork) 
         assert client.secrets.list(filters={"label": plan.project_label})
 
 
-def test_an_office_deployed_by_its_own_operator_commands(multihost_network: MultihostNetwork) -> None:
-    ran = [argv[3:5] for argv in multihost_network.by_hand]
-    assert ran == [["swarm", "deploy"], ["swarm", "chaincode"]]
-    assert all(f"--office {BY_HAND}" in " ".join(argv) for argv in multihost_network.by_hand)
-    office = multihost_network.ctx.plan.office(BY_HAND)
-    client = multihost_network.hosts.of(office).client
-    running = {c.name.split(".")[0] for c in client.containers.list(filters={"label": "io.ipledger.office=US"})}
-    assert swarm_stack.service_name(multihost_network.ctx.plan, office.peers[0].host) in running
+def test_offices_deployed_by_their_own_operators_commands(multihost_network: MultihostNetwork) -> None:
+    ran = [(argv[3:5], argv[argv.index("--office") + 1]) for argv in multihost_network.by_hand]
+    assert sorted(ran) == sorted((["swarm", step], code) for code in BY_HAND for step in ("deploy", "chaincode"))
+    plan = multihost_network.ctx.plan
+    for code in BY_HAND:
+        office = plan.office(code)
+        client = multihost_network.hosts.of(office).client
+        services = {s.name for s in client.services.list(filters={"label": f"io.ipledger.office={code}"})}
+        assert {swarm_stack.service_name(plan, p.host) for p in office.peers} <= services
+        states = swarm_deploy.task_states(multihost_network.hosts.of(office), sorted(services))
+        assert set(states.values()) == {"running"}, states
 
 
 def test_one_office_spread_over_two_hosts_of_its_swarm(multihost_network: MultihostNetwork) -> None:
