@@ -39,11 +39,16 @@ class Results:
                "```sh", f"{command}", "```", "",
                f"Session: {time.strftime('%Y-%m-%d %H:%M')}, {time.monotonic() - self.began:.0f} s in all.", ""]
         out += ["```", *self.lines, "```"]
-        out += ["", "| scenario | rate/s | offered | committed | failed | lost | duplicated | longest without "
-                "commits s | notes |", "|---|---|---|---|---|---|---|---|---|"]
+        out += ["", "Per scenario (steady load through every office's gateway; failed: sent through the affected "
+                "office's own gateway; recovery: from the end of the fault to the first commit of a transaction "
+                "sent after it):", "",
+                "| scenario | rate/s | offered | committed | failed | lost | duplicated | longest without "
+                "commits s | recovery s | notes |", "|---|---|---|---|---|---|---|---|---|---|"]
         for title, r, extra in self.scenarios:
+            recovery = r.window.get("recovery")
             out.append(f"| {title} | {r.rate:g} | {r.offered} | {r.committed} | {sum(r.failed.values())} | {r.lost} "
-                       f"| {r.duplicated} | {r.longest_without_commits:.1f} | {extra} |")
+                       f"| {r.duplicated} | {r.longest_without_commits:.1f} | "
+                       f"{'-' if recovery is None else f'{recovery:.1f}'} | {extra} |")
         return "\n".join(out) + "\n"
 
     def write(self) -> None:

@@ -114,7 +114,8 @@ def multihost_network() -> Iterator[MultihostNetwork]:
             results.lines += figures.lines()
             results.note(f"deployment (5 hosts, 4 swarms; {' and '.join(BY_HAND)} by their own operators' "
                          f"commands): {deployed:.0f} s")
-            results.lines += ["the offices' operators ran:"] + ["  ipledger network " + " ".join(a[3:]) for a in net.by_hand]
+            results.lines += ["the offices' operators ran:"] + ["  ipledger network " + " ".join(a[3:]).replace(f"{ctx.plan.root}/", "")
+                                                        for a in net.by_hand]
             try:
                 yield net
             finally:
