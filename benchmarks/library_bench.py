@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "client"))
 
 from ipledger.domain import IpRight, PriorityLedger  # noqa: E402
 from ipledger.domain.errors import NoGrantError  # noqa: E402
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.operator.bringup import Context  # noqa: E402
 from ipledger.operator.progress import Progress  # noqa: E402
 from ipledger.operator.toolchain import cache_root, ensure_tools  # noqa: E402
@@ -43,7 +43,7 @@ CHILD = """
 import resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {client!r})
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.library import LibraryClient, LibraryCredentials
 profile = ConnectionProfile.load({profile!r})
 client = LibraryClient(profile.libraries["JP"], LibraryCredentials.from_profile(profile, "User1"))

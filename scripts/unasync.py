@@ -82,7 +82,7 @@ class Twin:
 #: Every generated module of the repository.
 TWINS: tuple[Twin, ...] = (
     Twin(
-        "client/ipledger/domain/aio.py", "client/ipledger/domain/ledger.py",
+        "client/ipledger/domain/aio_priority_ledger.py", "client/ipledger/domain/priority_ledger.py",
         names={"asyncio": "time", "in_worker_thread": "in_caller_thread", "aio_protocols": "protocols",
                "aio_streams": "streams"},
     ),
@@ -90,10 +90,10 @@ TWINS: tuple[Twin, ...] = (
     Twin("client/ipledger/domain/aio_streams.py", "client/ipledger/domain/streams.py",
          names={"aio_protocols": "protocols"}),
     *(Twin(f"client/ipledger/gateway/_async/{module}.py", f"client/ipledger/gateway/_sync/{module}.py")
-      for module in ("__init__", "block_events", "chaincode_events", "commit", "contract", "event_stream", "gateway", "grpc_client", "ledger",
+      for module in ("__init__", "block_events", "chaincode_events", "commit", "contract", "event_stream", "gateway", "grpc_client", "ledger_reader",
                      "network", "proposal", "transaction")),
     # The tests, written once for the asyncio twins.
-    Twin("tests/unit/domain/test_domain_aio.py", "tests/unit/domain/test_domain_ledger.py",
+    Twin("tests/unit/domain/test_priority_ledger_aio.py", "tests/unit/domain/test_priority_ledger.py",
          names={"awaitable": "blocking"}),
     Twin("tests/unit/gateway/test_gateway_client_async.py", "tests/unit/gateway/test_gateway_client_sync.py",
          names={"aio_channel": "sync_channel"}),

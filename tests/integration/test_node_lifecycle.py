@@ -24,7 +24,7 @@ from cryptography import x509
 
 from _live_network import definition_of
 from ipledger.consortium import compose as compose_gen
-from ipledger.consortium import profiles
+from ipledger.consortium import connection_profiles
 from ipledger.domain import IpRight, PriorityLedger
 from ipledger.operator import snapshots
 from ipledger.operator.admin import OfficeAdmin
@@ -263,4 +263,4 @@ def test_a_peer_joined_from_a_snapshot_reaches_the_same_state(network: Context, 
         cli("remove-peer", "--office", "JP", "--peer", "peer1", "--definition", definition)
         # Back to the session's definition: its compose file and profiles name one JP peer.
         compose_gen.write_compose(network.plan)
-        profiles.write_profiles(network.plan)
+        connection_profiles.write_profiles(network.plan)

@@ -14,7 +14,7 @@ import pytest
 from _live_network import TEST_NETWORK, derived_definition, write_definition
 from ipledger.credentials import Identity, PrivateKeySigner, load_private_key
 from ipledger.gateway import Gateway, GatewayError, LedgerReader
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.library import LibraryClient, LibraryCredentials
 from ipledger.consortium.plan import ORDERER_IMAGE
 from ipledger.operator import bringup, containers, lifecycle

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import click
 
-from ipledger.domain.ledger import PriorityLedger
-from ipledger.credentials.profile import load_profile
+from ipledger.domain.priority_ledger import PriorityLedger
+from ipledger.credentials.connection_profile import load_profile
 from ipledger.credentials.ca import CAClient
 from ipledger.errors import ConfigurationError
 from ipledger.gateway import LedgerReader
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.credentials.wallet import FileWallet
 
 from .output import json_text

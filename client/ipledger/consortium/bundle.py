@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from ipledger._files import write_atomically
+from ipledger.consortium.plan import Addressed
 from ipledger.errors import IpledgerError
 
 FORMAT = "ipledger/office-bundle@1"
@@ -33,13 +34,9 @@ class BundleError(IpledgerError):
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class Endpoint(Addressed):
     host: str
     port: int
-
-    @property
-    def address(self) -> str:
-        return f"{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipledger._files import write_atomically
-from ipledger.consortium import compose, configtx, profiles
+from ipledger.consortium import compose, configtx, connection_profiles
 from ipledger.consortium.bundle import OfficeBundle, load_bundle
 from ipledger.consortium.office import init_office, publish_bundle, registrar_secret
 from ipledger.consortium.package import ChaincodePackage, build_package
@@ -63,7 +63,7 @@ def generate(plan: ConsortiumPlan, write_compose_file: bool = True) -> Generated
     write_tls_roots(plan, collect_bundles(plan, plan.offices))
     bundles = collect_bundles(plan, plan.founding)
     configtx_path = configtx.write_configtx(plan, bundles)
-    profiles.write_profiles(plan)
+    connection_profiles.write_profiles(plan)
     for office in plan.offices:
         plan.wallet_dir(office).mkdir(parents=True, exist_ok=True, mode=0o700)
     package = build_package(plan.spec.chaincode.name, plan.spec.chaincode.version)

@@ -30,8 +30,19 @@ LIBRARY_IMAGE = f"ipledger/library:{LIBRARY_API_VERSION}"
 MAX_DOCUMENT_BYTES = 4 * 1024**3
 
 
+class Addressed:
+    """A node reached as ``host:port``, ``host`` being its TLS name: how Fabric spells an endpoint."""
+
+    host: str
+    port: int
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
 @dataclass(frozen=True)
-class PeerPlan:
+class PeerPlan(Addressed):
     office: str
     index: int
     host: str  # TLS host name and container name
@@ -44,13 +55,9 @@ class PeerPlan:
     def name(self) -> str:
         return self.host
 
-    @property
-    def address(self) -> str:
-        return f"{self.host}:{self.port}"
-
 
 @dataclass(frozen=True)
-class OrdererPlan:
+class OrdererPlan(Addressed):
     office: str
     # Its BFT consenter ID: definition order (the founders come first; an office that joins later takes the
     # next free ID in the channel's configuration, which is this one when offices join in definition order).
@@ -59,10 +66,6 @@ class OrdererPlan:
     port: int
     admin_port: int
     operations_port: int
-
-    @property
-    def address(self) -> str:
-        return f"{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,12 @@ class CAPlan:
 
 
 @dataclass(frozen=True)
-class LibraryPlan:
+class LibraryPlan(Addressed):
     """The office's digital library: its documents, served over mutual TLS under the ledger's rules."""
 
     office: str
     host: str
     port: int
-
-    @property
-    def address(self) -> str:
-        return f"{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)

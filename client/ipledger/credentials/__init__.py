@@ -18,7 +18,7 @@ from .ca import CAClient, CACredentials, CAInfo, Enrollment, RegistrationAttribu
 from .errors import CAError
 from .hashing import Hash
 from .identity import Identity, load_msp_directory, read_certificate_pem
-from .profile import (
+from .connection_profile import (
     PROFILES_ENV,
     CAEndpoint,
     ConnectionProfile,

@@ -33,7 +33,7 @@ from ipledger import errors
 from ipledger.errors import ConfigurationError
 
 from .errors import CAError
-from .profile import CAEndpoint
+from .connection_profile import CAEndpoint
 from .signing import Signer
 from .wallet import FileWallet, WalletEntry
 

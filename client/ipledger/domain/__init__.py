@@ -17,7 +17,7 @@ office's connection profile), ``founding`` (the founding registry's hash).
 
 from __future__ import annotations
 
-from .aio import AsyncPriorityLedger
+from .aio_priority_ledger import AsyncPriorityLedger
 from .enums import (
     ApplicationCategory,
     ClaimStatus,
@@ -111,7 +111,7 @@ from .events import (
     UnknownLedgerEvent,
 )
 from .founding import canonical_registry, registry_hash
-from .ledger import PriorityLedger
+from .priority_ledger import PriorityLedger
 from .streams import LedgerEventStream
 from .models import (
     AccessGrant,

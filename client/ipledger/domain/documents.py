@@ -9,7 +9,7 @@ broken transfer), compare the SHA-256 with the ledger's, then record the outcome
 library refused, DOWNLOAD_FAILED when the transfer broke). A local write failure (disk full) records nothing:
 the retrieval stays PENDING and a later fetch with the same retrieval resumes.
 
-Only the decisions live here (no I/O on the ledger); :class:`~ipledger.domain.ledger.PriorityLedger` and its
+Only the decisions live here (no I/O on the ledger); :class:`~ipledger.domain.priority_ledger.PriorityLedger` and its
 async twin run the steps.
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipledger.errors import ConfigurationError
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.library import (
     Download,
     LibraryClient,

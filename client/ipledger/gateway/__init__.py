@@ -42,7 +42,7 @@ from ._async.commit import AsyncCommit, AsyncSubmittedTransaction
 from ._async.contract import AsyncContract
 from ._async.event_stream import AsyncEventStream
 from ._async.gateway import AsyncGateway
-from ._async.ledger import AsyncLedgerReader
+from ._async.ledger_reader import AsyncLedgerReader
 from ._async.network import AsyncNetwork
 from ._async.proposal import AsyncProposal
 from ._async.transaction import AsyncTransaction
@@ -52,7 +52,7 @@ from ._sync.commit import Commit, SubmittedTransaction
 from ._sync.contract import Contract
 from ._sync.event_stream import EventStream
 from ._sync.gateway import Gateway
-from ._sync.ledger import LedgerReader
+from ._sync.ledger_reader import LedgerReader
 from ._sync.network import Network
 from ._sync.proposal import Proposal
 from ._sync.transaction import Transaction

@@ -140,7 +140,12 @@ class EndorseError(GatewayError):
 
 
 class SubmitError(GatewayError):
-    """The Submit call failed: the orderers did not accept the transaction."""
+    """The Submit call failed: not enough orderers acknowledged the transaction.
+
+    Its fate is unknown, not negative: an orderer may have received it and still order it (the fault suite sees
+    such transactions commit). Submitting the same :class:`Transaction` again is safe (the same transaction id
+    commits at most once); a new proposal is not, unless the transaction is idempotent.
+    """
 
     code: ClassVar[str] = "SUBMIT_FAILED"
     operation = "submit"

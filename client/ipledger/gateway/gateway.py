@@ -8,7 +8,7 @@ from typing import Any, Generic
 
 from ipledger.credentials.hashing import Hash
 from ipledger.credentials.identity import Identity
-from ipledger.credentials.profile import ConnectionProfile, profile_client_tls, profile_user
+from ipledger.credentials.connection_profile import ConnectionProfile, profile_client_tls, profile_user
 from ipledger.credentials.signing import Signer
 
 from ._context import ClientT, Context
@@ -31,7 +31,7 @@ class _Endpoint:
 
 
 def _endpoint_from_profile(profile: ConnectionProfile | str | os.PathLike[str], user: str) -> _Endpoint:
-    """Resolve a profile + user label: its credentials (:mod:`ipledger.credentials.profile`), then the peers."""
+    """Resolve a profile + user label: its credentials (:mod:`ipledger.credentials.connection_profile`), then the peers."""
     if not isinstance(profile, ConnectionProfile):
         profile = ConnectionProfile.load(profile)
     identity, signer = profile_user(profile, user)

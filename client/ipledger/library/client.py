@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ipledger._https import NamedHTTPSConnection
 from ipledger.errors import ConfigurationError
-from ipledger.credentials.profile import ConnectionProfile, LibraryEndpoint
+from ipledger.credentials.connection_profile import ConnectionProfile, LibraryEndpoint
 
 from .errors import LibraryRefusedError, LibraryUnavailableError, LocalStorageError
 
@@ -69,7 +69,7 @@ class LibraryCredentials:
 
     @classmethod
     def from_profile(cls, profile: ConnectionProfile, user: str) -> LibraryCredentials:
-        from ipledger.credentials.profile import profile_user
+        from ipledger.credentials.connection_profile import profile_user
 
         identity, signer = profile_user(profile, user)
         key = signer.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

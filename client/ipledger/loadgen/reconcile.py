@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from ipledger.gateway import AsyncGateway, ChainInfo, Gateway, LedgerReader
 from ipledger.gateway._parser import validation_code_name
-from ipledger.credentials.profile import profile_user
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import profile_user
+from ipledger.credentials.connection_profile import ConnectionProfile
 
 __all__ = ["LedgerView", "PeerTarget", "reconcile"]
 

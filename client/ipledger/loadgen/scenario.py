@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.gateway import AsyncContract, AsyncGateway
 
 from .driver import Driver

@@ -97,30 +97,8 @@ class Context:
         return self._admins
 
 
-ALL_ROLES = ("ca", "orderer", "peer", "library")
-
-
-def office_endpoints(plan: ConsortiumPlan, office: OfficePlan,
-                     roles: tuple[str, ...] = ALL_ROLES) -> list[health.Endpoint]:
-    """The /healthz endpoints of one office's nodes (those of ``roles``)."""
-    out = []
-    ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
-    ip = office.host_ip
-    if "ca" in roles:
-        out.append(health.Endpoint(office.ca.host, f"https://{ip}:{office.ca.operations_port}/healthz", ca_file))
-    if "orderer" in roles:
-        out.append(health.Endpoint(office.orderer.host,
-                                   f"https://{ip}:{office.orderer.operations_port}/healthz", ca_file))
-    if "peer" in roles:
-        for p in office.peers:
-            out.append(health.Endpoint(p.host, f"https://{p.host_ip}:{p.operations_port}/healthz", ca_file))
-    if "library" in roles:
-        out.append(health.Endpoint(office.library.host, f"https://{ip}:{office.library.port}/healthz", ca_file))
-    return out
-
-
 def _endpoints(plan: ConsortiumPlan, roles: tuple[str, ...]) -> list[health.Endpoint]:
-    return [endpoint for office in plan.offices for endpoint in office_endpoints(plan, office, roles)]
+    return [endpoint for office in plan.offices for endpoint in health.office_endpoints(plan, office, roles)]
 
 
 def check_ports_free(plan: ConsortiumPlan, ours: set[int]) -> None:
@@ -177,7 +155,7 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
             for office in plan.offices:
                 start_office(ctx, office)
         with progress.step("wait for /healthz of every node"):
-            failures = health.wait_healthy(_endpoints(plan, ALL_ROLES), timeout=ctx.health_timeout)
+            failures = health.wait_healthy(_endpoints(plan, health.ALL_ROLES), timeout=ctx.health_timeout)
             if failures:
                 _fail_unhealthy(ctx, failures)
         with progress.step("enroll each office's CA registrar into its wallet"):

@@ -13,7 +13,7 @@ import time
 from ipledger.consortium import crypto
 from ipledger.consortium.office import publish_bundle
 from ipledger.consortium.plan import OfficePlan
-from ipledger.operator import channel_members, renewal
+from ipledger.operator import channel_members, health, renewal
 from ipledger.operator.bringup import Context
 from ipledger.operator.errors import NodeUnhealthyError, OperatorError
 from ipledger.operator.join import apply_signed_update, wait_orderer
@@ -24,7 +24,7 @@ def consenter_target(ctx: Context, office: OfficePlan) -> renewal.RenewalTarget:
     return renewal.RenewalTarget(office, office.orderer.host, "orderer", (
         renewal.CertificatePair(node / "msp" / "signcerts" / "cert.pem", node / "msp" / "keystore" / "key.pem"),
         renewal.CertificatePair(node / "tls" / "server.crt", node / "tls" / "server.key"),
-    ), health_url=f"https://{office.host_ip}:{office.orderer.operations_port}/healthz")
+    ), health=health.node_endpoint(ctx.plan, office, office.orderer.host))
 
 
 def renew_consenter(ctx: Context, office: OfficePlan) -> renewal.RenewalResult:
@@ -46,8 +46,7 @@ def renew_consenter(ctx: Context, office: OfficePlan) -> renewal.RenewalResult:
         renewal.restore(previous)  # nothing was applied: the orderer keeps its certificates
         raise
     publish_bundle(plan, office)  # the bundle names the consenter by its certificates
-    ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
-    reason = renewal.restart(ctx.need_engine(install=False), target, ca_file, ctx.health_timeout)
+    reason = renewal.restart(ctx.need_engine(install=False), target, ctx.health_timeout)
     if reason is not None:
         raise NodeUnhealthyError(f"{office.orderer.host} did not become healthy on its renewed certificates "
                                  f"({reason}); the channel already names them, so fix the node rather than roll back")

@@ -10,12 +10,44 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipledger.consortium.plan import ConsortiumPlan, OfficePlan
+
 
 @dataclass(frozen=True)
 class Endpoint:
     node: str  # container / TLS host name
     url: str  # https://127.0.0.1:<ops port>/healthz
     ca_file: Path
+
+
+ALL_ROLES = ("ca", "orderer", "peer", "library")
+
+
+def office_endpoints(plan: ConsortiumPlan, office: OfficePlan,
+                     roles: tuple[str, ...] = ALL_ROLES) -> list[Endpoint]:
+    """The /healthz endpoints of one office's nodes (those of ``roles``)."""
+    out = []
+    ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
+    ip = office.host_ip
+    if "ca" in roles:
+        out.append(Endpoint(office.ca.host, f"https://{ip}:{office.ca.operations_port}/healthz", ca_file))
+    if "orderer" in roles:
+        out.append(Endpoint(office.orderer.host,
+                                   f"https://{ip}:{office.orderer.operations_port}/healthz", ca_file))
+    if "peer" in roles:
+        for p in office.peers:
+            out.append(Endpoint(p.host, f"https://{p.host_ip}:{p.operations_port}/healthz", ca_file))
+    if "library" in roles:
+        out.append(Endpoint(office.library.host, f"https://{ip}:{office.library.port}/healthz", ca_file))
+    return out
+
+
+def node_endpoint(plan: ConsortiumPlan, office: OfficePlan, node: str) -> Endpoint:
+    """The /healthz endpoint of one of the office's nodes, by its host name."""
+    for endpoint in office_endpoints(plan, office):
+        if endpoint.node == node:
+            return endpoint
+    raise KeyError(f"{office.code} has no node {node!r}")
 
 
 def check(endpoint: Endpoint, timeout: float = 2.0) -> tuple[bool, str]:

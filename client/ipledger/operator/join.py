@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from ipledger.consortium import configtx, profiles, yamlio
+from ipledger.consortium import configtx, connection_profiles, yamlio
 from ipledger.consortium.bundle import OfficeBundle, load_bundle
 from ipledger.consortium.generate import write_tls_roots
 from ipledger.consortium.office import init_office, publish_bundle, registrar_secret
@@ -34,10 +34,11 @@ from ipledger.domain.errors import AlreadyExistsError, NotFoundError
 from ipledger.domain.models import MembershipProposal, Roles
 from ipledger.operator import channel_members, containers, health, lifecycle, membership, registry
 from ipledger.operator.admin import OfficeAdmin
-from ipledger.operator.bringup import Context, load_state, office_endpoints, start_office
+from ipledger.operator.bringup import Context, load_state, start_office
 from ipledger.operator.channel_config import ChannelConfigs, admin_signatory
 from ipledger.operator.config_errors import PolicyNotSatisfiedError
 from ipledger.operator.config_update import ConfigUpdate
+from ipledger.operator.deadline import Deadline
 from ipledger.operator.errors import OperatorError
 from ipledger.operator.run import run
 
@@ -110,21 +111,17 @@ def apply_signed_update(ctx: Context, admins: Sequence[OfficeAdmin], edit: Calla
 
 def _retry(what: str, action: Callable[[], T], timeout: float = 60.0) -> T:
     """Retry while another office's peer has not yet seen the block that the step depends on."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return action()
-        except (NotFoundError, OperatorError) as exc:
-            if time.monotonic() > deadline:
-                raise OperatorError(f"{what}: still failing after {timeout:.0f}s: {exc}") from exc
-            time.sleep(1.0)
+    try:
+        return Deadline(timeout).run(action, (NotFoundError, OperatorError))
+    except (NotFoundError, OperatorError) as exc:
+        raise OperatorError(f"{what}: still failing after {timeout:.0f}s: {exc}") from exc
 
 
 def _govern(ctx: Context, change: MembershipChange, voters: Sequence[OfficePlan], action: MembershipAction,
             office: OfficePlan, reason: str) -> MembershipProposal:
     """A membership change on the ledger, proposed by the first voter and approved by the others in turn
     until the chaincode applies it (a majority of ACTIVE offices)."""
-    from ipledger.domain.ledger import PriorityLedger
+    from ipledger.domain.priority_ledger import PriorityLedger
 
     every_right = tuple(IpRight)
     profile = ctx.plan.profiles_dir
@@ -163,6 +160,9 @@ def wait_orderer(admin: OfficeAdmin, relation: str, reference: OfficeAdmin, time
     high as ``reference``'s; its admin endpoint may still be starting (a fresh or restarted node)."""
     deadline = time.monotonic() + timeout
     info: dict[str, object] | None = None
+    # Under steady load the reference's tip moves on while the orderer pulls, so it is caught up once it reached
+    # the height the reference had one poll earlier (or the current one, on the first poll).
+    earlier: int | None = None
     while time.monotonic() < deadline:
         try:
             info = admin.orderer_channel_info()
@@ -170,11 +170,14 @@ def wait_orderer(admin: OfficeAdmin, relation: str, reference: OfficeAdmin, time
         except OperatorError as exc:
             info = {"error": str(exc)}
         else:
+            target = height if earlier is None else min(earlier, height)
+            earlier = height
             if (info is not None and info.get("consensusRelation") == relation
-                    and int(str(info.get("height", 0))) >= height):
+                    and int(str(info.get("height", 0))) >= target):
                 return
         time.sleep(1.0)
-    raise OperatorError(f"{admin.office.orderer.host} is not a caught-up {relation} after {timeout:.0f}s: {info}")
+    raise OperatorError(f"{admin.office.orderer.host} is not a caught-up {relation} after {timeout:.0f}s "
+                        f"({reference.office.orderer.host} at height {earlier}): {info}")
 
 
 def _orderer_height(admin: OfficeAdmin) -> int:
@@ -210,7 +213,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
     def start_nodes() -> None:
         write_tls_roots(plan, (*(load_bundle(plan.bundle_path(o.code)) for o in plan.offices), bundle))
         start_office(ctx, office)
-        failures = health.wait_healthy(office_endpoints(plan, office), timeout=ctx.health_timeout)
+        failures = health.wait_healthy(health.office_endpoints(plan, office), timeout=ctx.health_timeout)
         if failures:
             raise OperatorError(f"{office.code}'s nodes did not become healthy: {failures}")
     steps.run(f"{office.code} starts its own nodes", start_nodes)
@@ -242,7 +245,7 @@ def join(ctx: Context, code: str) -> MembershipChange:
     membership.save_members(plan, [o.code for o in plan.offices] + [office.code])
     ctx.reload()
     plan = ctx.plan
-    profiles.write_profiles(plan)
+    connection_profiles.write_profiles(plan)
     plan.wallet_dir(office).mkdir(parents=True, exist_ok=True, mode=0o700)
     registry.enroll_registrars(plan, {o.code: registrar_secret(plan, o) for o in plan.offices})
     approved = steps.run(f"{office.code} installs, serves and approves the committed chaincode",
@@ -308,7 +311,7 @@ def leave(ctx: Context, code: str, stop_nodes: bool = True) -> MembershipChange:
     steps.run(f"members sign and submit: {office.code}'s organisations out of the channel", remove_organisation)
     membership.save_members(plan, [o.code for o in plan.offices if o.code != office.code])
     ctx.reload()
-    profiles.write_profiles(ctx.plan)
+    connection_profiles.write_profiles(ctx.plan)
     if stop_nodes:
         steps.run(f"{office.code}'s nodes stop", lambda: stop_office(ctx, office))
     return change

@@ -27,13 +27,11 @@ from ipledger.credentials import CAClient, ConnectionProfile
 from ipledger.operator import health, lifecycle, registry, swarm_deploy, swarm_stack
 from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.bringup import (
-    ALL_ROLES,
     Context,
     UpResult,
     create_genesis_block,
     join_channel,
     load_state,
-    office_endpoints,
     save_state,
 )
 from ipledger.operator.engine import Engine
@@ -119,7 +117,8 @@ def deploy_nodes(ctx: Context, hosts: OfficeHosts, office: OfficePlan) -> list[s
         names = swarm_deploy.deploy(hosts.of(office), plan, services)
         swarm_deploy.wait_running(hosts.of(office), names, timeout=ctx.health_timeout)
     with progress.step(f"{office.code}: wait for /healthz of its nodes"):
-        failures = health.wait_healthy(office_endpoints(plan, office, ALL_ROLES), timeout=ctx.health_timeout)
+        endpoints = health.office_endpoints(plan, office, health.ALL_ROLES)
+        failures = health.wait_healthy(endpoints, timeout=ctx.health_timeout)
         if failures:
             raise NodeUnhealthyError("nodes did not become healthy: " +
                                      "; ".join(f"{n}: {r}" for n, r in sorted(failures.items())))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ipledger.consortium import crypto, profiles
+from ipledger.consortium import crypto, connection_profiles
 from ipledger.consortium import compose as compose_gen
 from ipledger.consortium.plan import OfficePlan, PeerPlan
 from ipledger.operator import containers, health, lifecycle
@@ -96,7 +96,7 @@ def add_peer(ctx: Context, office_code: str, peer_name: str, snapshot: Path | No
             progress.note(f"issued {peer.host}'s signing and TLS certificates from {office.code}'s CAs")
         compose_gen.write_office_compose(plan, office)
         compose_gen.write_compose(plan)
-        profiles.write_profiles(plan)
+        connection_profiles.write_profiles(plan)
     existed = peer.host in {c.name for c in containers.containers(engine, plan)}
     try:
         _start_and_join(ctx, admin, peer, snapshot, metadata, timeout)

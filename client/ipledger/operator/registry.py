@@ -25,6 +25,7 @@ from ipledger.domain.founding import registry_document, registry_hash
 from ipledger.domain.models import FoundingProposal, Office, OfficeDefinition, Roles
 from ipledger.credentials import CAClient, ConnectionProfile
 from ipledger.gateway.errors import CommitError, GatewayError
+from ipledger.operator.deadline import Deadline
 from ipledger.operator.errors import OperatorError
 
 T = TypeVar("T")
@@ -148,7 +149,7 @@ Connect = Callable[[ConsortiumPlan, OfficePlan], AbstractContextManager[Founding
 
 def connect_admin(plan: ConsortiumPlan, office: OfficePlan) -> AbstractContextManager[FoundingClient]:
     """The office's administrator (``Admin`` in its wallet) on its own gateway peer."""
-    from ipledger.domain.ledger import PriorityLedger
+    from ipledger.domain.priority_ledger import PriorityLedger
     return PriorityLedger.connect(plan.profiles_dir / f"{office.code}.json", "Admin")
 
 
@@ -166,37 +167,10 @@ class FoundingResult:
         return self.proposed_by is not None or bool(self.confirmed_by)
 
 
-@dataclass
-class _Deadline:
-    """Retries of one founding step: until the chaincode answers, or across commit conflicts."""
-
-    seconds: float
-    pause: float = 1.0
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-
-    def __post_init__(self) -> None:
-        self.end = self.clock() + self.seconds
-
-    def run(self, step: Callable[[], T]) -> T:
-        # Chaincode refusals (LedgerError) are answers and propagate at once. Gateway failures without a
-        # chaincode answer (servers still starting, a peer not yet having the last block) and invalid commits
-        # (MVCC conflicts between offices' confirmations) are retried: both transactions are idempotent.
-        while True:
-            try:
-                return step()
-            except (GatewayError, CommitError):
-                if self.clock() > self.end:
-                    raise
-                self.sleep(self.pause)
-
-    def until(self, step: Callable[[], T], done: Callable[[T], bool]) -> T:
-        """``step`` again until ``done`` holds of its value (or the deadline passed: then its last value)."""
-        while True:
-            value = self.run(step)
-            if done(value) or self.clock() > self.end:
-                return value
-            self.sleep(self.pause)
+#: Gateway failures without a chaincode answer (servers still starting, a peer not yet having the last block) and
+#: invalid commits (MVCC conflicts between offices' confirmations) are retried: founding transactions are
+#: idempotent. Chaincode refusals (LedgerError) are answers and propagate at once.
+NOT_YET: tuple[type[Exception], ...] = (GatewayError, CommitError)
 
 
 def found(plan: ConsortiumPlan, connect: Connect = connect_admin, ready_timeout: float = 120.0,
@@ -207,7 +181,7 @@ def found(plan: ConsortiumPlan, connect: Connect = connect_admin, ready_timeout:
     every difference when the ledger holds another registry.  ``ready_timeout`` bounds the whole founding,
     including the wait for the chaincode servers that were just started.
     """
-    deadline = _Deadline(ready_timeout, sleep=sleep)
+    deadline = Deadline(ready_timeout, sleep=sleep)
     try:
         return _found(plan, connect, deadline)
     except UnknownOfficeError as error:
@@ -215,7 +189,7 @@ def found(plan: ConsortiumPlan, connect: Connect = connect_admin, ready_timeout:
         raise _fail(plan, "an office of the definition is not registered", [str(error)]) from None
 
 
-def _found(plan: ConsortiumPlan, connect: Connect, deadline: _Deadline) -> FoundingResult:
+def _found(plan: ConsortiumPlan, connect: Connect, deadline: Deadline) -> FoundingResult:
     with ExitStack() as stack:
         ledgers: dict[str, FoundingClient] = {}
 
@@ -227,10 +201,10 @@ def _found(plan: ConsortiumPlan, connect: Connect, deadline: _Deadline) -> Found
         # The founders propose and confirm; a current member reads (a founder may have left since).
         first = plan.founding[0] if plan.offices == plan.founding else plan.offices[0]
         result = FoundingResult(definition_hash(plan))
-        proposal = deadline.run(lambda: _proposal(ledger(first), result.registry_hash))
+        proposal = deadline.run(lambda: _proposal(ledger(first), result.registry_hash), NOT_YET)
         if proposal is None:
             try:
-                proposal = deadline.run(lambda: ledger(first).init_consortium(founding_offices(plan)))
+                proposal = deadline.run(lambda: ledger(first).init_consortium(founding_offices(plan)), NOT_YET)
                 result.proposed_by = first.code
             except AlreadyExistsError:
                 proposal = None  # founded with another registry: the check below says how it differs
@@ -246,7 +220,8 @@ def _found(plan: ConsortiumPlan, connect: Connect, deadline: _Deadline) -> Found
             # peer without it answers every registry read UNKNOWN_OFFICE. Read it back once all have it.
             digest = result.registry_hash
             deadline.until(lambda: [_proposal(ledger(o), digest) for o in plan.offices],
-                           lambda views: all(v is not None and v.status is FoundingStatus.ACTIVE for v in views))
+                           lambda views: all(v is not None and v.status is FoundingStatus.ACTIVE for v in views),
+                           NOT_YET)
         _check_registered(plan, ledger(first))
         return result
 
@@ -259,7 +234,7 @@ def _proposal(ledger: FoundingClient, digest: str) -> FoundingProposal | None:
 
 
 def _confirm_all(plan: ConsortiumPlan, ledger: Callable[[OfficePlan], FoundingClient], proposal: FoundingProposal,
-                 deadline: _Deadline, result: FoundingResult) -> FoundingProposal:
+                 deadline: Deadline, result: FoundingResult) -> FoundingProposal:
     """Each office's administrator confirms through its own gateway, one after the other."""
     done = set(proposal.confirmations)
     for office in plan.founding:
@@ -277,14 +252,14 @@ def _confirm_all(plan: ConsortiumPlan, ledger: Callable[[OfficePlan], FoundingCl
         # A majority of peers endorses the confirmation: wait until every office's peer has the proposal and the
         # confirmations so far (a peer one block behind answers NOT_FOUND or conflicts).
         views = deadline.until(lambda: [_proposal(ledger(o), digest) for o in plan.founding],
-                               lambda seen_by: all(caught_up(view) for view in seen_by))
+                               lambda seen_by: all(caught_up(view) for view in seen_by), NOT_YET)
         seen = views[plan.founding.index(office)]
         if seen is None:
             raise OperatorError(f"{office.code}'s peer never received founding proposal {digest}")
         if office.code in seen.confirmations or seen.status is not FoundingStatus.OPEN:
             proposal = seen
         else:
-            proposal = deadline.run(lambda: own.confirm_founding(digest))
+            proposal = deadline.run(lambda: own.confirm_founding(digest), NOT_YET)
             result.confirmed_by.append(office.code)
         done = set(proposal.confirmations)
     return proposal

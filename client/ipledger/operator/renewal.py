@@ -52,7 +52,7 @@ class RenewalTarget:
     name: str  # container / user directory name
     role: str  # peer, library, user
     pairs: tuple[CertificatePair, ...]
-    health_url: str | None = None
+    health: health.Endpoint | None = None  # the node's /healthz; None: not a running node to restart
     gossip_address: str | None = None  # a peer's host:port, as other peers' gossip names it
 
 
@@ -100,13 +100,13 @@ def node_target(plan: ConsortiumPlan, office: OfficePlan, name: str) -> RenewalT
             return RenewalTarget(office, peer.host, "peer", (
                 CertificatePair(node / "msp" / "signcerts" / "cert.pem", node / "msp" / "keystore" / "key.pem"),
                 CertificatePair(node / "tls" / "server.crt", node / "tls" / "server.key"),
-            ), health_url=f"https://{peer.host_ip}:{peer.operations_port}/healthz", gossip_address=peer.address)
+            ), health=health.node_endpoint(plan, office, peer.host), gossip_address=peer.address)
     if name in (office.library.host, "library"):
         lib = root / "library"
         return RenewalTarget(office, office.library.host, "library", (
             CertificatePair(lib / "identity" / "cert.pem", lib / "identity" / "key.pem"),
             CertificatePair(lib / "tls" / "server.crt", lib / "tls" / "server.key"),
-        ), health_url=f"https://{office.host_ip}:{office.library.port}/healthz")
+        ), health=health.node_endpoint(plan, office, office.library.host))
     known = [p.host for p in office.peers] + [office.library.host]
     raise NodeNotFoundError(f"{office.code} has no node {name!r} to renew; renewable nodes: {', '.join(known)}")
 
@@ -179,12 +179,12 @@ def restore(previous: dict[Path, bytes]) -> None:
         write_atomically(path, data, private=path.suffix == ".key" or path.name == "key.pem")
 
 
-def restart(engine: Engine, target: RenewalTarget, ca_file: Path, timeout: float) -> str | None:
+def restart(engine: Engine, target: RenewalTarget, timeout: float) -> str | None:
     """Restart the node's container and wait for its /healthz; returns the failure reason, None when healthy."""
     with engine_call(target.name, "restart"):
         engine.client.containers.get(target.name).restart(timeout=10)
-    assert target.health_url is not None
-    failures = health.wait_healthy([health.Endpoint(target.name, target.health_url, ca_file)], timeout=timeout)
+    assert target.health is not None
+    failures = health.wait_healthy([target.health], timeout=timeout)
     return failures.get(target.name)
 
 
@@ -224,20 +224,19 @@ def renew(plan: ConsortiumPlan, target: RenewalTarget, engine: Engine | None,
     authorities = crypto.office_authorities(plan, office)
     renewed, previous = swap(target.pairs, authorities, plan.root)
     result = RenewalResult(target=target.name, role=target.role, certificates=renewed)
-    if target.health_url is not None:
+    if target.health is not None:
         if engine is None:
             raise OperatorError(f"{target.name}: renewing a node needs the container engine")
-        ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
         others = _running_peer_addresses(engine, plan, target.gossip_address or "")
         restarted_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
         try:
-            reason = restart(engine, target, ca_file, health_timeout)
+            reason = restart(engine, target, health_timeout)
         except BaseException:
             restore(previous)
             raise
         if reason is not None:
             restore(previous)
-            back = restart(engine, target, ca_file, health_timeout)
+            back = restart(engine, target, health_timeout)
             raise NodeUnhealthyError(
                 f"{target.name} did not become healthy on its renewed certificates ({reason}); the previous "
                 f"certificates were put back" + ("" if back is None else f" but it is still unhealthy ({back})"))

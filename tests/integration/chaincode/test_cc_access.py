@@ -88,7 +88,7 @@ def test_redeem_checks_the_filing_date_and_the_endorsing_peer(network: Context, 
     assert "2025-03-03" not in str(error)
 
     # Simulated on the caller's own peer, which cannot read the owner's code record (CONTRACT.md §3.3).
-    # Needs the chaincode fix of contract/ledger.go getPrivate (before it: INTERNAL from Fabric's read error).
+    # Needs the chaincode fix of contract/txn.go getPrivate (before it: INTERNAL from Fabric's read error).
     error = us.refused_submit("WRONG_ENDORSER", "RedeemAccessCode", "JP", "PATENT",
                               filing.record["applicationNumber"], filing.record["filingDate"],
                               transient=transient, endorsing=[us.msp_id])

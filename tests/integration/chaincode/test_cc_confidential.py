@@ -66,7 +66,7 @@ def test_another_office_peer_holds_no_private_data(
     """Even the owner's own identity gets nothing from another office's peer: only the hash is there.
 
     CONTRACT.md: NOT_FOUND ("no confidential data is available ... on this peer").  Needs the chaincode fix of
-    contract/ledger.go getPrivate: before it, Fabric's "private data matching public hash version is not
+    contract/txn.go getPrivate: before it, Fabric's "private data matching public hash version is not
     available" came back as INTERNAL.
     """
     marker = f"Q{random_digits(12)}"

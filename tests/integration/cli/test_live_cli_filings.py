@@ -24,7 +24,7 @@ from _live_cli import (
     write_document,
 )
 from ipledger.cli.exit_codes import ExitCode
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.library import LibraryClient, LibraryCredentials
 from ipledger.domain.models import (
     AccessRecord,

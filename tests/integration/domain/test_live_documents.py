@@ -25,7 +25,7 @@ from _live_domain import PRIORITY_DATE, Peers, random_digits, retry_conflicts, s
 from ipledger.domain import AsyncPriorityLedger, FirstFiling, IpRight, PriorityLedger
 from ipledger.domain.documents import part_path
 from ipledger.domain.errors import HashMismatchError, InvalidTransitionError
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.library import (
     LibraryClient,
     LibraryCredentials,

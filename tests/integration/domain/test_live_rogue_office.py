@@ -24,8 +24,8 @@ from ipledger.domain.errors import LedgerError, NotAuthorizedError
 from ipledger.errors import IpledgerError
 from ipledger.gateway import CommitError, GatewayError
 from ipledger.gateway._builder import build_proposed_transaction, serialize_identity
-from ipledger.credentials.profile import profile_user
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import profile_user
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.operator import containers
 from ipledger.operator.bringup import Context, load_state
 from ipledger.operator.images import chaincode_image, ensure_image

@@ -18,7 +18,7 @@ from docker.models.containers import Container
 
 from _live_network import TEST_NETWORK, TEST_PORT_BASE, derived_definition, write_definition
 from ipledger.consortium.plan import OfficePlan, PeerPlan, project_name
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.loadgen import Driver, LoadReport, PeerTarget, render_table
 from ipledger.loadgen.scenario import load_around, open_contracts
 from ipledger.operator import containers

@@ -17,9 +17,9 @@ import pytest
 from _live_network import TEST_NETWORK, TEST_PORT_BASE, derived_definition, write_definition
 from ipledger.consortium.plan import project_name
 from ipledger.domain.enums import OfficeStatus
-from ipledger.domain.ledger import PriorityLedger
+from ipledger.domain.priority_ledger import PriorityLedger
 from ipledger.gateway import AsyncGateway
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.loadgen import Driver, LoadReport, PeerTarget
 from ipledger.loadgen.scenario import load_around
 from ipledger.loadgen.report import longest_stall

@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from conftest import MultihostNetwork
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.loadgen import Driver, LoadReport, PeerTarget
 from ipledger.loadgen.scenario import load_around
 from ipledger.operator.errors import OperatorError

@@ -16,7 +16,7 @@ from pathlib import Path
 from _testbed import BY_HAND, SECOND_HOST, SPREAD_OFFICE
 from conftest import MultihostNetwork
 from ipledger import PriorityLedger
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials import ConnectionProfile
 from ipledger.operator import swarm_deploy, swarm_stack
 from ipledger.operator.tour import run_tour
 

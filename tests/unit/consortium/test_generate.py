@@ -12,7 +12,7 @@ import pytest
 import yaml
 from cryptography import x509
 
-from ipledger.consortium import ca_config, compose, configtx, crypto, profiles
+from ipledger.consortium import ca_config, compose, configtx, crypto, connection_profiles
 from ipledger.consortium.bundle import OfficeBundle
 from ipledger.consortium.definition import load_definition, parse_definition
 from ipledger.consortium.office import export_bundle, init_office, registrar_secret, registrar_secret_path
@@ -186,7 +186,7 @@ def test_ca_configuration_holds_the_registrar_secret_privately(plan: ConsortiumP
 def test_profiles_use_paths_relative_to_the_profile(plan: ConsortiumPlan) -> None:
     for office in plan.offices:
         crypto.generate_office(plan, office)
-    doc = profiles.profile(plan, plan.offices[1])
+    doc = connection_profiles.profile(plan, plan.offices[1])
     assert doc["office"] == "US" and doc["mspId"] == "USMSP" and doc["gateway"]["endpoint"] == "127.0.0.1:8051"
     assert (plan.profiles_dir / doc["users"]["User1"]["certPath"]).resolve().exists()
     assert "registrar" not in doc["ca"] and "secret" not in json.dumps(doc).lower()

@@ -37,7 +37,7 @@ def test_behind_retry_delay(error: EndorseError, named: tuple[str, ...], own: st
 
 
 def test_a_withdrawal_right_after_a_deposit_waits_for_the_other_peers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("ipledger.domain.ledger.time.sleep", lambda _: None)
+    monkeypatch.setattr("ipledger.domain.priority_ledger.time.sleep", lambda _: None)
     contract = FakeContract()
     contract.answers["WithdrawFirstFiling"] = [refused_by("EPMSP", "JPMSP"), examples.FIRST_FILING]
     ledger = PriorityLedger(contract, office_code="JP", msp_id="USMSP")
@@ -58,7 +58,7 @@ def test_the_async_twin_waits_too(monkeypatch: pytest.MonkeyPatch) -> None:
     async def no_sleep(_: float) -> None:
         return None
 
-    monkeypatch.setattr("ipledger.domain.aio.asyncio.sleep", no_sleep)
+    monkeypatch.setattr("ipledger.domain.aio_priority_ledger.asyncio.sleep", no_sleep)
     contract = FakeContract()
     contract.answers["WithdrawFirstFiling"] = [refused_by("EPMSP"), refused_by("JPMSP"), examples.FIRST_FILING]
     ledger = AsyncPriorityLedger(FakeAsyncContract(contract), office_code="JP", msp_id="USMSP")

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _fake_library import FakeLibrary, Pki, make_pki  # noqa: E402
 
-from ipledger.credentials.profile import LibraryEndpoint
+from ipledger.credentials.connection_profile import LibraryEndpoint
 from ipledger.library import LibraryClient, LibraryCredentials  # noqa: E402
 
 

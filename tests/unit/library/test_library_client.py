@@ -11,7 +11,7 @@ import pytest
 from _fake_library import FakeLibrary, Pki
 
 from ipledger.errors import ConfigurationError
-from ipledger.credentials.profile import LibraryEndpoint
+from ipledger.credentials.connection_profile import LibraryEndpoint
 from ipledger.library import (
     CHUNK,
     LibraryClient,

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from cryptography import x509
 
-from ipledger.consortium import compose, profiles
+from ipledger.consortium import compose, connection_profiles
 from ipledger.consortium.definition import DefinitionError, parse_definition
 from ipledger.consortium.generate import generate
 from ipledger.consortium.office import init_office
@@ -59,7 +59,7 @@ def test_a_bad_office_host_is_refused(host: str, expected: str) -> None:
 
 def test_profiles_compose_and_certificates_use_the_office_host(plan: ConsortiumPlan) -> None:
     jp = plan.office("JP")
-    profile = profiles.profile(plan, jp)
+    profile = connection_profiles.profile(plan, jp)
     assert profile["gateway"]["endpoint"] == f"10.77.0.11:{jp.peers[0].port}"
     assert profile["gateway"]["serverName"] == jp.peers[0].host
     assert profile["libraries"]["US"]["url"].startswith("https://10.77.0.12:")
@@ -174,7 +174,7 @@ def test_a_peer_on_another_host_of_its_office_is_published_there(tmp_path: Path)
     assert [p.host_ip for p in jp.peers] == ["10.77.0.11", "10.77.0.15"]
     assert swarm_stack.office_addresses(jp) == ["10.77.0.11", "10.77.0.15"]
     assert swarm_stack.office_addresses(plan.office("US")) == ["10.77.0.12"]
-    doc = profiles.profile(plan, jp)
+    doc = connection_profiles.profile(plan, jp)
     assert [p["endpoint"] for p in doc["peers"]] == [f"10.77.0.11:{jp.peers[0].port}", f"10.77.0.15:{jp.peers[1].port}"]
     assert compose.peer_service(plan, jp, jp.peers[1])["ports"][0].startswith("10.77.0.15:")
     init_office(plan, jp)

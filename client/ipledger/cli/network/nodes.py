@@ -127,7 +127,7 @@ def renew(definition: str | None, office: str, nodes: tuple[str, ...], users: tu
         engine = ctx.need_engine(install=False) if nodes else None
         results = []
         for target in targets:
-            with ctx.progress.step(f"renew {target.name}" + (" and restart it" if target.health_url else "")):
+            with ctx.progress.step(f"renew {target.name}" + (" and restart it" if target.health else "")):
                 results.append(renewal.renew(plan, target, engine, ctx.health_timeout))
         if consenter:
             from ipledger.operator.consenter_renewal import renew_consenter

@@ -16,7 +16,7 @@ from ..connection import create_channel, tls_certificate_hash, wait_for_channel_
 from ..gateway import _context, _endpoint_from_profile, _GatewayBase
 from ipledger.credentials.hashing import Hash
 from ipledger.credentials.identity import Identity
-from ipledger.credentials.profile import ConnectionProfile
+from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.credentials.signing import Signer
 from ..timeouts import Timeouts
 from .block_events import BlockEventsRequest

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..blocks import BlockInfo, ChainInfo, TransactionInfo
-from ..ledger import QSCC, _block, _chain_info, _transaction
+from ..qscc import QSCC, _block, _chain_info, _transaction
 from ..timeouts import USE_DEFAULT, TimeoutArg
 from .network import AsyncNetwork
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ipledger.credentials.profile import PROFILES_ENV, find_profiles_dir, load_profile, profile_path
+from ipledger.credentials.connection_profile import PROFILES_ENV, find_profiles_dir, load_profile, profile_path
 from ipledger.errors import ConfigurationError
 
 

@@ -53,7 +53,7 @@ from ipledger.errors import IpledgerError
 from ipledger.errors import ConfigurationError
 from ipledger.gateway.errors import CommitError
 from ipledger.gateway import AsyncGateway
-from ipledger.credentials.profile import ConnectionProfile, load_profile
+from ipledger.credentials.connection_profile import ConnectionProfile, load_profile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
 

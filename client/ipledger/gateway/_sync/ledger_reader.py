@@ -1,10 +1,10 @@
-# generated from client/ipledger/gateway/_async/ledger.py by scripts/unasync.py - do not edit; run ./scripts/generate
+# generated from client/ipledger/gateway/_async/ledger_reader.py by scripts/unasync.py - do not edit; run ./scripts/generate
 """Ledger queries through the ``qscc`` system chaincode, decoded for humans."""
 
 from __future__ import annotations
 
 from ..blocks import BlockInfo, ChainInfo, TransactionInfo
-from ..ledger import QSCC, _block, _chain_info, _transaction
+from ..qscc import QSCC, _block, _chain_info, _transaction
 from ..timeouts import USE_DEFAULT, TimeoutArg
 from .network import Network
 

@@ -1,4 +1,4 @@
-# generated from client/ipledger/domain/aio.py by scripts/unasync.py - do not edit; run ./scripts/generate
+# generated from client/ipledger/domain/aio_priority_ledger.py by scripts/unasync.py - do not edit; run ./scripts/generate
 """``PriorityLedger``: the ipledger chaincode as a typed, blocking Python API.
 
 ::
@@ -36,7 +36,7 @@ from ipledger.errors import IpledgerError
 from ipledger.errors import ConfigurationError
 from ipledger.gateway.errors import CommitError
 from ipledger.gateway import Gateway
-from ipledger.credentials.profile import ConnectionProfile, load_profile
+from ipledger.credentials.connection_profile import ConnectionProfile, load_profile
 from ipledger.gateway.reconnect import ReconnectPolicy
 from ipledger.gateway.timeouts import Timeouts
 

@@ -1,4 +1,4 @@
-# generated from tests/unit/domain/test_domain_aio.py by scripts/unasync.py - do not edit; run ./scripts/generate
+# generated from tests/unit/domain/test_priority_ledger_aio.py by scripts/unasync.py - do not edit; run ./scripts/generate
 """PriorityLedger over a recording fake contract: endorsers, errors, soft failures, pages, deposits."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 # unasync: async-only
 """AsyncPriorityLedger over a recording fake contract: endorsers, errors, soft failures, pages, deposits.
 
-The one source of test_domain_ledger.py, the same tests for the blocking PriorityLedger (``./scripts/generate``).
+The one source of test_priority_ledger.py, the same tests for the blocking PriorityLedger (``./scripts/generate``).
 """
 # unasync: end
 # unasync: sync-only
