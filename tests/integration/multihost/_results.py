@@ -41,13 +41,13 @@ class Results:
         out += ["```", *self.lines, "```"]
         out += ["", "Per scenario (steady load through every office's gateway; failed: sent through the affected "
                 "office's own gateway; recovery: from the end of the fault to the first commit of a transaction "
-                "sent after it):", "",
-                "| scenario | rate/s | offered | committed | failed | lost | duplicated | longest without "
-                "commits s | recovery s | notes |", "|---|---|---|---|---|---|---|---|---|---|"]
+                "sent after it; repeated entries: a transaction's second copy, marked DUPLICATE_TXID, harmless):", "",
+                "| scenario | rate/s | offered | committed | failed | lost | duplicated | repeated entries | longest "
+                "without commits s | recovery s | notes |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for title, r, extra in self.scenarios:
             recovery = r.window.get("recovery")
             out.append(f"| {title} | {r.rate:g} | {r.offered} | {r.committed} | {sum(r.failed.values())} | {r.lost} "
-                       f"| {r.duplicated} | {r.longest_without_commits:.1f} | "
+                       f"| {r.duplicated} | {r.repeated_entries} | {r.longest_without_commits:.1f} | "
                        f"{'-' if recovery is None else f'{recovery:.1f}'} | {extra} |")
         return "\n".join(out) + "\n"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import time
 import uuid
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from _testbed import BY_HAND, SECOND_HOST, SPREAD_OFFICE
 from conftest import MultihostNetwork
 from ipledger import PriorityLedger
 from ipledger.credentials import ConnectionProfile
+from ipledger.domain.errors import NotFoundError
 from ipledger.operator import swarm_deploy, swarm_stack
 from ipledger.operator.tour import run_tour
 
@@ -82,7 +84,16 @@ def test_one_office_spread_over_two_hosts_of_its_swarm(multihost_network: Multih
                                          filing_date=datetime.date.today().isoformat(),
                                          document_sha256="ab" * 32)
     with PriorityLedger.connect(profile) as jp:
-        assert jp.get_first_filing(filing.id).application_number == number
+        # peer0.jp commits the block a little after peer1.jp reported it (each from the orderers on its own).
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert jp.get_first_filing(filing.id).application_number == number
+                break
+            except NotFoundError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
     net.results.note(f"{office.code}'s swarm spans {office.host_ip} and {second.address}; a deposit through "
                      f"{peer1.host}'s gateway on the second host committed and read back through {peer0.host}")
 
