@@ -248,8 +248,8 @@ def peer_service(plan: ConsortiumPlan, office: OfficePlan, peer: PeerPlan) -> di
             *(f"{TOOLS}/ccaas-builder:/opt/hyperledger/ccaas_builder/bin/{phase}:ro"
               for phase in ("detect", "build", "release")),
         ],
-        "ports": [f"{office.host_ip}:{peer.port}:{peer.port}",
-                  f"{office.host_ip}:{peer.operations_port}:{peer.operations_port}"],
+        "ports": [f"{peer.host_ip}:{peer.port}:{peer.port}",
+                  f"{peer.host_ip}:{peer.operations_port}:{peer.operations_port}"],
         "healthcheck": _healthcheck(peer.operations_port, f"{tls}/ca.crt"),
         "depends_on": [office.orderer.host],
         "networks": ["fabric"],

@@ -24,8 +24,8 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
     crypto = plan.crypto_dir(office)
     tlsca = _rel(crypto / "tlsca" / "tlsca-cert.pem", here)
     peers = [
-        {"name": p.host, "endpoint": f"{office.host_ip}:{p.port}", "serverName": p.host, "tlsRootCertPath": tlsca,
-         "operationsUrl": f"https://{office.host_ip}:{p.operations_port}"}
+        {"name": p.host, "endpoint": f"{p.host_ip}:{p.port}", "serverName": p.host, "tlsRootCertPath": tlsca,
+         "operationsUrl": f"https://{p.host_ip}:{p.operations_port}"}
         for p in office.peers
     ]
     users = {}

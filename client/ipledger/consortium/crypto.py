@@ -162,12 +162,12 @@ def generate_office(plan: ConsortiumPlan, office: OfficePlan) -> bool:
     _write(root / "tlsca" / "tlsca-cert.pem", _cert_pem(tls_ca.cert))
     _write(root / "tlsca" / "tlsca-key.pem", _key_pem(tls_ca.key), private=True)
 
-    nodes = [(p.host, "peer", root / "peers" / p.host) for p in office.peers]
-    nodes.append((office.orderer.host, "orderer", root / "orderers" / office.orderer.host))
-    for host, unit, node_dir in nodes:
+    nodes = [(p.host, "peer", root / "peers" / p.host, p.host_ip) for p in office.peers]
+    nodes.append((office.orderer.host, "orderer", root / "orderers" / office.orderer.host, office.host_ip))
+    for host, unit, node_dir, ip in nodes:
         cert, key = issue(signing_ca, org, host, unit)
         _write_msp(node_dir / "msp", signing_ca, tls_ca, cert, key)
-        tls_cert, tls_key = issue(tls_ca, org, host, None, loopback_hosts(host, office.host_ip), tls=True)
+        tls_cert, tls_key = issue(tls_ca, org, host, None, loopback_hosts(host, ip), tls=True)
         _write_tls(node_dir / "tls", tls_ca, tls_cert, tls_key, "server")
 
     for user, unit in USERS:
@@ -254,7 +254,8 @@ def generate_peer(plan: ConsortiumPlan, office: OfficePlan, host: str) -> bool:
     tls_ca = _load_authority(root / "tlsca" / "tlsca-cert.pem", root / "tlsca" / "tlsca-key.pem")
     cert, key = issue(signing_ca, office.domain, host, "peer")
     _write_msp(node_dir / "msp", signing_ca, tls_ca, cert, key)
-    tls_cert, tls_key = issue(tls_ca, office.domain, host, None, loopback_hosts(host, office.host_ip), tls=True)
+    ip = next((p.host_ip for p in office.peers if p.host == host), office.host_ip)
+    tls_cert, tls_key = issue(tls_ca, office.domain, host, None, loopback_hosts(host, ip), tls=True)
     _write_tls(node_dir / "tls", tls_ca, tls_cert, tls_key, "server")
     return True
 

@@ -55,6 +55,12 @@ class OfficeSpec:
     # The address its nodes are published on when the office runs on a host of its own (the others reach it
     # there, under names that match its TLS certificates); None: the consortium's loopback address.
     host: str | None = None
+    # Peers on another host of the office's own (``peerHosts: {peer1: 10.77.0.15}``): (peer name, address).
+    peer_hosts: tuple[tuple[str, str], ...] = ()
+
+    def peer_host(self, index: int) -> str | None:
+        """The address peer ``index`` is published on when it runs on a host of its own."""
+        return dict(self.peer_hosts).get(f"peer{index}")
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,7 @@ class ConsortiumSpec:
 
 
 _TOP_KEYS = ("consortium", "domain", "channel", "offices", "ordering", "chaincode", "policies", "ports", "tls")
-_OFFICE_KEYS = ("code", "mspId", "name", "peers", "portBase", "founding", "host")
+_OFFICE_KEYS = ("code", "mspId", "name", "peers", "portBase", "founding", "host", "peerHosts")
 _ORDERING_KEYS = ("type", "batchTimeout", "maxMessageCount")
 _CHAINCODE_KEYS = ("name", "version", "sequence", "endorsementPolicy")
 _POLICY_KEYS = ("endorsement", "lifecycleEndorsement", "admins")
@@ -258,8 +264,9 @@ def _parse_offices(c: _Checker, raw: Any) -> list[OfficeSpec]:
             c.problem(f"{path}.founding", f"must be true or false, got {founding!r}")
             founding = True
         host = _office_host(c, o.get("host"), f"{path}.host")
+        peer_hosts = _peer_hosts(c, o.get("peerHosts"), f"{path}.peerHosts", peers, host)
         offices.append(OfficeSpec(code=code, msp_id=msp_id, name=name, peers=peers, port_base=port_base,
-                                  founding=founding, host=host))
+                                  founding=founding, host=host, peer_hosts=peer_hosts))
     return offices
 
 
@@ -276,6 +283,28 @@ def _office_host(c: _Checker, raw: Any, path: str) -> str | None:
         c.problem(path, f"{raw!r} cannot be a host address")
         return None
     return str(address)
+
+
+def _peer_hosts(c: _Checker, raw: Any, path: str, peers: int, host: str | None) -> tuple[tuple[str, str], ...]:
+    """``{peer1: 10.77.0.15}``: peers of the office published on another host of its own."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        c.problem(path, f"must map peer names (peer1, ...) to host addresses, got {raw!r}")
+        return ()
+    if host is None:
+        c.problem(path, "needs the office's own host (host:) as well: its other nodes run there")
+        return ()
+    out = []
+    for name, value in raw.items():
+        index = str(name).removeprefix("peer")
+        if not str(name).startswith("peer") or not index.isdigit() or int(index) >= peers:
+            c.problem(f"{path}.{name}", f"is not one of the office's peers (peer0..peer{peers - 1})")
+            continue
+        address = _office_host(c, value, f"{path}.{name}")
+        if address is not None:
+            out.append((str(name), address))
+    return tuple(sorted(out))
 
 
 def _check_topology(c: _Checker, offices: list[OfficeSpec], ordering: OrderingSpec, ports: PortSpec) -> None:

@@ -48,6 +48,8 @@ class PeerPlan(Addressed):
     host: str  # TLS host name and container name
     port: int
     operations_port: int
+    # Where the peer is published: its office's host, or another host of the office's own (peerHosts).
+    host_ip: str = "127.0.0.1"
 
     @property
     def name(self) -> str:
@@ -281,7 +283,8 @@ def build_plan(spec: ConsortiumSpec, root: Path, source: str = "network/consorti
         domain = f"{office.code.lower()}.{spec.domain}"
         peers = tuple(
             PeerPlan(office=office.code, index=k, host=f"peer{k}.{domain}", port=ports[f"peer{k}"],
-                     operations_port=ports[f"peer{k}-operations"])
+                     operations_port=ports[f"peer{k}-operations"],
+                     host_ip=office.peer_host(k) or office.host or spec.ports.host)
             for k in range(office.peers)
         )
         orderer = OrdererPlan(office=office.code, consenter_id=i + 1, host=f"orderer0.{domain}",

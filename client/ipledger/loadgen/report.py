@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from .driver import TxRecord
@@ -103,9 +103,11 @@ def recovery_after(commit_times: Sequence[float], begin: float, moment: float, e
 
 def summarize(records: Sequence[TxRecord], view: LedgerView, *, rate: float, duration: float,
               marks: Mapping[str, float] | None = None, window: tuple[str, str] | None = None,
-              recovery_from: str | None = None) -> LoadReport:
+              recovery_from: str | None = None, earlier: Collection[str] = ()) -> LoadReport:
     """Reconcile ``records`` with ``view``; ``window`` names two marks bounding the fault, ``recovery_from``
-    the mark recovery is counted from (default: the window's end)."""
+    the mark recovery is counted from (default: the window's end). ``earlier``: transactions an earlier run
+    on the same channel sent; an orderer may propose one again after a view change (a repeated entry, marked
+    DUPLICATE_TXID), which is not foreign - but VALID again it is a duplicate."""
     marks = dict(marks or {})
     sent = {r.transaction_id: r for r in records if r.transaction_id}
     valid_everywhere: set[str] = set(sent)
@@ -116,7 +118,11 @@ def summarize(records: Sequence[TxRecord], view: LedgerView, *, rate: float, dur
     valid_somewhere: set[str] = set()
     for peer, seen in view.peers.items():
         for tx_id, codes in seen.items():
-            if tx_id not in sent:
+            if tx_id not in sent and tx_id in earlier:
+                repeated.add(tx_id)
+                if "VALID" in codes:
+                    duplicated.add(tx_id)
+            elif tx_id not in sent:
                 unexpected.add(tx_id)
             if codes.count("VALID") > 1:
                 duplicated.add(tx_id)

@@ -9,7 +9,7 @@ then reconcile every peer's blocks from the height before the run.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -44,9 +44,11 @@ async def open_contracts(profiles: Sequence[ConnectionProfile]) -> tuple[list[As
 async def load_around(profiles: Sequence[ConnectionProfile], targets: Sequence[PeerTarget], rate: float,
                       action: Callable[[Driver], Awaitable[T]], *, lead: float, tail: float,
                       window: tuple[str, str] = ("fault", "healed"), recovery_from: str | None = None,
-                      settle_timeout: float = 90.0, max_seconds: float = 900.0) -> LoadRun[T]:
+                      settle_timeout: float = 90.0, max_seconds: float = 900.0,
+                      earlier: Collection[str] = ()) -> LoadRun[T]:
     """Offer ``rate`` tx/s through ``profiles``' gateways around ``action`` (which marks ``window`` on the
-    driver), then reconcile ``targets`` (every peer that should hold the transactions)."""
+    driver), then reconcile ``targets`` (every peer that should hold the transactions). ``earlier``: the
+    transaction IDs earlier runs on the channel sent (see ``summarize``)."""
     start = await asyncio.to_thread(lambda: min(h for h in (t.height() for t in targets) if h is not None))
     gateways, contracts = await open_contracts(profiles)
     driver = Driver(contracts, rate)
@@ -66,5 +68,5 @@ async def load_around(profiles: Sequence[ConnectionProfile], targets: Sequence[P
     highest = max((r.block for r in driver.records if r.block is not None), default=start)
     view = await reconcile(targets, start, at_least=highest + 1, settle_timeout=settle_timeout)
     report = summarize(driver.records, view, rate=rate, duration=driver.duration, marks=driver.marks,
-                       window=window, recovery_from=recovery_from)
+                       window=window, recovery_from=recovery_from, earlier=earlier)
     return LoadRun(report, driver, result)

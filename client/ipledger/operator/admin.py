@@ -43,7 +43,7 @@ class OfficeAdmin:
             "CORE_PEER_LOCALMSPID": self.office.msp_id,
             "CORE_PEER_MSPCONFIGPATH": str(self.admin_dir / "msp"),
             "CORE_PEER_TLS_ROOTCERT_FILE": str(self.tls_ca),
-            "CORE_PEER_ADDRESS": f"{self.office.host_ip}:{peer.port}",
+            "CORE_PEER_ADDRESS": f"{peer.host_ip}:{peer.port}",
         }
         if self.plan.spec.mutual_tls:
             env.update({

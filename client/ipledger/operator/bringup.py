@@ -146,10 +146,10 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
     had_volumes = bool(containers.volumes(engine, plan))
     check_ports_free(plan, containers.published_ports(engine, plan))
     tc = ctx.need_toolchain()
-    cc_tag = _prepare_images(ctx, deploy)
+    cc_tag = prepare_images(ctx, deploy)
     with progress.step("each office makes its own directory and bundle; the channel is built from the bundles"):
         generated = generate(plan)
-        _create_genesis_block(plan, tc, generated)
+        create_genesis_block(plan, tc, generated)
     try:
         with progress.step("each office starts its own CA, orderer, peers and library"):
             for office in plan.offices:
@@ -162,7 +162,7 @@ def up(ctx: Context, deploy: bool = True) -> UpResult:
             for code in registry.enroll_registrars(plan, generated.secrets):
                 progress.note(f"{code}: registrar enrolled")
         with progress.step(f"join orderers and peers to channel {plan.channel}"):
-            _join_channel(ctx)
+            join_channel(ctx)
         result = UpResult(package_id=generated.package.package_id, chaincode_containers=[], timings={})
         if deploy:
             with progress.step(f"deploy chaincode {plan.spec.chaincode.name} {plan.spec.chaincode.version}"):
@@ -188,7 +188,7 @@ def start_office(ctx: Context, office: OfficePlan) -> None:
                        office=office)
 
 
-def _prepare_images(ctx: Context, deploy: bool) -> str:
+def prepare_images(ctx: Context, deploy: bool) -> str:
     """Build what is missing of the node images and (when deploying) the chaincode image; returns its tag."""
     engine, tc, progress = ctx.need_engine(), ctx.need_toolchain(), ctx.progress
     binary = ensure_chaincode(ctx.plan.root, cache_root(), progress) if deploy else None
@@ -201,7 +201,7 @@ def _prepare_images(ctx: Context, deploy: bool) -> str:
         return spec.tag
 
 
-def _create_genesis_block(plan: ConsortiumPlan, tc: Toolchain, generated: Generated) -> None:
+def create_genesis_block(plan: ConsortiumPlan, tc: Toolchain, generated: Generated) -> None:
     """The channel's first block, made once: every orderer and peer joins with these same bytes."""
     if plan.channel_block.exists():
         return
@@ -211,14 +211,15 @@ def _create_genesis_block(plan: ConsortiumPlan, tc: Toolchain, generated: Genera
         env={"FABRIC_LOGGING_SPEC": "WARNING"})
 
 
-def _join_channel(ctx: Context) -> None:
+def join_channel(ctx: Context, offices: frozenset[str] | None = None) -> None:
     """Each office's admin joins its own orderer (channel participation API), then the offices' peers join;
-    nodes already in are left alone."""
+    nodes already in are left alone. ``offices``: only these (an office joining its own nodes), else all."""
     plan = ctx.plan
-    for admin in ctx.admins():
+    admins = [a for a in ctx.admins() if offices is None or a.office.code in offices]
+    for admin in admins:
         if admin.join_orderer(plan.channel_block):
             ctx.progress.note(f"{admin.office.orderer.host} joined {plan.channel}")
-    for admin in ctx.admins():
+    for admin in admins:
         for peer in admin.office.peers:
             if admin.join_peer(peer, plan.channel_block):
                 ctx.progress.note(f"{peer.host} joined {plan.channel}")
@@ -307,7 +308,7 @@ def upgrade_chaincode(ctx: Context, version: str) -> str:
     sequence = int(str(current.get("sequence", 0))) + 1
     package = build_package(plan.spec.chaincode.name, version)
     package_path = package.write(plan.packages_dir)
-    image = _prepare_images(ctx, deploy=True)
+    image = prepare_images(ctx, deploy=True)
     with ctx.progress.step(f"upgrade {plan.spec.chaincode.name} to {version} (sequence {sequence})"):
         _roll_out(ctx, package, package_path, image, version, sequence)
         containers.stop_chaincode_except(ctx.need_engine(), plan, package.label)

@@ -236,11 +236,11 @@ def _health_endpoints(plan: ConsortiumPlan) -> dict[str, health.Endpoint]:
     for office in plan.offices:
         ip = office.host_ip
         ca_file = plan.crypto_dir(office) / "tlsca" / "tlsca-cert.pem"
-        for name, port in [(office.ca.host, office.ca.operations_port),
-                           (office.orderer.host, office.orderer.operations_port),
-                           *((p.host, p.operations_port) for p in office.peers),
-                           (office.library.host, office.library.port)]:
-            out[name] = health.Endpoint(name, f"https://{ip}:{port}/healthz", ca_file)
+        for name, port, address in [(office.ca.host, office.ca.operations_port, ip),
+                                    (office.orderer.host, office.orderer.operations_port, ip),
+                                    *((p.host, p.operations_port, p.host_ip) for p in office.peers),
+                                    (office.library.host, office.library.port, ip)]:
+            out[name] = health.Endpoint(name, f"https://{address}:{port}/healthz", ca_file)
     return out
 
 

@@ -36,7 +36,7 @@ def office_endpoints(plan: ConsortiumPlan, office: OfficePlan,
                                    f"https://{ip}:{office.orderer.operations_port}/healthz", ca_file))
     if "peer" in roles:
         for p in office.peers:
-            out.append(Endpoint(p.host, f"https://{ip}:{p.operations_port}/healthz", ca_file))
+            out.append(Endpoint(p.host, f"https://{p.host_ip}:{p.operations_port}/healthz", ca_file))
     if "library" in roles:
         out.append(Endpoint(office.library.host, f"https://{ip}:{office.library.port}/healthz", ca_file))
     return out

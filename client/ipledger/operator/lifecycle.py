@@ -90,7 +90,7 @@ def commit(admins: list[OfficeAdmin], d: ChaincodeDefinition, progress: Progress
     peer_args: list[str] = []
     for admin in admins:
         peer = admin.office.peers[0]
-        peer_args += ["--peerAddresses", f"{admin.office.host_ip}:{peer.port}", "--tlsRootCertFiles", str(admin.tls_ca)]
+        peer_args += ["--peerAddresses", f"{peer.host_ip}:{peer.port}", "--tlsRootCertFiles", str(admin.tls_ca)]
     first = admins[0]
     first.peer("lifecycle", "chaincode", "commit", *first.orderer_args(), "--channelID", first.plan.channel,
                "--name", d.name, "--version", d.version, "--sequence", str(d.sequence), *d.policy_args,

@@ -59,7 +59,7 @@ def targets(plan: ConsortiumPlan) -> list[Target]:
         ip = office.host_ip
         client = operations_tls.client(plan, office)
         for peer in office.peers:
-            out.append(Target(office.code, peer.host, "peer", f"{ip}:{peer.operations_port}", client))
+            out.append(Target(office.code, peer.host, "peer", f"{peer.host_ip}:{peer.operations_port}", client))
         out.append(Target(office.code, office.orderer.host, "orderer", f"{ip}:{office.orderer.operations_port}",
                           client))
         out.append(Target(office.code, office.ca.host, "ca", f"{ip}:{office.ca.operations_port}", client))

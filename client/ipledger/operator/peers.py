@@ -123,7 +123,7 @@ def _start_and_join(ctx: Context, admin: OfficeAdmin, peer: PeerPlan, snapshot: 
         containers.compose(engine, plan, "up", "-d", "--no-build", "--no-deps", peer.host,
                            env=compose_env(ctx.need_toolchain()), office=admin.office)
         ca_file = plan.crypto_dir(admin.office) / "tlsca" / "tlsca-cert.pem"
-        url = f"https://{admin.office.host_ip}:{peer.operations_port}/healthz"
+        url = f"https://{peer.host_ip}:{peer.operations_port}/healthz"
         failures = health.wait_healthy([health.Endpoint(peer.host, url, ca_file)], timeout=ctx.health_timeout)
         if failures:
             raise NodeUnhealthyError(f"{peer.host} did not become healthy: {failures[peer.host]}")

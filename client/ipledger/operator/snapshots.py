@@ -108,7 +108,7 @@ def mismatches(snapshots: Iterable[SnapshotMetadata]) -> list[str]:
 
 # The peer's side -----------------------------------------------------------------------------------------
 def _peer_flags(admin: OfficeAdmin, peer: PeerPlan) -> list[str]:
-    return ["-c", admin.plan.channel, "--peerAddress", f"{admin.office.host_ip}:{peer.port}",
+    return ["-c", admin.plan.channel, "--peerAddress", f"{peer.host_ip}:{peer.port}",
             "--tlsRootCertFile", str(admin.tls_ca)]
 
 

@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ipledger.consortium import compose
 from ipledger.consortium.plan import CHAINCODE_PORT, ConsortiumPlan, OfficePlan
@@ -35,6 +35,8 @@ SECRET_NAME_LIMIT = 64
 PEER_CHAINCODE_PORT = 7052  # Fabric's default; chaincode-as-a-service dials out, so it is not published
 
 SWARM_CHECK_NS = 2 * 10**9  # Swarm health-check interval, as the testbed was measured with
+#: The label every node of an office's swarm carries with the address it publishes on; services are placed by it.
+ADDRESS_LABEL = "io.ipledger.address"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,13 @@ class SwarmService:
     healthcheck: dict[str, Any] | None
     labels: dict[str, str]
     hosts: dict[str, str] = field(default_factory=dict)  # node name -> address (extra hosts)
+    address: str = ""  # the host address it is published on: the swarm node it is placed on
+    mode: Literal["replicated", "global"] = "replicated"  # or "global": one task on every node of the office's swarm
+
+    @property
+    def constraints(self) -> list[str]:
+        """Placement: on the swarm node of the office that carries its publishing address (ADDRESS_LABEL)."""
+        return [f"node.labels.{ADDRESS_LABEL}=={self.address}"] if self.address else []
 
 
 def service_name(plan: ConsortiumPlan, node: str) -> str:
@@ -88,11 +97,13 @@ def node_addresses(plan: ConsortiumPlan, chaincode_label: str | None = None) -> 
     """Every node name of every office of the definition -> the address of the host that publishes it."""
     out: dict[str, str] = {}
     for office in plan.defined:
-        names = [office.ca.host, office.orderer.host, office.library.host, *(p.host for p in office.peers)]
+        names = [office.ca.host, office.orderer.host, office.library.host]
         if chaincode_label:
             names.append(office.chaincode_host(plan.spec.chaincode.name, chaincode_label))
         for name in names:
             out[name] = office.host_ip
+        for peer in office.peers:
+            out[peer.host] = peer.host_ip
     return out
 
 
@@ -128,6 +139,16 @@ def _split_volume(spec: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+def node_address(office: OfficePlan, node: str) -> str:
+    """The address a node of the office is published on: its peer's own host, else the office's host."""
+    return next((p.host_ip for p in office.peers if p.host == node), office.host_ip)
+
+
+def office_addresses(office: OfficePlan) -> list[str]:
+    """The hosts of the office's own swarm: its host first (the manager), then its peers' other hosts."""
+    return list(dict.fromkeys([office.host_ip, *(p.host_ip for p in office.peers)]))
+
+
 def from_compose(plan: ConsortiumPlan, office: OfficePlan, compose_service: Mapping[str, Any],
                  env: Mapping[str, str], hosts: Mapping[str, str]) -> SwarmService:
     """One compose service of the office -> its Swarm service."""
@@ -161,7 +182,8 @@ def from_compose(plan: ConsortiumPlan, office: OfficePlan, compose_service: Mapp
         name=service_name(plan, node), node=node, image=resolve_image(str(compose_service["image"]), env),
         command=[str(c) for c in command] if command else None,
         env=env_vars, files=tuple(files), volumes=volumes, ports=ports, healthcheck=healthcheck,
-        labels={str(k): str(v) for k, v in compose_service.get("labels", {}).items()}, hosts=dict(hosts))
+        labels={str(k): str(v) for k, v in compose_service.get("labels", {}).items()}, hosts=dict(hosts),
+        address=node_address(office, node))
 
 
 def stack_services(plan: ConsortiumPlan, office: OfficePlan, env: Mapping[str, str],
@@ -169,12 +191,21 @@ def stack_services(plan: ConsortiumPlan, office: OfficePlan, env: Mapping[str, s
     """The office's CA, orderer, peers and library as Swarm services."""
     services, _ = compose.office_services(plan, office)
     hosts = node_addresses(plan, chaincode_label)
-    return [from_compose(plan, office, svc, env, hosts) for svc in services.values()]
+    out = []
+    for svc in services.values():
+        own = dict(hosts)
+        peer = next((p for p in office.peers if p.host == svc["hostname"]), None)
+        if peer is not None and chaincode_label:
+            # Every host of the office runs a chaincode server (chaincode_service): a peer reaches its own.
+            own[office.chaincode_host(plan.spec.chaincode.name, chaincode_label)] = peer.host_ip
+        out.append(from_compose(plan, office, svc, env, own))
+    return out
 
 
 def chaincode_service(plan: ConsortiumPlan, office: OfficePlan, label: str, package_id: str,
                       image: str) -> SwarmService:
-    """The office's chaincode server for one package: published on the office's host for its peers."""
+    """The office's chaincode server for one package: one task on every host of the office's swarm, published
+    there for the peers of that host (a peer on another host keeps endorsing when the office's host is down)."""
     node = office.chaincode_host(plan.spec.chaincode.name, label)
     tls_dir = plan.crypto_dir(office) / "chaincode-server"
     key, _, value = plan.project_label.partition("=")
@@ -189,4 +220,4 @@ def chaincode_service(plan: ConsortiumPlan, office: OfficePlan, label: str, pack
         ports=(CHAINCODE_PORT,), healthcheck=None,
         labels={key: value, "io.ipledger.office": office.code, "io.ipledger.role": "chaincode",
                 "io.ipledger.chaincode-label": label},
-        hosts=node_addresses(plan, label))
+        hosts=node_addresses(plan, label), mode="global")

@@ -29,14 +29,25 @@ def multihost_port_base(session_base: int = TEST_PORT_BASE) -> int:
     return int(os.environ.get("IPLEDGER_MULTIHOST_PORT_BASE", str(session_base + 20000)))
 
 
-def make_testbed(hosts: int = 4) -> Testbed:
+#: Four offices on h1..h4; JP (the first) runs its second peer on a host of its own swarm, h5.
+OFFICE_HOSTS = 4
+SPREAD_OFFICE, SECOND_HOST = "JP", "h5"
+#: The offices whose operators deploy them by hand with `ipledger network swarm ...` (the others: from one
+#: seat): JP with its second host (`--host`), US on one.
+BY_HAND = ("JP", "US")
+
+
+def make_testbed(hosts: int = OFFICE_HOSTS + 1) -> Testbed:
     return Testbed(layout(TESTBED_NAME, hosts, cache_root() / "testbed", SUBNET), Progress())
 
 
 def multihost_definition(bed: Testbed) -> dict:  # type: ignore[type-arg]
     raw = derived_definition(MULTIHOST_NETWORK, multihost_port_base())
-    for office, host in zip(raw["offices"], bed.layout.hosts):
+    for office, host in zip(raw["offices"], bed.layout.hosts[:OFFICE_HOSTS]):
         office["host"] = host.address
+        if office["code"] == SPREAD_OFFICE:
+            office["peers"] = 2
+            office["peerHosts"] = {"peer1": bed.layout.host(SECOND_HOST).address}
     return raw
 
 

@@ -30,6 +30,7 @@ async def test_a_host_cut_off_rejoins_and_catches_up(multihost_network: Multihos
             driver.mark("healed")
 
     report, driver = await under_load(net, f"host {host} ({VICTIM}) cut off for {CUT_SECONDS:g} s", inject)
+    net.results.scenario(f"{VICTIM}'s host ({host}) cut off from the bridge for {CUT_SECONDS:g} s", report)
     assert_safe(report)
     assert committed_by_others_during_fault(report, driver, VICTIM) > 0, \
         "nothing committed while one host of four was cut off: BFT should order with 3 of 4"

@@ -67,6 +67,16 @@ def test_failures_are_counted_by_code_and_foreign_transactions_are_reported() ->
     assert report.unexpected == 1 and report.lost == 0
 
 
+def test_an_earlier_runs_transaction_proposed_again_is_repeated_and_valid_again_duplicated() -> None:
+    # After a view change an orderer may propose requests of an earlier run once more: DUPLICATE_TXID is
+    # harmless (repeated, not foreign); VALID a second time would be a duplicate.
+    records = [record(0)]
+    view = LedgerView(start=0, end=2, peers={"a": {"tx0": ["VALID"], "old1": ["DUPLICATE_TXID"],
+                                                   "old2": ["VALID"], "other": ["VALID"]}})
+    report = summarize(records, view, rate=1.0, duration=1.0, earlier={"old1", "old2"})
+    assert (report.unexpected, report.repeated_entries, report.duplicated) == (1, 2, 1)
+
+
 def test_an_unreadable_peer_makes_every_client_commit_count_as_lost() -> None:
     records = [record(0)]
     view = LedgerView(start=0, end=1, peers={"a": {"tx0": ["VALID"]}}, unreadable={"b": "TimeoutError"})

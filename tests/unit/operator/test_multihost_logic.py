@@ -157,3 +157,94 @@ def test_chaincode_service_is_published_on_its_office_host(plan: ConsortiumPlan)
     assert service.env["CHAINCODE_ID"] == "ipledger_1.0:abc"
     assert {f.target for f in service.files if f.secret} == {"/etc/ipledger/tls/server.key"}
     assert service.labels["io.ipledger.role"] == "chaincode"
+
+
+# An office over several hosts of its own swarm ------------------------------------------------------------
+def spread(hosts: dict[str, Any] | None = None) -> dict[str, Any]:
+    doc = with_hosts(HOSTS)
+    jp = doc["offices"][0]
+    jp["peers"] = 2
+    jp["peerHosts"] = hosts if hosts is not None else {"peer1": "10.77.0.15"}
+    return doc
+
+
+def test_a_peer_on_another_host_of_its_office_is_published_there(tmp_path: Path) -> None:
+    plan = build_plan(parse_definition(spread()), tmp_path)
+    jp = plan.office("JP")
+    assert [p.host_ip for p in jp.peers] == ["10.77.0.11", "10.77.0.15"]
+    assert swarm_stack.office_addresses(jp) == ["10.77.0.11", "10.77.0.15"]
+    assert swarm_stack.office_addresses(plan.office("US")) == ["10.77.0.12"]
+    doc = connection_profiles.profile(plan, jp)
+    assert [p["endpoint"] for p in doc["peers"]] == [f"10.77.0.11:{jp.peers[0].port}", f"10.77.0.15:{jp.peers[1].port}"]
+    assert compose.peer_service(plan, jp, jp.peers[1])["ports"][0].startswith("10.77.0.15:")
+    init_office(plan, jp)
+    cert = x509.load_pem_x509_certificate(
+        (plan.crypto_dir(jp) / "peers" / jp.peers[1].host / "tls" / "server.crt").read_bytes())
+    sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "10.77.0.15" in [str(ip) for ip in sans.get_values_for_type(x509.IPAddress)]
+
+
+@pytest.mark.parametrize("hosts, expected", [
+    ({"peer2": "10.77.0.15"}, "is not one of the office's peers"),
+    ({"orderer0": "10.77.0.15"}, "is not one of the office's peers"),
+    ({"peer1": "nowhere"}, "must be an IPv4 address"),
+    (["10.77.0.15"], "must map peer names"),
+])
+def test_bad_peer_hosts_are_refused(hosts: Any, expected: str) -> None:
+    with pytest.raises(DefinitionError) as err:
+        parse_definition(spread(hosts), "test.yaml")
+    assert any("offices[0].peerHosts" in p and expected in p for p in err.value.problems), err.value.problems
+
+
+def test_peer_hosts_need_the_office_host() -> None:
+    doc = spread()
+    del doc["offices"][0]["host"]
+    with pytest.raises(DefinitionError) as err:
+        parse_definition(doc, "test.yaml")
+    assert any("needs the office's own host" in p for p in err.value.problems), err.value.problems
+
+
+def test_services_are_placed_on_the_host_that_publishes_them(tmp_path: Path) -> None:
+    plan = build_plan(parse_definition(spread()), tmp_path)
+    jp = plan.office("JP")
+    generate(plan, write_compose_file=False)
+    label = "ipledger_1.0"
+    services = {s.node: s for s in swarm_stack.stack_services(plan, jp, {}, label)}
+    on = {node: s.constraints for node, s in services.items()}
+    assert on[jp.peers[1].host] == ["node.labels.io.ipledger.address==10.77.0.15"]
+    assert on[jp.peers[0].host] == on[jp.orderer.host] == on[jp.ca.host] == on[jp.library.host] == \
+        ["node.labels.io.ipledger.address==10.77.0.11"]
+    # Every node of JP resolves peer1.jp to the second host; each peer its office's chaincode server to its own.
+    chaincode = jp.chaincode_host(plan.spec.chaincode.name, label)
+    assert services[jp.orderer.host].hosts[jp.peers[1].host] == "10.77.0.15"
+    assert services[jp.peers[0].host].hosts[chaincode] == "10.77.0.11"
+    assert services[jp.peers[1].host].hosts[chaincode] == "10.77.0.15"
+    server = swarm_stack.chaincode_service(plan, jp, label, f"{label}:abc", "ipledger/chaincode:x")
+    assert server.mode == "global" and server.constraints == []  # one on every host of JP's swarm
+
+
+def test_updates_replace_one_task_at_a_time_stopping_the_old_one_first() -> None:
+    from ipledger.operator import swarm_deploy
+
+    config = swarm_deploy.update_config()
+    assert (config["Parallelism"], config["Order"], config["FailureAction"]) == (1, "stop-first", "rollback")
+
+
+def test_swarm_deploy_refuses_a_malformed_host_before_touching_an_engine() -> None:
+    from click.testing import CliRunner
+
+    from ipledger.cli.network import network
+
+    result = CliRunner().invoke(network, ["swarm", "deploy", "--office", "JP", "--host", "10.77.0.15"])
+    assert result.exit_code != 0
+    assert "--host '10.77.0.15': expected ADDRESS=ENGINE_URL" in result.output
+
+
+def test_swarm_update_names_an_unknown_node() -> None:
+    from click.testing import CliRunner
+
+    from ipledger.cli.network import network
+
+    result = CliRunner().invoke(network, ["swarm", "update", "--office", "JP", "--node", "peer7"])
+    assert result.exit_code != 0
+    assert "JP has no node 'peer7'" in result.output
