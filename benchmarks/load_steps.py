@@ -91,6 +91,7 @@ async def run_steps(ctx: Context, args: argparse.Namespace, rates: Sequence[floa
             await load
             step = step_figures(driver.records, rate=rate, seconds=args.seconds, warmup=args.warmup)
             step.cpu = {k: round(v, 3) for k, v in used.by_component(watched.roles).items()}
+            step.engine = {k: round(v, 3) for k, v in used.engine.items()}
             step.machine = round(used.machine, 3)
             step.past_knee = past_knee(step, rule)
             steps.append(step)
@@ -98,7 +99,8 @@ async def run_steps(ctx: Context, args: argparse.Namespace, rates: Sequence[floa
             lat = step.latency
             print(f"{rate:6g}/s offered: committed {step.committed_rate:6.1f}/s, p50/p95/p99 "
                   + "/".join("-" if lat[k] is None else f"{lat[k]:.2f}" for k in ("p50", "p95", "p99"))
-                  + f" s, failed {step.failed}, machine {used.machine:.0%}, drained in "
+                  + f" s, {step.committed / max(step.blocks, 1):.1f} tx/block, CPU {1000 * (step.cpu_per_tx or 0):.1f} ms/tx,"
+                  f" failed {step.failed}, machine {used.machine:.0%}, drained in "
                   f"{time.monotonic() - drain_from:.1f} s" + (f"  PAST THE KNEE: {'; '.join(step.past_knee)}"
                                                              if step.past_knee else ""), flush=True)
             if step.past_knee:

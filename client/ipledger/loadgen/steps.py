@@ -48,7 +48,11 @@ class StepFigures:
     committed_rate: float  # VALID commits inside the steady window / its length
     latency: dict[str, float | None]  # p50, p95, p99 of the transactions scheduled in the steady window
     errors: dict[str, int]  # by code, the step's transactions that did not commit VALID
+    #: Blocks the step's VALID transactions landed in (sent / blocks: how full the orderers cut them).
+    blocks: int = 0
     cpu: dict[str, float] = field(default_factory=dict)  # cores per component
+    #: Cores of each container-engine process (dockerd, containerd, shims, docker-proxy): the "engine" component.
+    engine: dict[str, float] = field(default_factory=dict)
     machine: float | None = None  # share of the whole machine busy during the step, 0..1
     #: Why this step is past the knee (empty while the network keeps up).
     past_knee: list[str] = field(default_factory=list)
@@ -56,6 +60,12 @@ class StepFigures:
     @property
     def failed(self) -> int:
         return sum(self.errors.values())
+
+    @property
+    def cpu_per_tx(self) -> float | None:
+        """CPU seconds of everything measured per committed transaction: the figure least disturbed by other
+        work on a shared machine (that other work takes cores, not CPU time per transaction)."""
+        return sum(self.cpu.values()) / self.committed_rate if self.cpu and self.committed_rate > 0 else None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -75,6 +85,7 @@ def step_figures(records: Sequence[TxRecord], *, rate: float, seconds: float, wa
     errors = Counter(r.error or "NO_STATUS" for r in records if not r.valid)
     return StepFigures(
         offered_rate=rate, seconds=seconds, warmup=warmup, sent=len(records), committed=len(valid),
+        blocks=len({r.block for r in valid if r.block is not None}),
         committed_rate=in_window / (seconds - warmup),
         latency={f"p{q}": percentile(steady, q) for q in (50, 95, 99)}, errors=dict(errors))
 
@@ -143,20 +154,24 @@ def render_markdown(steps: Sequence[StepFigures], *, command: str, conditions: S
     stopped = next((s for s in steps if s.past_knee), None)
     if stopped is not None:
         out.append(f"Past the knee at {stopped.offered_rate:g} tx/s: {'; '.join(stopped.past_knee)}.")
-    out += ["", "| offered/s | sent | committed/s | p50 ms | p95 ms | p99 ms | failed | errors by code |",
-            "|---:|---:|---:|---:|---:|---:|---:|---|"]
+    out += ["", "| offered/s | sent | committed/s | p50 ms | p95 ms | p99 ms | tx/block | failed | errors by code |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for s in steps:
+        per_block = f"{s.committed / s.blocks:.1f}" if s.blocks else "-"
         out.append(f"| {s.offered_rate:g} | {s.sent} | {s.committed_rate:.1f} | {_s(s.latency.get('p50'))} | "
-                   f"{_s(s.latency.get('p95'))} | {_s(s.latency.get('p99'))} | {s.failed} | {_errors(s.errors)} |")
+                   f"{_s(s.latency.get('p95'))} | {_s(s.latency.get('p99'))} | {per_block} | {s.failed} | "
+                   f"{_errors(s.errors)} |")
     components = [c for c in dict.fromkeys(c for s in steps for c in s.cpu)]
     if components:
         out += ["", "CPU during each step's offered load, in cores (1.0 = one core busy all the time):", "",
-                "| offered/s | " + " | ".join(components) + " | all measured | machine busy |",
-                "|---:|" + "---:|" * (len(components) + 2)]
+                "| offered/s | " + " | ".join(components) + " | all measured | CPU ms per tx | machine busy |",
+                "|---:|" + "---:|" * (len(components) + 3)]
         for s in steps:
             cells = [f"{s.cpu.get(c, 0.0):.2f}" for c in components]
             machine = "-" if s.machine is None else f"{s.machine:.0%}"
-            out.append(f"| {s.offered_rate:g} | " + " | ".join(cells) + f" | {sum(s.cpu.values()):.2f} | {machine} |")
+            per_tx = "-" if s.cpu_per_tx is None else f"{s.cpu_per_tx * 1000:.1f}"
+            out.append(f"| {s.offered_rate:g} | " + " | ".join(cells) + f" | {sum(s.cpu.values()):.2f} | {per_tx} | "
+                       f"{machine} |")
     if plots:
         out.append("")
         out += [f"![{alt}]({path})" for alt, path in plots]

@@ -37,6 +37,7 @@ def test_step_figures_count_commits_and_latency_in_the_steady_window_only() -> N
     records += [tx(98, rate, None, "SUBMIT_ERROR/UNAVAILABLE"), tx(99, rate, None)]
     step = step_figures(records, rate=rate, seconds=10.0, warmup=2.0)
     assert (step.sent, step.committed, step.failed) == (100, 98, 2)
+    assert step.blocks == 0  # the records carry no block numbers here
     assert step.errors == {"SUBMIT_ERROR/UNAVAILABLE": 1, "NO_STATUS": 1}
     # Committed at 2.0..9.8 (80 of them, three of the slow ones landed in the window too) over 8 s.
     in_window = sum(1 for r in records if r.committed_at is not None and 2.0 <= r.committed_at <= 10.0)
@@ -80,6 +81,7 @@ def test_the_knee_is_the_last_step_before_the_first_one_past_it() -> None:
 
 def test_the_report_starts_with_the_command_and_has_a_row_and_cpu_per_step() -> None:
     steps = [figures(10, 10, 0.15), figures(20, 12, 4.0, failed=30)]
+    steps[0].blocks = 50
     steps[0].cpu, steps[0].machine = {"peer": 0.4, "orderer": 0.3, "client": 0.05}, 0.6
     steps[1].cpu, steps[1].machine = {"peer": 0.8, "orderer": 0.5, "client": 0.1}, 0.99
     for step in steps:
@@ -89,8 +91,9 @@ def test_the_report_starts_with_the_command_and_has_a_row_and_cpu_per_step() -> 
     lines = text.splitlines()
     assert lines[2:5] == ["```sh", ".venv/bin/python benchmarks/load_steps.py --seconds 20", "```"]
     assert "**Knee: 10 tx/s offered**" in text and "Highest committed rate: **12.0 tx/s**" in text
-    assert "| 10 | 1000 | 10.0 | 75 | 150 | 150 | 0 | - |" in lines
-    assert "| 20 | 1000 | 12.0 | 2000 | 4000 | 4000 | 30 | X 30 |" in lines
-    assert "| 10 | 0.40 | 0.30 | 0.05 | 0.75 | 60% |" in lines
+    assert "| 10 | 1000 | 10.0 | 75 | 150 | 150 | 20.0 | 0 | - |" in lines
+    assert "| 20 | 1000 | 12.0 | 2000 | 4000 | 4000 | - | 30 | X 30 |" in lines
+    assert "| 10 | 0.40 | 0.30 | 0.05 | 0.75 | 75.0 | 60% |" in lines
+    assert steps[1].cpu_per_tx == pytest.approx(1.4 / 12) and figures(10, 0, None).cpu_per_tx is None
     assert "![throughput](t.png)" in lines and "- lost 0" in lines
     assert StepFigures.from_dict(steps[1].as_dict()) == steps[1]
