@@ -5,8 +5,8 @@ Usage (the network must be up, with no load)::
     .venv/bin/python benchmarks/idle_bench.py [--definition FILE] [--seconds 60]
 
 It samples, over the window, the machine's busy time (/proc/stat), each of the consortium's containers' CPU time
-(its cgroup) and the CPU time of the engine's own processes (dockerd, containerd, the shims with the runc/exec
-children they reaped, and docker-proxy): see ipledger.operator.cpu. It prints each as a share of one core and of
+(its cgroup) and the CPU time of the engine's own processes (the shims of its containers with the runc/exec
+children they reaped, the docker-proxy processes of its ports, dockerd and containerd): see ipledger.operator.cpu. It prints each as a share of one core and of
 the whole machine. Anything else running on the machine shows in the machine's figure only: run it alone for a
 fair number.
 """
@@ -34,9 +34,9 @@ def main() -> None:
     watched = cpu.watched(ctx.need_engine(install=False), ctx.plan)
     if not watched.ids:
         sys.exit(f"no running container of {ctx.plan.project}: start the network first")
-    before = cpu.sample(watched.ids)
+    before = cpu.sample(watched.ids, watched.scope)
     time.sleep(args.seconds)
-    used = cpu.usage(before, cpu.sample(watched.ids))
+    used = cpu.usage(before, cpu.sample(watched.ids, watched.scope))
     print(f"idle cost of {ctx.plan.project}: {len(watched.ids)} containers, {used.wall:.0f} s window, "
           f"{used.cores} cores")
     print(f"{'what':58} {'% of a core':>12} {'% of machine':>13}")

@@ -83,10 +83,10 @@ async def run_steps(ctx: Context, args: argparse.Namespace, rates: Sequence[floa
     try:
         for rate in rates:
             driver = Driver(contracts, rate)
-            before = cpu.sample(watched.ids)
+            before = cpu.sample(watched.ids, watched.scope)
             load = asyncio.create_task(driver.run(args.seconds))
             await asyncio.sleep(args.seconds)
-            used = cpu.usage(before, cpu.sample(watched.ids))
+            used = cpu.usage(before, cpu.sample(watched.ids, watched.scope))
             drain_from = time.monotonic()
             await load
             step = step_figures(driver.records, rate=rate, seconds=args.seconds, warmup=args.warmup)

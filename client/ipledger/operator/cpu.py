@@ -3,8 +3,9 @@
 Benchmarks take a :func:`sample` before and after a window and turn the pair into cores with :func:`usage`
 (1.0 = one core busy for the whole window). Containers are read from their cgroup's CPU accounting: cgroup v1
 (``cpuacct.usage``, as Debian's docker.io sets up with the cgroupfs driver) or cgroup v2 (``cpu.stat``). The
-engine's processes (dockerd, containerd, the shims with the runc/exec children they reaped, docker-proxy) are
-read from /proc. Anything else running on the machine shows only in the machine's figure.
+engine's processes are read from /proc: the shims (with the runc/exec children they reaped) of the consortium's
+containers, the docker-proxy processes of its published ports, and the engine daemon (dockerd and its
+containerd, which serve every project on that engine). Anything else running on the machine shows only in the machine's figure.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from ipledger.consortium.plan import ConsortiumPlan
 from ipledger.operator import containers
 from ipledger.operator.engine import Engine
 
-__all__ = ["COMPONENTS", "CpuSample", "CpuUsage", "ENGINE_PROCESSES", "Watched", "container_seconds",
-           "engine_seconds", "machine_seconds", "parse_proc_stat", "parse_process_stat", "sample", "usage",
-           "watched"]
+__all__ = ["COMPONENTS", "CpuSample", "CpuUsage", "ENGINE_PROCESSES", "EngineScope", "Watched",
+           "container_seconds", "daemon_pids", "engine_role", "engine_seconds", "machine_seconds", "parse_proc_stat",
+           "parse_process_stat", "sample", "usage", "watched"]
 
 ENGINE_PROCESSES = ("dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v2", "docker-proxy")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
-#: Component names in report order: container roles (io.ipledger.role), then the engine and the client.
-COMPONENTS = ("peer", "orderer", "chaincode", "ca", "library", "engine", "client")
+#: Component names in report order: container roles (io.ipledger.role), the engine's processes serving those
+#: containers (their shims and docker-proxies), the engine daemon (dockerd + containerd, shared with anything
+#: else on that engine), and the client.
+COMPONENTS = ("peer", "orderer", "chaincode", "ca", "library", "engine", "daemon", "client")
 
 
 def parse_proc_stat(text: str) -> tuple[float, float]:
@@ -49,21 +52,64 @@ def machine_seconds() -> tuple[float, float]:
     return parse_proc_stat(Path("/proc/stat").read_text())
 
 
-def engine_seconds(proc: Path = Path("/proc")) -> dict[str, float]:
-    """CPU seconds of the engine's processes, summed by name (every containerd shim counted as one name)."""
+@dataclass(frozen=True)
+class EngineScope:
+    """Which engine processes belong to the measured consortium: the shims of its containers (by container id),
+    the docker-proxy processes of its published ports, and the engine daemon it talks to (dockerd with its
+    containerd; shared with any other project on that engine). None of a field: count every such process."""
+
+    container_ids: frozenset[str] | None = None
+    host_ports: frozenset[int] | None = None
+    daemon_pids: frozenset[int] | None = None
+
+
+def engine_role(name: str, argv: list[str], pid: int, ppid: int, scope: EngineScope) -> str | None:
+    """The key a process counts under (containerd-shim, docker-proxy, dockerd, containerd), or None when it is
+    not an engine process of ``scope``."""
+    def option(flag: str) -> str | None:
+        return argv[argv.index(flag) + 1] if flag in argv[:-1] else None
+
+    if name.startswith("containerd-shim"):
+        ours = scope.container_ids is None or option("-id") in scope.container_ids
+        return "containerd-shim" if ours else None
+    if name == "docker-proxy":
+        port = option("-host-port")
+        ours = scope.host_ports is None or (port is not None and port.isdigit() and int(port) in scope.host_ports)
+        return "docker-proxy" if ours else None
+    if name in ("dockerd", "containerd"):
+        ours = scope.daemon_pids is None or pid in scope.daemon_pids or (name == "containerd"
+                                                                         and ppid in scope.daemon_pids)
+        return name if ours else None
+    return None
+
+
+def engine_seconds(proc: Path = Path("/proc"), scope: EngineScope = EngineScope()) -> dict[str, float]:
+    """CPU seconds of the engine's processes in ``scope``, summed by :func:`engine_role`."""
     totals: dict[str, float] = {}
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            name, seconds = parse_process_stat((entry / "stat").read_text())
+            text = (entry / "stat").read_text()
+            name, seconds = parse_process_stat(text)
+            if name not in ENGINE_PROCESSES:
+                continue
+            ppid = int(text[text.rindex(")") + 2:].split()[1])
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except (OSError, ValueError):
             continue  # the process ended while we looked
-        if name not in ENGINE_PROCESSES:
-            continue
-        key = "containerd-shim" if name.startswith("containerd-shim") else name
-        totals[key] = totals.get(key, 0.0) + seconds
+        key = engine_role(name, argv, int(entry.name), ppid, scope)
+        if key is not None:
+            totals[key] = totals.get(key, 0.0) + seconds
     return totals
+
+
+def daemon_pids(pidfile: Path = Path("/var/run/docker.pid")) -> frozenset[int] | None:
+    """The local engine daemon's pid (its containerd is its child), None when it cannot be told."""
+    try:
+        return frozenset({int(pidfile.read_text().strip())})
+    except (OSError, ValueError):
+        return None
 
 
 def container_seconds(container_id: str, root: Path = CGROUP_ROOT) -> float | None:
@@ -93,27 +139,30 @@ class CpuSample:
 
 @dataclass(frozen=True)
 class Watched:
-    """The containers to sample: name -> id, and name -> role (peer, orderer, chaincode, ca, library)."""
+    """The containers to sample: name -> id, name -> role (peer, orderer, chaincode, ca, library), and the
+    engine processes that serve them."""
 
     ids: dict[str, str]
     roles: dict[str, str]
+    scope: EngineScope = EngineScope()
 
 
 def watched(engine: Engine, plan: ConsortiumPlan) -> Watched:
     """The consortium's running containers (chaincode servers included)."""
     running = [c for c in containers.containers(engine, plan) if c.status == "running"]
     ids = {c.name: engine.client.containers.get(c.name).id or "" for c in running}
-    return Watched(ids, {c.name: c.labels.get("io.ipledger.role", "other") for c in running})
+    scope = EngineScope(frozenset(ids.values()), frozenset(p for c in running for p in c.ports), daemon_pids())
+    return Watched(ids, {c.name: c.labels.get("io.ipledger.role", "other") for c in running}, scope)
 
 
-def sample(ids: Mapping[str, str]) -> CpuSample:
+def sample(ids: Mapping[str, str], scope: EngineScope = EngineScope()) -> CpuSample:
     busy, total = machine_seconds()
     used = {}
     for name, container_id in ids.items():
         seconds = container_seconds(container_id)
         if seconds is not None:
             used[name] = seconds
-    return CpuSample(time.monotonic(), busy, total, used, engine_seconds(), time.process_time())
+    return CpuSample(time.monotonic(), busy, total, used, engine_seconds(scope=scope), time.process_time())
 
 
 @dataclass(frozen=True)
@@ -133,7 +182,8 @@ class CpuUsage:
         for name, cores in self.containers.items():
             role = roles.get(name, "other")
             totals[role] = totals.get(role, 0.0) + cores
-        totals["engine"] = sum(self.engine.values())
+        totals["engine"] = sum(v for k, v in self.engine.items() if k in ("containerd-shim", "docker-proxy"))
+        totals["daemon"] = sum(v for k, v in self.engine.items() if k in ("dockerd", "containerd"))
         totals["client"] = self.client
         return totals
 
