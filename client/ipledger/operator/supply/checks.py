@@ -96,7 +96,7 @@ def run_pip_audit(repo: Path, progress: Progress) -> int:
         print("pip-audit: NOT CHECKED - no vulnerability service answered with advisory data:")
         for service in services:
             print(f"  - {service.detail}")
-        print(f"  The Python dependencies are pinned by hash ({LOCK}) but were NOT audited for known "
+        print(f"  The Python dependencies are pinned by hash ({LOCK}, {BENCH_LOCK}) but were NOT audited for known "
               "vulnerabilities on this machine.")
         return 0
     print(f"pip-audit: using {answering.name} ({answering.detail})")
