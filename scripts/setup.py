@@ -17,13 +17,14 @@ REPO = Path(__file__).resolve().parents[1]
 VENV = REPO / ".venv"
 PY = VENV / "bin" / "python"
 LOCK = REPO / "requirements" / "runtime.lock"
+BENCH_LOCK = REPO / "requirements" / "bench.lock"  # benchmark-only (plots): matplotlib and what it pulls in
 
 
 def ensure_venv() -> None:
-    """Create .venv: the runtime dependencies exactly as locked (hash-checked), then the package with its test
-    extras; skipped when setup.cfg and the lock are unchanged."""
+    """Create .venv: the runtime and benchmark dependencies exactly as locked (hash-checked), then the package with
+    its test extras; skipped when setup.cfg and the locks are unchanged."""
     stamp = VENV / ".ipledger-installed"
-    key = hashlib.sha256((REPO / "setup.cfg").read_bytes() + LOCK.read_bytes()).hexdigest()
+    key = hashlib.sha256((REPO / "setup.cfg").read_bytes() + LOCK.read_bytes() + BENCH_LOCK.read_bytes()).hexdigest()
     if PY.exists() and stamp.exists() and stamp.read_text() == key:
         return
     print("▶ Python environment (.venv) ...", flush=True)
@@ -32,6 +33,7 @@ def ensure_venv() -> None:
     pip = [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
     subprocess.run([*pip, "--require-hashes", "-r", str(LOCK)], check=True)
+    subprocess.run([*pip, "--require-hashes", "-r", str(BENCH_LOCK)], check=True)
     subprocess.run([*pip, "-e", f"{REPO}[test]"], check=True)
     stamp.write_text(key)
     print("✓ Python environment (.venv)", flush=True)

@@ -66,7 +66,7 @@ class OfficeSpec:
 @dataclass(frozen=True)
 class OrderingSpec:
     type: str = "BFT"
-    batch_timeout: str = "500ms"
+    batch_timeout: str = "250ms"
     max_message_count: int = 100
 
 
@@ -189,7 +189,7 @@ def parse_definition(raw: Any, source: str = "<definition>") -> ConsortiumSpec:
     ordering = OrderingSpec(
         type=ordering_type,
         batch_timeout=c.string(ordering_raw, "batchTimeout", "ordering", DURATION,
-                               "must be a duration such as 500ms or 2s", "500ms"),
+                               "must be a duration such as 250ms or 2s", OrderingSpec.batch_timeout),
         max_message_count=c.integer(ordering_raw, "maxMessageCount", "ordering", 100, 1, 10000),
     )
 

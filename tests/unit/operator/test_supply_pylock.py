@@ -50,3 +50,18 @@ def test_the_committed_lock_covers_every_runtime_requirement() -> None:
     required = pylock.install_requires(REPO / "setup.cfg")
     assert "hyperledger-fabric-protos" in required and "pyyaml" in required
     assert pylock.missing_from_lock(required, locked) == []
+
+
+def test_two_locks_installed_together_must_pin_shared_packages_alike() -> None:
+    runtime = pylock.parse_lock(LOCK)
+    same = pylock.parse_lock(f"click==8.5.1 --hash=sha256:{H1}\nnumpy==2.0 --hash=sha256:{H2}\n")
+    other = pylock.parse_lock(f"click==8.6.0 --hash=sha256:{H1}\n")
+    assert pylock.conflicts(runtime, same) == []
+    assert pylock.conflicts(runtime, other) == [("click", "8.5.1", "8.6.0")]
+
+
+def test_the_repository_bench_lock_is_hashed_and_agrees_with_the_runtime_lock() -> None:
+    runtime = pylock.parse_lock((REPO / "requirements" / "runtime.lock").read_text(encoding="utf-8"))
+    bench = pylock.parse_lock((REPO / "requirements" / "bench.lock").read_text(encoding="utf-8"))
+    assert "matplotlib" in bench
+    assert pylock.conflicts(runtime, bench) == []

@@ -15,6 +15,8 @@ from ipledger.operator.toolchain import (FABRIC_CA_COMMANDS, FABRIC_COMMANDS, ca
 
 ALLOW_LIST = Path("network") / "supply-chain" / "vuln-allowlist.yaml"
 LOCK = Path("requirements") / "runtime.lock"
+#: Benchmark-only dependencies (plots), installed by scripts/setup.py beside the runtime lock; not in the wheel.
+BENCH_LOCK = Path("requirements") / "bench.lock"
 # Fabric's programs that run in our images or that the operator runs; cryptogen is only for Fabric's samples.
 SCANNED_FABRIC = tuple(c for c in FABRIC_COMMANDS if c != "cryptogen")
 
@@ -67,16 +69,23 @@ def run_govulncheck(repo: Path, progress: Progress) -> int:
 
 def run_pylock(repo: Path) -> int:
     locked = pylock.parse_lock((repo / LOCK).read_text(encoding="utf-8"), str(LOCK))
+    bench = pylock.parse_lock((repo / BENCH_LOCK).read_text(encoding="utf-8"), str(BENCH_LOCK))
     missing = pylock.missing_from_lock(pylock.install_requires(repo / "setup.cfg"), locked)
-    mismatched = pylock.installed_mismatches(locked, pylock.installed_versions())
+    installed = pylock.installed_versions()
+    mismatched = pylock.installed_mismatches(locked, installed) + pylock.installed_mismatches(bench, installed)
+    conflicts = pylock.conflicts(locked, bench)
     for name in missing:
         print(f"  ✗ {name} is in setup.cfg install_requires but not in {LOCK}")
     for name, want, have in mismatched:
         print(f"  ✗ {name}: locked {want}, installed {have or 'nothing'}")
-    if missing or mismatched:
-        print(f"python lock: the environment does not match {LOCK} (run ./scripts/setup --python-only)")
+    for name, runtime, benchmark in conflicts:
+        print(f"  ✗ {name}: {runtime} in {LOCK} but {benchmark} in {BENCH_LOCK}")
+    if missing or mismatched or conflicts:
+        print(f"python lock: the environment does not match {LOCK} and {BENCH_LOCK} "
+              "(run ./scripts/setup --python-only)")
         return 1
-    print(f"python lock: {len(locked)} packages, all pinned with sha256 hashes and installed as locked")
+    print(f"python lock: {len(locked)} runtime and {len(bench)} benchmark packages, all pinned with sha256 hashes "
+          "and installed as locked")
     return 0
 
 
@@ -87,13 +96,17 @@ def run_pip_audit(repo: Path, progress: Progress) -> int:
         print("pip-audit: NOT CHECKED - no vulnerability service answered with advisory data:")
         for service in services:
             print(f"  - {service.detail}")
-        print(f"  The Python dependencies are pinned by hash ({LOCK}) but were NOT audited for known "
+        print(f"  The Python dependencies are pinned by hash ({LOCK}, {BENCH_LOCK}) but were NOT audited for known "
               "vulnerabilities on this machine.")
         return 0
     print(f"pip-audit: using {answering.name} ({answering.detail})")
-    ok, report = pyaudit.audit(pyaudit.ensure_pip_audit(cache_root(), progress), repo / LOCK, answering)
-    print(report.rstrip())
-    return 0 if ok else 1
+    binary = pyaudit.ensure_pip_audit(cache_root(), progress)
+    status = 0
+    for lock in (LOCK, BENCH_LOCK):
+        ok, report = pyaudit.audit(binary, repo / lock, answering)
+        print(report.rstrip())
+        status = status if ok else 1
+    return status
 
 
 def run_wheel(repo: Path, progress: Progress) -> int:

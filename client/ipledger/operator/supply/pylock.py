@@ -81,5 +81,13 @@ def installed_mismatches(locked: dict[str, LockedPackage],
     return [(p.name, p.version, installed.get(p.name)) for p in locked.values() if installed.get(p.name) != p.version]
 
 
+def conflicts(first: dict[str, LockedPackage],
+              second: dict[str, LockedPackage]) -> list[tuple[str, str, str]]:
+    """(name, version in ``first``, version in ``second``) for each package two locks pin differently: both are
+    installed into one environment, so they must agree."""
+    return [(name, p.version, second[name].version) for name, p in first.items()
+            if name in second and second[name].version != p.version]
+
+
 def installed_versions() -> dict[str, str]:
     return {normalise(d.metadata["Name"]): d.version for d in metadata.distributions() if d.metadata["Name"]}
