@@ -66,7 +66,7 @@ class OfficeSpec:
 @dataclass(frozen=True)
 class OrderingSpec:
     type: str = "BFT"
-    batch_timeout: str = "250ms"
+    batch_timeout: str = "50ms"
     max_message_count: int = 100
 
 
