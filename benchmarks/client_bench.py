@@ -26,9 +26,7 @@ import asyncio
 import cProfile
 import json
 import os
-import platform
 import pstats
-import shutil
 import signal
 import statistics
 import subprocess
@@ -219,18 +217,6 @@ def _span(values: Sequence[float], digits: int) -> str:
     return f"{statistics.median(values):.{digits}f} [{min(values):.{digits}f}-{max(values):.{digits}f}]"
 
 
-def _versions() -> str:
-    import grpc
-    parts = [f"Python {platform.python_version()}", f"grpcio {grpc.__version__}"]
-    if shutil.which("node"):
-        node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
-        parts.append(f"Node {node}")
-        package = NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway" / "package.json"
-        if package.is_file():
-            parts.append(f"@hyperledger/fabric-gateway {json.loads(package.read_text())['version']}")
-    return ", ".join(parts)
-
-
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -252,7 +238,7 @@ def report(results: dict[int, dict[str, list[Run]]], args: argparse.Namespace, m
     lines = [
         f"{args.evaluates} evaluates and {args.submits} submits per client process and level, after "
         f"{args.warmup} + {args.warmup} warm-up calls; {args.repetitions} repetitions, each figure median "
-        f"[min-max]; {_versions()}; {machine}.",
+        f"[min-max]; {gateway_bench.versions()}; {machine}.",
         "",
         "| in flight | client | submits/s | CPU ms/submit | evaluates/s | CPU ms/evaluate | submit p50 ms "
         "| server %core (submit) |",
@@ -361,8 +347,8 @@ def main() -> None:
     unknown = set(args.clients) - set(CLIENTS)
     if unknown:
         raise SystemExit(f"unknown client(s) {', '.join(sorted(unknown))}; known: {', '.join(CLIENTS)}")
-    if "node" in args.clients and not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, capture_output=True)
+    if "node" in args.clients:
+        gateway_bench.ensure_node_client()
     load_before, containers = _load(), _containers()
     # `kill` ends the run like Ctrl-C: the fake server and the client process in flight are stopped too.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

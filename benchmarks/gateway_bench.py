@@ -251,8 +251,7 @@ def _phase_from_node(data: dict[str, Any], calls: int) -> Phase:
 
 def bench_node(profiles: Sequence[ConnectionProfile], evaluates: int, submits: int, concurrency: int,
                warmup: int) -> Result:
-    if not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, capture_output=True)
+    ensure_node_client()
     done = subprocess.run(
         ["node", str(NODE_DIR / "bench.js"), "--profiles", ",".join(str(p.path) for p in profiles),
          "--evaluates", str(evaluates), "--submits", str(submits), "--concurrency", str(concurrency),
@@ -268,7 +267,14 @@ def bench_node(profiles: Sequence[ConnectionProfile], evaluates: int, submits: i
 
 # -- report ---------------------------------------------------------------------------------------------------
 
-def _versions() -> str:
+def ensure_node_client() -> None:
+    """The official Node client in benchmarks/node, installed from its lock file when missing."""
+    if not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, capture_output=True)
+
+
+def versions() -> str:
+    """The clients' versions, for the report's heading."""
     parts = [f"Python {platform.python_version()}", f"grpcio {grpc.__version__}"]
     if shutil.which("node"):
         node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
@@ -281,7 +287,7 @@ def _versions() -> str:
 
 def report(results: Sequence[Result], evaluates: int, submits: int, concurrency: int) -> None:
     print(f"\n{evaluates} evaluates (GetOffice), {submits} submits (DepositFirstFiling over "
-          f"{len(OFFICES)} gateways), concurrency {concurrency}; {_versions()}; {os.cpu_count()} CPUs\n")
+          f"{len(OFFICES)} gateways), concurrency {concurrency}; {versions()}; {os.cpu_count()} CPUs\n")
     header = (f"{'client':<22}{'eval p50':>9}{'p95':>8}{'mean':>8}{'eval/s':>8}{'cpu/eval':>9}  "
               f"{'submit tx/s':>11}{'valid':>9}{'p50':>8}{'p95':>8}{'cpu/tx':>8}")
     print(header)
