@@ -155,29 +155,32 @@ def _govern(ctx: Context, change: MembershipChange, voters: Sequence[OfficePlan]
     return proposal
 
 
-def wait_orderer(admin: OfficeAdmin, relation: str, reference: OfficeAdmin, timeout: float = 120.0) -> None:
+def wait_orderer(admin: OfficeAdmin, relation: str, reference: OfficeAdmin, timeout: float = 120.0,
+                 deadline: Deadline | None = None) -> None:
     """Wait until ``admin``'s orderer is a ``relation`` ("follower", "consenter") of the channel at least as
-    high as ``reference``'s; its admin endpoint may still be starting (a fresh or restarted node)."""
-    deadline = time.monotonic() + timeout
-    info: dict[str, object] | None = None
-    # Under steady load the reference's tip moves on while the orderer pulls, so it is caught up once it reached
-    # the height the reference had one poll earlier (or the current one, on the first poll).
-    earlier: int | None = None
-    while time.monotonic() < deadline:
+    high as ``reference``'s; its admin endpoint may still be starting (a fresh or restarted node). ``deadline``,
+    when given, replaces ``timeout`` (the tests' clock)."""
+    deadline = deadline or Deadline(timeout)
+    heights: list[int] = []  # the reference's, one per poll
+
+    def poll() -> dict[str, object]:
         try:
-            info = admin.orderer_channel_info()
-            height = _orderer_height(reference)
+            info = admin.orderer_channel_info() or {}
+            heights.append(_orderer_height(reference))
         except OperatorError as exc:
-            info = {"error": str(exc)}
-        else:
-            target = height if earlier is None else min(earlier, height)
-            earlier = height
-            if (info is not None and info.get("consensusRelation") == relation
-                    and int(str(info.get("height", 0))) >= target):
-                return
-        time.sleep(1.0)
-    raise OperatorError(f"{admin.office.orderer.host} is not a caught-up {relation} after {timeout:.0f}s "
-                        f"({reference.office.orderer.host} at height {earlier}): {info}")
+            return {"error": str(exc)}
+        return info
+
+    def caught_up(info: dict[str, object]) -> bool:
+        # Under steady load the reference's tip moves on while the orderer pulls, so it is caught up once it
+        # reached the height the reference had one poll earlier (or the current one, on the first poll).
+        return ("error" not in info and info.get("consensusRelation") == relation
+                and int(str(info.get("height", 0))) >= min(heights[-2:]))
+
+    info = deadline.until(poll, caught_up, retry_on=())
+    if not caught_up(info):
+        raise OperatorError(f"{admin.office.orderer.host} is not a caught-up {relation} after {deadline.seconds:.0f}s "
+                            f"({reference.office.orderer.host} at height {heights[-1] if heights else None}): {info}")
 
 
 def _orderer_height(admin: OfficeAdmin) -> int:

@@ -1,12 +1,16 @@
-"""ipledger.operator.deadline: retries within one deadline, on a fake clock."""
+"""ipledger.operator.deadline: retries within one deadline, on a fake clock; and join.wait_orderer, which polls
+with one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 
 from ipledger.operator.deadline import Deadline
+from ipledger.operator.errors import OperatorError
+from ipledger.operator.join import wait_orderer
 
 
 class Clock:
@@ -65,3 +69,48 @@ def test_until_waits_for_the_condition_and_shares_the_deadline() -> None:
     # the same deadline: only 7 s left, so a condition that never holds returns its last value, read at 11 s
     assert limit.until(lambda: next(values), lambda v: False, (LookupError,)) == 12
     assert limit.passed and clock.now == 11.0
+
+
+class FakeOrdererAdmin:
+    """An office admin whose orderer reports the heights of a script, one per poll (an error: not reachable)."""
+
+    def __init__(self, host: str, answers: list[dict[str, object] | OperatorError]) -> None:
+        self.office = SimpleNamespace(orderer=SimpleNamespace(host=host))
+        self.answers = answers
+
+    def orderer_channel_info(self) -> dict[str, object]:
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, OperatorError):
+            raise answer
+        return answer
+
+
+def follower(height: int) -> dict[str, object]:
+    return {"consensusRelation": "follower", "height": height}
+
+
+@pytest.mark.parametrize(("newcomer", "reference", "polls"), [
+    ([follower(10)], [follower(10)], 1),  # caught up at once
+    ([OperatorError("starting"), follower(3), follower(10)], [follower(10)], 3),  # its endpoint starts first
+    # the reference moves on while it pulls: one poll behind the reference's tip is caught up
+    ([follower(5), follower(11), follower(12)], [follower(10), follower(12), follower(13)], 2),
+])
+def test_wait_orderer_returns_once_caught_up(newcomer: list[dict[str, object] | OperatorError],
+                                             reference: list[dict[str, object] | OperatorError], polls: int) -> None:
+    clock = Clock()
+    wait_orderer(FakeOrdererAdmin("orderer0.cn", newcomer), "follower",  # type: ignore[arg-type]
+                 FakeOrdererAdmin("orderer0.jp", reference), deadline=deadline(clock, 30))  # type: ignore[arg-type]
+    assert len(clock.pauses) == polls - 1
+
+
+@pytest.mark.parametrize(("newcomer", "message"), [
+    ([{"consensusRelation": "consenter", "height": 10}], "not a caught-up follower after 30s"),
+    ([follower(9)], "orderer0.jp at height 10"),
+    ([OperatorError("connection refused")], "connection refused"),
+])
+def test_wait_orderer_names_what_it_waited_for(newcomer: list[dict[str, object] | OperatorError], message: str) -> None:
+    clock = Clock()
+    with pytest.raises(OperatorError, match=message):
+        wait_orderer(FakeOrdererAdmin("orderer0.cn", newcomer), "follower",  # type: ignore[arg-type]
+                     FakeOrdererAdmin("orderer0.jp", [follower(10)]), deadline=deadline(clock, 30))  # type: ignore[arg-type]
+    assert clock.now > 30
