@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
+import subprocess
 import time
 import uuid
 from pathlib import Path
 
 from _testbed import BY_HAND, SECOND_HOST, SPREAD_OFFICE
-from conftest import MultihostNetwork
+from _live_network import definition_of
+from conftest import MultihostNetwork, cli
 from ipledger import PriorityLedger
 from ipledger.credentials import ConnectionProfile
 from ipledger.domain.errors import NotFoundError
@@ -56,6 +59,11 @@ def test_offices_deployed_by_their_own_operators_commands(multihost_network: Mul
         assert {swarm_stack.service_name(plan, p.host) for p in office.peers} <= services
         states = swarm_deploy.task_states(multihost_network.hosts.of(office), sorted(services))
         assert set(states.values()) == {"running"}, states
+        # The operator's own view of it: `swarm status` against the office's engine shows the same services.
+        shown = subprocess.run(cli("swarm", "status", "--definition", definition_of(multihost_network.ctx),
+                                   "--office", code, "--engine", multihost_network.hosts.of(office).base_url,
+                                   "--json"), capture_output=True, text=True, timeout=120, check=True)
+        assert json.loads(shown.stdout) == states
 
 
 def test_one_office_spread_over_two_hosts_of_its_swarm(multihost_network: MultihostNetwork) -> None:
