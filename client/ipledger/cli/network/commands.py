@@ -116,17 +116,16 @@ def _render_plan(plan: dict[str, Any]) -> str:
 @network.command()
 @definition_option
 def bootstrap(definition: str | None) -> None:
-    """Install the container engine if needed, build Fabric and the local images (no network start).
+    """Install the container engine if needed, build Fabric, the node images and the chaincode's (no network start).
 
     \b
     Example:
       ipledger network bootstrap
     """
     def act() -> None:
-        ctx = _context(definition)
-        from ipledger.operator.images import ensure_network_images
+        from ipledger.operator.bringup import prepare_images
 
-        ensure_network_images(ctx.need_engine(), ctx.need_toolchain(), ctx.progress)
+        prepare_images(_context(definition), deploy=True)
     _guard(act)
 
 
