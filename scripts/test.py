@@ -1,6 +1,7 @@
 """The whole test suite, as CI runs it: Go tests, type checks, then pytest (unit and live-network tests).
 
-pytest starts the Fabric network itself (tests/integration/conftest.py) and removes it at the end.
+pytest starts the Fabric networks itself (tests/integration/conftest.py and the suites' own) and removes them at
+the end. Without test paths it runs in two lanes side by side (see LANES); with paths, one pytest for them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +25,12 @@ SUPPLY_CHECKS = ("pylock", "pip-audit", "govulncheck", "wheel")
 # count has no wall-clock deadline, so a loaded machine only makes the run slower.
 FUZZ_TIME = os.environ.get("IPLEDGER_FUZZTIME", "20000x")
 FUZZ_FUNC = re.compile(r"^func (Fuzz\w+)\(\w+ \*testing\.F\)", re.MULTILINE)
+# The live suites spend most of their time waiting on networks (the machine is 25-40 % busy through the fault
+# suite), so two pytest processes share the two cores: the suites with consortia of their own in one lane, the
+# session network's tests and the unit tests in the other. Each lane is a whole pytest session (own fixtures,
+# own summary); IPLEDGER_TEST_LANES=1 runs everything in one.
+OWN_NETWORKS = ("tests/integration/faults", "tests/integration/multihost")
+LANES = int(os.environ.get("IPLEDGER_TEST_LANES", "2"))
 
 
 def step(name: str, argv: list[str], cwd: Path = REPO) -> None:
@@ -63,7 +71,48 @@ def main() -> None:
     for check in SUPPLY_CHECKS:
         step(f"supply: {check}", [str(PY), "-m", "ipledger.operator.supply", check])
     # The slowest tests are printed so that a CI log shows where the suite's time goes (issue 13's 10 % rule).
-    step("pytest", [str(PY), "-m", "pytest", "-p", "no:cacheprovider", "--durations=40", *sys.argv[1:]])
+    pytest = [str(PY), "-m", "pytest", "-p", "no:cacheprovider", "--durations=40", *sys.argv[1:]]
+    if LANES == 1 or names_tests(sys.argv[1:]):
+        step("pytest", pytest)
+    else:
+        lanes([("pytest (session network, unit tests)", pytest + [f"--ignore={d}" for d in OWN_NETWORKS]),
+               ("pytest (suites with networks of their own)", pytest + list(OWN_NETWORKS))])
+
+
+def names_tests(args: list[str]) -> bool:
+    """Whether pytest's arguments name tests (a path or a node ID) rather than only options."""
+    return any(not a.startswith("-") and ("::" in a or (REPO / a).exists()) for a in args)
+
+
+def lanes(runs: list[tuple[str, list[str]]]) -> None:
+    """Run the pytest sessions side by side: the first prints as it goes, the others into a file each, shown in
+    full when they end (so every session's report stays in one piece). Fails if any failed or ran no tests."""
+    logs = Path(tempfile.mkdtemp(prefix="ipledger-test-lanes-"))
+    start = time.monotonic()
+    started = []
+    for i, (name, argv) in enumerate(runs):
+        print(f"\n▶ {name}: {' '.join(argv)}" + (f"\n  (output: {logs / f'lane{i}.log'})" if i else ""), flush=True)
+        out = None if i == 0 else (logs / f"lane{i}.log").open("w")
+        started.append((name, subprocess.Popen(argv, cwd=REPO, stdout=out, stderr=subprocess.STDOUT if out else None), out))
+    failed = []
+    for i, (name, proc, out) in enumerate(started):
+        code = proc.wait()
+        elapsed = time.monotonic() - start
+        if out is not None:
+            out.close()
+            print(f"\n▶ {name}, its output:", flush=True)
+            sys.stdout.write((logs / f"lane{i}.log").read_text(encoding="utf-8", errors="replace"))
+        if code == PYTEST_NO_TESTS:
+            print(f"✗ {name}: pytest collected no tests - that is a failure here", flush=True)
+            failed.append(1)
+        elif code != 0:
+            print(f"✗ {name} failed (exit {code}) after {elapsed:.1f}s", flush=True)
+            failed.append(code)
+        else:
+            print(f"✓ {name} ({elapsed:.1f}s)", flush=True)
+    print(f"pytest lanes: {time.monotonic() - start:.1f}s in all", flush=True)
+    if failed:
+        sys.exit(failed[0])
 
 
 if __name__ == "__main__":
