@@ -56,8 +56,12 @@ class OfficeAdmin:
     def peer(self, *args: str, peer: PeerPlan | None = None, timeout: float = 120) -> str:
         return run([str(self.toolchain.fabric("peer")), *args], env=self.peer_env(peer), timeout=timeout)
 
-    def orderer_args(self) -> list[str]:
-        args = ["-o", f"{self.office.host_ip}:{self.office.orderer.port}", "--tls", "--cafile", str(self.tls_ca)]
+    def orderer_args(self, via: OfficePlan | None = None) -> list[str]:
+        """The peer CLI's orderer options: the office's own orderer, or ``via``'s (its TLS root from the
+        members' roots)."""
+        target = via or self.office
+        cafile = self.tls_ca if via is None else self.plan.tls_roots_dir / f"{via.slug}.pem"
+        args = ["-o", f"{target.host_ip}:{target.orderer.port}", "--tls", "--cafile", str(cafile)]
         if self.plan.spec.mutual_tls:
             args += ["--clientauth", "--certfile", str(self.admin_dir / "tls" / "client.crt"),
                      "--keyfile", str(self.admin_dir / "tls" / "client.key")]

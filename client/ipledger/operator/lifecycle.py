@@ -14,6 +14,7 @@ from pathlib import Path
 from ipledger.consortium.package import ChaincodePackage
 from ipledger.consortium.plan import ConsortiumPlan
 from ipledger.operator.admin import OfficeAdmin
+from ipledger.operator.leader import leader_other_than_own
 from ipledger.operator.errors import CommandFailedError
 from ipledger.operator.progress import Progress
 
@@ -75,17 +76,30 @@ def approvals(admin: OfficeAdmin, d: ChaincodeDefinition) -> dict[str, bool]:
     return {k: bool(v) for k, v in json.loads(out).get("approvals", {}).items()}
 
 
+def submit_through_leader(admin: OfficeAdmin, *args: str) -> None:
+    """Run a peer CLI transaction (``args`` without the orderer options; it must ``--waitForEvent``) through
+    the BFT leader's orderer (see :mod:`ipledger.operator.leader`), then through the office's own if that
+    failed: a leader that does not order it costs the CLI's wait (30 s), not the transaction."""
+    leader = leader_other_than_own(admin)
+    if leader is not None:
+        try:
+            admin.peer(*args, *admin.orderer_args(via=leader), timeout=180)
+            return
+        except CommandFailedError:
+            pass  # below: its own orderer
+    admin.peer(*args, *admin.orderer_args(), timeout=180)
+
+
 def approve_everywhere(admins: list[OfficeAdmin], d: ChaincodeDefinition, progress: Progress) -> None:
-    """Each office approves ``d`` for itself, all at once. The peer CLI sends an approval to the office's own
-    orderer only; under BFT a follower passes it to the leader after RequestForwardTimeout (10 s, configtx.py),
-    so one after the other the approvals took 10 s each. Approvals of different offices touch different keys."""
+    """Each office approves ``d`` for itself, all at once (approvals of different offices touch different
+    keys), through the BFT leader (:func:`submit_through_leader`)."""
     pending = [a for a in admins if not approvals(a, d).get(a.office.msp_id)]
 
     def approve(admin: OfficeAdmin) -> None:
-        admin.peer("lifecycle", "chaincode", "approveformyorg", *admin.orderer_args(),
-                   "--channelID", admin.plan.channel, "--name", d.name, "--version", d.version,
-                   "--package-id", d.package_id, "--sequence", str(d.sequence), *d.policy_args,
-                   "--waitForEvent", timeout=180)
+        submit_through_leader(admin, "lifecycle", "chaincode", "approveformyorg",
+                              "--channelID", admin.plan.channel, "--name", d.name, "--version", d.version,
+                              "--package-id", d.package_id, "--sequence", str(d.sequence), *d.policy_args,
+                              "--waitForEvent")
         progress.note(f"{admin.office.code} approved {d.name} {d.version} (sequence {d.sequence})")
 
     if len(pending) < 2:
@@ -104,9 +118,9 @@ def commit(admins: list[OfficeAdmin], d: ChaincodeDefinition, progress: Progress
         peer = admin.office.peers[0]
         peer_args += ["--peerAddresses", f"{peer.host_ip}:{peer.port}", "--tlsRootCertFiles", str(admin.tls_ca)]
     first = admins[0]
-    first.peer("lifecycle", "chaincode", "commit", *first.orderer_args(), "--channelID", first.plan.channel,
-               "--name", d.name, "--version", d.version, "--sequence", str(d.sequence), *d.policy_args,
-               *peer_args, "--waitForEvent", timeout=180)
+    submit_through_leader(first, "lifecycle", "chaincode", "commit", "--channelID", first.plan.channel,
+                          "--name", d.name, "--version", d.version, "--sequence", str(d.sequence), *d.policy_args,
+                          *peer_args, "--waitForEvent")
     progress.note(f"committed {d.name} {d.version} (sequence {d.sequence}) on {first.plan.channel}")
 
 
@@ -129,9 +143,9 @@ def approve_committed(admin: OfficeAdmin, d: ChaincodeDefinition, progress: Prog
     it approved now."""
     if approved_by_own_org(admin, d):
         return False
-    admin.peer("lifecycle", "chaincode", "approveformyorg", *admin.orderer_args(),
-               "--channelID", admin.plan.channel, "--name", d.name, "--version", d.version,
-               "--package-id", d.package_id, "--sequence", str(d.sequence), *d.policy_args,
-               "--waitForEvent", timeout=180)
+    submit_through_leader(admin, "lifecycle", "chaincode", "approveformyorg",
+                          "--channelID", admin.plan.channel, "--name", d.name, "--version", d.version,
+                          "--package-id", d.package_id, "--sequence", str(d.sequence), *d.policy_args,
+                          "--waitForEvent")
     progress.note(f"{admin.office.code} approved the committed {d.name} {d.version} (sequence {d.sequence})")
     return True

@@ -10,7 +10,9 @@ import yaml
 
 from ipledger.consortium.definition import parse_definition
 from ipledger.consortium.plan import build_plan
-from ipledger.operator import lifecycle
+from ipledger.operator import lifecycle, metrics, promtext
+from ipledger.operator.admin import OfficeAdmin
+from ipledger.operator.leader import bft_leader, leader_other_than_own
 from ipledger.operator.images import ImageSpec
 from ipledger.operator.progress import Progress
 from ipledger.operator.toolchain import tree_hash
@@ -92,3 +94,29 @@ def test_progress_prints_each_step_with_its_duration() -> None:
     assert lines[2].startswith("✓ build (") and lines[2].endswith("s)")
     assert lines[4].startswith("✗ explode failed after")
     assert set(progress.timings) == {"build"}
+
+
+@pytest.mark.parametrize(("ordering", "exposition", "leader", "other_than_own"), [
+    ("BFT", 'consensus_BFT_leader_id{channel="priority"} 2\n', "US", "US"),
+    ("BFT", 'consensus_BFT_leader_id{channel="priority"} 1\n', "JP", None),  # JP asks: it leads itself
+    ("BFT", 'consensus_BFT_leader_id{channel="other"} 2\n', None, None),  # another channel's leader
+    ("BFT", 'consensus_BFT_leader_id{channel="priority"} 9\n', None, None),  # not a member this plan knows
+    ("BFT", None, None, None),  # metrics unreadable: no shortcut
+    ("RAFT", 'consensus_BFT_leader_id{channel="priority"} 2\n', None, None),  # Raft forwards at once
+])
+def test_bft_leader_from_the_own_orderers_metrics(monkeypatch: pytest.MonkeyPatch, ordering: str,
+                                                  exposition: str | None, leader: str | None,
+                                                  other_than_own: str | None) -> None:
+    plan = build_plan(parse_definition(dict(RAW, ordering={**RAW["ordering"], "type": ordering})), REPO)
+    asked: list[str] = []
+
+    def scrape(target: metrics.Target, timeout: float = 3.0) -> metrics.Scrape:
+        asked.append(target.node)
+        parsed = promtext.parse(exposition) if exposition is not None else None
+        return metrics.Scrape(target, 0.0, metrics=parsed, error=None if parsed else "unreachable")
+
+    monkeypatch.setattr(metrics, "scrape", scrape)
+    admin = OfficeAdmin(plan, plan.office("JP"), None)  # type: ignore[arg-type]
+    assert (found.code if (found := bft_leader(admin)) else None) == leader
+    assert (found.code if (found := leader_other_than_own(admin)) else None) == other_than_own
+    assert set(asked) <= {"orderer0.jp.ipledger.test"}  # only its own orderer's metrics are read
