@@ -22,6 +22,7 @@ from ipledger.operator.admin import OfficeAdmin
 from ipledger.operator.config_errors import ConfigUpdateError, ConfigUpdateRefusedError, PolicyNotSatisfiedError
 from ipledger.operator.config_policy import JSON
 from ipledger.operator.config_update import ConfigUpdate, Signatory, new_signature_header
+from ipledger.operator.deadline import Deadline
 from ipledger.operator.configtxlator import Configtxlator
 from ipledger.operator.errors import OperatorError
 from ipledger.operator.leader import leader_other_than_own
@@ -149,18 +150,37 @@ class ChannelConfigs:
         plan, own = self.admin.plan, self.admin.office
         leader = leader_other_than_own(self.admin)
         if leader is not None:  # the shortcut (see ipledger.operator.leader); its own orderer if not taken
+            ordered: ChannelConfig | None = None
             try:
                 if broadcast(plan, leader, envelope, client_tls=self._client_tls(),
                              tls_root_file=plan.tls_roots_dir / f"{leader.slug}.pem").accepted:
-                    return self.wait_for_sequence(before.sequence + 1, min(wait, LEADER_WAIT))
+                    ordered = self.wait_for_sequence(before.sequence + 1, min(wait, LEADER_WAIT))
             except OperatorError:
-                pass
+                ordered = None
+            if ordered is not None:
+                return self.enforced(ordered, wait)
         result = broadcast(plan, own, envelope, client_tls=self._client_tls())
         if not result.accepted:
             if leader is not None and (latest := self.current()).sequence > before.sequence:
-                return latest  # the leader ordered it after all: the same update again is stale
+                return self.enforced(latest, wait)  # the leader ordered it after all: the same update is stale
             raise ConfigUpdateRefusedError(own.orderer.host, result.status, result.info)
-        return self.wait_for_sequence(before.sequence + 1, wait)
+        return self.enforced(self.wait_for_sequence(before.sequence + 1, wait), wait)
+
+    def enforced(self, config: ChannelConfig, wait: float) -> ChannelConfig:
+        """``config`` once the office's own peers have committed its block: from then on they enforce it (a
+        revoked user is refused by them, not only by the orderers). A peer that does not answer is not waited
+        for: it applies the block when it is back, before it serves anything newer."""
+        deadline = Deadline(wait, pause=0.3)
+        for peer in self.admin.office.peers:
+            try:
+                height = deadline.until(lambda: self.admin.peer_height(peer), lambda h: h > config.block_number,
+                                        retry_on=())
+            except OperatorError:
+                continue
+            if height <= config.block_number:
+                raise OperatorError(f"{peer.host} has not committed config block {config.block_number} of "
+                                    f"{self.channel} after {wait:.0f}s (its height: {height})")
+        return config
 
     def wait_for_sequence(self, sequence: int, wait: float) -> ChannelConfig:
         deadline = time.monotonic() + wait
