@@ -133,7 +133,8 @@ class ChannelConfigs:
 
     def submit(self, update: ConfigUpdate, *, submitter: Signatory | None = None, check_policies: bool = True,
                wait: float = 60.0) -> ChannelConfig:
-        """Check the policies against the current configuration, broadcast, and wait for the new config block.
+        """Check the policies against the current configuration, broadcast, and wait for the new config block
+        on the office's orderer and its own peers (:meth:`enforced`).
 
         Raises PolicyNotSatisfiedError (naming whose signatures are missing) or StaleConfigUpdateError before
         anything is sent, and ConfigUpdateRefusedError when the orderer refuses; in every case the channel's
