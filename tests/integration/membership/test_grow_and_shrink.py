@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,7 +110,8 @@ def test_a_fifth_office_joins_and_leaves_under_load(growing: Context) -> None:
     with PriorityLedger.connect(ctx.plan.profiles_dir / "CN.json", "User1") as cn:
         assert cn.get_caller_office().office_code == "CN"
         assert cn.get_office("CN").status is OfficeStatus.ACTIVE
-    asyncio.run(_deposit_through(ctx, "CN"))
+    # CN's own deposits are not the leave's: every founder's peer has them before the leave's load starts.
+    _wait_for_height(_targets(ctx, founders), asyncio.run(_deposit_through(ctx, "CN")) + 1)
 
     report, left = asyncio.run(_under_load(ctx, founders, "leave"))
     assert report.lost == 0 and report.duplicated == 0, report
@@ -121,13 +123,24 @@ def test_a_fifth_office_joins_and_leaves_under_load(growing: Context) -> None:
         assert jp.get_office("CN").status is OfficeStatus.SUSPENDED
 
 
-async def _deposit_through(ctx: Context, code: str) -> None:
+async def _deposit_through(ctx: Context, code: str) -> int:
+    """A few deposits through ``code``'s gateway; returns the highest block they committed in."""
     profile = ConnectionProfile.load(ctx.plan.profiles_dir / f"{code}.json")
     async with AsyncGateway.from_profile(profile) as gateway:
         contract = gateway.get_network(profile.channel).get_contract(profile.chaincode)
         driver = Driver([(code, contract)], 2.0)
         await driver.run(3)
     assert any(r.valid for r in driver.records), [r.error for r in driver.records]
+    return max(r.block for r in driver.records if r.block is not None)
+
+
+def _wait_for_height(targets: list[PeerTarget], height: int, timeout: float = 60.0) -> None:
+    """Until every peer has ``height`` blocks: the next load run counts from the lowest peer's height, and
+    transactions it did not send above that height would count as unexpected."""
+    deadline = time.monotonic() + timeout
+    while (low := min((t.height() or 0) for t in targets)) < height:
+        assert time.monotonic() < deadline, f"a peer is still at height {low} < {height} after {timeout:.0f}s"
+        time.sleep(0.2)
 
 
 def test_join_refuses_a_member_and_leave_a_stranger(growing: Context, tmp_path: Path) -> None:
