@@ -69,8 +69,8 @@ def _operations_ca_mount(plan: ConsortiumPlan, office: OfficePlan) -> str:
 
 def _healthcheck(port: int, ca_file: str) -> dict[str, Any]:
     # Every check is an exec (a runc run and a probe process) in the container: every 2 s across 20 containers
-    # that was ~18% of an idle 2-core machine, every 30 s still ~1% (benchmarks/idle_bench.py). `up`, status and
-    # doctor poll /healthz themselves, so the engine's own verdict (docker ps) can be a slow one.
+    # that was ~18% of an idle 2-core machine, every 30 s still ~1% (benchmarks/idle_bench.py). `up` and doctor
+    # poll /healthz themselves, so the engine's own verdict (docker ps, status) can be a slow one.
     return {
         "test": ["CMD", PROBE, "--cacert", ca_file, f"https://127.0.0.1:{port}/healthz"],
         "interval": "60s",
