@@ -41,7 +41,7 @@ def profile(plan: ConsortiumPlan, office: OfficePlan) -> dict[str, Any]:
     # checked against the owner's TLS root, as the owner's bundle gave it.
     libraries = {
         o.code: {"url": f"https://{o.host_ip}:{o.library.port}", "serverName": o.library.host,
-                 "tlsRootCertPath": _rel(plan.tls_roots_dir / f"{o.slug}.pem", here)}
+                 "tlsRootCertPath": _rel(plan.tls_root_file(o.slug), here)}
         for o in plan.offices
     }
     return {

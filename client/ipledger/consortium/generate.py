@@ -49,7 +49,7 @@ def collect_bundles(plan: ConsortiumPlan, offices: tuple[OfficePlan, ...]) -> tu
 def write_tls_roots(plan: ConsortiumPlan, bundles: tuple[OfficeBundle, ...]) -> None:
     """Every office's TLS root, from its bundle, so nodes and clients can authenticate its TLS endpoints."""
     for bundle in bundles:
-        write_atomically(plan.tls_roots_dir / f"{bundle.slug}.pem", bundle.tls_root_cert.encode(), private=False)
+        write_atomically(plan.tls_root_file(bundle.slug), bundle.tls_root_cert.encode(), private=False)
 
 
 def generate(plan: ConsortiumPlan, write_compose_file: bool = True) -> Generated:

@@ -239,6 +239,10 @@ class ConsortiumPlan:
         """Every office's TLS root certificate (``<office>.pem``), written from the bundles."""
         return self.generated / "tlsca"
 
+    def tls_root_file(self, slug: str) -> Path:
+        """One office's TLS root certificate among :attr:`tls_roots_dir`'s."""
+        return self.tls_roots_dir / f"{slug}.pem"
+
     @property
     def profiles_dir(self) -> Path:
         return self.generated / "profiles"

@@ -60,7 +60,7 @@ class OfficeAdmin:
         """The peer CLI's orderer options: the office's own orderer, or ``via``'s (its TLS root from the
         members' roots)."""
         target = via or self.office
-        cafile = self.tls_ca if via is None else self.plan.tls_roots_dir / f"{via.slug}.pem"
+        cafile = self.tls_ca if via is None else self.plan.tls_root_file(via.slug)
         args = ["-o", f"{target.host_ip}:{target.orderer.port}", "--tls", "--cafile", str(cafile)]
         if self.plan.spec.mutual_tls:
             args += ["--clientauth", "--certfile", str(self.admin_dir / "tls" / "client.crt"),

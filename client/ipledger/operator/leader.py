@@ -7,7 +7,6 @@ Sent to the leader they are ordered at once; the callers fall back to the office
 
 from __future__ import annotations
 
-from ipledger.consortium import operations_tls
 from ipledger.consortium.plan import OfficePlan
 from ipledger.operator import metrics
 from ipledger.operator.admin import OfficeAdmin
@@ -23,9 +22,7 @@ def bft_leader(admin: OfficeAdmin) -> OfficePlan | None:
     plan, office = admin.plan, admin.office
     if plan.spec.ordering.type != "BFT":
         return None
-    read = metrics.scrape(metrics.Target(office.code, office.orderer.host, "orderer",
-                                         f"{office.host_ip}:{office.orderer.operations_port}",
-                                         operations_tls.client(plan, office)))
+    read = metrics.scrape(metrics.orderer_target(plan, office))
     leader = read.metrics.value(LEADER_METRIC, channel=plan.channel) if read.metrics else None
     return next((o for o in plan.offices if leader is not None and o.orderer.consenter_id == int(leader)), None)
 

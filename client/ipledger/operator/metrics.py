@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ipledger.consortium import operations_tls
-from ipledger.consortium.plan import ConsortiumPlan
+from ipledger.consortium.plan import ConsortiumPlan, OfficePlan
 from ipledger.operator.promtext import Metrics, MetricsFormatError, parse
 
 
@@ -52,6 +52,13 @@ class Scrape:
         return self.metrics is not None
 
 
+def orderer_target(plan: ConsortiumPlan, office: OfficePlan,
+                   client: operations_tls.OperationsClient | None = None) -> Target:
+    """``office``'s orderer's operations endpoint (read with ``office``'s own operations client)."""
+    return Target(office.code, office.orderer.host, "orderer", f"{office.host_ip}:{office.orderer.operations_port}",
+                  client or operations_tls.client(plan, office))
+
+
 def targets(plan: ConsortiumPlan) -> list[Target]:
     """Peers, orderers and CAs of every office, in the definition's order."""
     out: list[Target] = []
@@ -60,8 +67,7 @@ def targets(plan: ConsortiumPlan) -> list[Target]:
         client = operations_tls.client(plan, office)
         for peer in office.peers:
             out.append(Target(office.code, peer.host, "peer", f"{peer.host_ip}:{peer.operations_port}", client))
-        out.append(Target(office.code, office.orderer.host, "orderer", f"{ip}:{office.orderer.operations_port}",
-                          client))
+        out.append(orderer_target(plan, office, client))
         out.append(Target(office.code, office.ca.host, "ca", f"{ip}:{office.ca.operations_port}", client))
     return out
 
