@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,7 +153,7 @@ class ChannelConfigs:
             ordered: ChannelConfig | None = None
             try:
                 if broadcast(plan, leader, envelope, client_tls=self._client_tls(),
-                             tls_root_file=plan.tls_roots_dir / f"{leader.slug}.pem").accepted:
+                             tls_root_file=plan.tls_root_file(leader.slug)).accepted:
                     ordered = self.wait_for_sequence(before.sequence + 1, min(wait, LEADER_WAIT))
             except OperatorError:
                 ordered = None
@@ -184,15 +183,11 @@ class ChannelConfigs:
         return config
 
     def wait_for_sequence(self, sequence: int, wait: float) -> ChannelConfig:
-        deadline = time.monotonic() + wait
-        while True:
-            latest = self.current()
-            if latest.sequence >= sequence:
-                return latest
-            if time.monotonic() > deadline:
-                raise OperatorError(f"the orderer accepted the update but channel {self.channel}'s configuration "
-                                    f"is still at sequence {latest.sequence} after {wait:.0f}s")
-            time.sleep(0.5)
+        latest = Deadline(wait, pause=0.5).until(self.current, lambda c: c.sequence >= sequence, retry_on=())
+        if latest.sequence < sequence:
+            raise OperatorError(f"the orderer accepted the update but channel {self.channel}'s configuration "
+                                f"is still at sequence {latest.sequence} after {wait:.0f}s")
+        return latest
 
     def _client_tls(self) -> tuple[bytes, bytes] | None:
         if not self.admin.plan.spec.mutual_tls:

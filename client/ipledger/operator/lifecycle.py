@@ -102,13 +102,10 @@ def approve_everywhere(admins: list[OfficeAdmin], d: ChaincodeDefinition, progre
                               "--waitForEvent")
         progress.note(f"{admin.office.code} approved {d.name} {d.version} (sequence {d.sequence})")
 
-    if len(pending) < 2:
-        for admin in pending:
-            approve(admin)
-        return
-    with ThreadPoolExecutor(max_workers=len(pending)) as pool:
-        # list(): the first failure (a CommandFailedError naming its office) propagates once all have ended.
-        list(pool.map(approve, pending))
+    if pending:
+        with ThreadPoolExecutor(max_workers=len(pending)) as pool:
+            # list(): the first failure (a CommandFailedError naming its office) propagates once all have ended.
+            list(pool.map(approve, pending))
 
 
 def commit(admins: list[OfficeAdmin], d: ChaincodeDefinition, progress: Progress) -> None:
