@@ -36,15 +36,21 @@ LANES = int(os.environ.get("IPLEDGER_TEST_LANES", "2"))
 def step(name: str, argv: list[str], cwd: Path = REPO) -> None:
     print(f"\n▶ {name}: {' '.join(argv)}", flush=True)
     start = time.monotonic()
-    code = subprocess.run(argv, cwd=cwd).returncode
-    elapsed = time.monotonic() - start
+    code = verdict(name, argv, subprocess.run(argv, cwd=cwd).returncode, time.monotonic() - start)
+    if code:
+        sys.exit(code)
+
+
+def verdict(name: str, argv: list[str], code: int, elapsed: float) -> int:
+    """Print how a step ended; its exit code for the whole run (pytest's "no tests ran" is a failure here)."""
     if code == PYTEST_NO_TESTS and "pytest" in argv:
         print(f"✗ {name}: pytest collected no tests - that is a failure here", flush=True)
-        sys.exit(1)
+        return 1
     if code != 0:
         print(f"✗ {name} failed (exit {code}) after {elapsed:.1f}s", flush=True)
-        sys.exit(code)
+        return code
     print(f"✓ {name} ({elapsed:.1f}s)", flush=True)
+    return 0
 
 
 def fuzz_targets(module: Path) -> list[tuple[str, str]]:
@@ -93,23 +99,16 @@ def lanes(runs: list[tuple[str, list[str]]]) -> None:
     for i, (name, argv) in enumerate(runs):
         print(f"\n▶ {name}: {' '.join(argv)}" + (f"\n  (output: {logs / f'lane{i}.log'})" if i else ""), flush=True)
         out = None if i == 0 else (logs / f"lane{i}.log").open("w")
-        started.append((name, subprocess.Popen(argv, cwd=REPO, stdout=out, stderr=subprocess.STDOUT if out else None), out))
+        started.append((subprocess.Popen(argv, cwd=REPO, stdout=out, stderr=subprocess.STDOUT if out else None), out))
     failed = []
-    for i, (name, proc, out) in enumerate(started):
+    for i, ((name, argv), (proc, out)) in enumerate(zip(runs, started)):
         code = proc.wait()
-        elapsed = time.monotonic() - start
         if out is not None:
             out.close()
             print(f"\n▶ {name}, its output:", flush=True)
             sys.stdout.write((logs / f"lane{i}.log").read_text(encoding="utf-8", errors="replace"))
-        if code == PYTEST_NO_TESTS:
-            print(f"✗ {name}: pytest collected no tests - that is a failure here", flush=True)
-            failed.append(1)
-        elif code != 0:
-            print(f"✗ {name} failed (exit {code}) after {elapsed:.1f}s", flush=True)
+        if code := verdict(name, argv, code, time.monotonic() - start):
             failed.append(code)
-        else:
-            print(f"✓ {name} ({elapsed:.1f}s)", flush=True)
     print(f"pytest lanes: {time.monotonic() - start:.1f}s in all", flush=True)
     if failed:
         sys.exit(failed[0])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from ipledger.domain.priority_ledger import PriorityLedger
 from ipledger.gateway import AsyncGateway
 from ipledger.credentials.connection_profile import ConnectionProfile
 from ipledger.loadgen import Driver, LoadReport, PeerTarget
+from ipledger.loadgen.reconcile import settled_height
 from ipledger.loadgen.scenario import load_around
 from ipledger.loadgen.report import longest_stall
 from ipledger.operator import bringup, channel_members, join
@@ -110,8 +110,11 @@ def test_a_fifth_office_joins_and_leaves_under_load(growing: Context) -> None:
     with PriorityLedger.connect(ctx.plan.profiles_dir / "CN.json", "User1") as cn:
         assert cn.get_caller_office().office_code == "CN"
         assert cn.get_office("CN").status is OfficeStatus.ACTIVE
-    # CN's own deposits are not the leave's: every founder's peer has them before the leave's load starts.
-    _wait_for_height(_targets(ctx, founders), asyncio.run(_deposit_through(ctx, "CN")) + 1)
+    # CN's own deposits are not the leave's: every founder's peer has them before the leave's load starts (it
+    # counts from the lowest peer's height, and a deposit above it would count as unexpected).
+    height, peers = asyncio.run(_deposit_through(ctx, "CN")) + 1, _targets(ctx, founders)
+    asyncio.run(settled_height(peers, at_least=height))
+    assert min((t.height() or 0) for t in peers) >= height
 
     report, left = asyncio.run(_under_load(ctx, founders, "leave"))
     assert report.lost == 0 and report.duplicated == 0, report
@@ -133,14 +136,6 @@ async def _deposit_through(ctx: Context, code: str) -> int:
     assert any(r.valid for r in driver.records), [r.error for r in driver.records]
     return max(r.block for r in driver.records if r.block is not None)
 
-
-def _wait_for_height(targets: list[PeerTarget], height: int, timeout: float = 60.0) -> None:
-    """Until every peer has ``height`` blocks: the next load run counts from the lowest peer's height, and
-    transactions it did not send above that height would count as unexpected."""
-    deadline = time.monotonic() + timeout
-    while (low := min((t.height() or 0) for t in targets)) < height:
-        assert time.monotonic() < deadline, f"a peer is still at height {low} < {height} after {timeout:.0f}s"
-        time.sleep(0.2)
 
 
 def test_join_refuses_a_member_and_leave_a_stranger(growing: Context, tmp_path: Path) -> None:
